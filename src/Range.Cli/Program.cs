@@ -1,0 +1,1 @@
+namespace RangeOrleans.Cli; public static class Program { public static int Main(string[] args) => 0; }
