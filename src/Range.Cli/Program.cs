@@ -1,1 +1,3 @@
-namespace RangeOrleans.Cli; public static class Program { public static int Main(string[] args) => 0; }
+using RangeOrleans.Cli;
+
+return RangeCommandLine.Run(args);

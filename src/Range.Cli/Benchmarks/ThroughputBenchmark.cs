@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using RangeOrleans.Core.Embedding;
+using RangeOrleans.Core.Encoders;
+using RangeOrleans.Core.Retrieval;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace RangeOrleans.Cli.Benchmarks;
+
+/// <summary>
+/// Throughput of the embedders against this machine's own large-matmul rate, measured in the same run.
+/// Models and banks are random (the cost does not depend on the values): a SatCLIP-shaped encoder
+/// (L = 10, 256 wide, 2 hidden layers, 256-d) and banks of N x 256 keys and N x D values.
+/// </summary>
+public static class ThroughputBenchmark
+{
+    public sealed record Settings(int[] BankSizes, int ValueDim, double TargetSeconds, int? Threads, string Device);
+
+    public sealed record Row(string Model, int BankSize, int ValueDim, long Points, double Seconds, double PointsPerSecond,
+        double GflopPerSecond, double FractionOfMatmul, double PeakMemoryMiB);
+
+    public sealed record Report(string Machine, int Threads, string Device, double MatmulGflopPerSecond, List<Row> Rows);
+
+    public static Report Run(Settings settings, TextWriter output)
+    {
+        var device = ComputeDevice.Parse(settings.Device);
+        if (settings.Threads is { } t) torch.set_num_threads(t);
+        random.manual_seed(1234);
+        string machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, TorchSharp libtorch";
+        output.WriteLine($"machine: {machine}; torch threads {torch.get_num_threads()}; device {device}");
+
+        double matmul = MatmulRate(device);
+        output.WriteLine($"float32 matmul 4096x4096x4096: {matmul:F1} GFLOP/s");
+        output.WriteLine();
+        output.WriteLine("| model | bank N | D | points | s | points/s | GFLOP/s | of matmul | peak MiB |");
+        output.WriteLine("|---|---|---|---|---|---|---|---|---|");
+
+        var rows = new List<Row>();
+        var config = new LocationEncoderConfig(10, 256, 2, 256);
+        using (var encoder = NewEncoder(config, device))
+        {
+            using var satclip = new SatClipEmbedder(encoder);
+            double flops = 2.0 * (config.InputDim * config.Capacity + (config.NumHiddenLayers - 1) * config.Capacity * config.Capacity + config.Capacity * config.EmbedDim);
+            rows.Add(Measure("satclip", 0, 0, satclip, flops, matmul, settings.TargetSeconds, output));
+        }
+        foreach (int n in settings.BankSizes)
+        {
+            foreach (var spatial in new[] { false, true })
+            {
+                var encoder = NewEncoder(config, device);
+                var keys = RandomArray((long)n * config.EmbedDim);
+                var values = RandomArray((long)n * settings.ValueDim);
+                var (lon, lat) = RandomPoints(n, 99);
+                var retriever = new RangeRetriever(keys, config.EmbedDim, values, settings.ValueDim, lon, lat, device);
+                var options = spatial ? RetrievalOptions.RangePlus() : RetrievalOptions.Range();
+                using var embedder = new RangeEmbedder(encoder, retriever, options);
+                double flops = 2.0 * n * (config.EmbedDim + (spatial ? 3 : 0) + settings.ValueDim);
+                rows.Add(Measure(embedder.Model, n, settings.ValueDim, embedder, flops, matmul, settings.TargetSeconds, output));
+            }
+        }
+        return new Report(machine, torch.get_num_threads(), device.ToString(), matmul, rows);
+    }
+
+    private static Row Measure(string model, int n, int d, ILocationEmbedder embedder, double flopsPerPoint, double matmul, double target, TextWriter output)
+    {
+        // Warm up, then size the timed run to roughly the target duration.
+        long points = 1024;
+        double seconds = Time(embedder, (int)points);
+        while (seconds < target && points < 4_000_000)
+        {
+            long next = (long)Math.Min(points * Math.Clamp(target * 1.2 / Math.Max(seconds, 1e-3), 2, 64), 4_000_000);
+            points = next;
+            seconds = Time(embedder, (int)points);
+        }
+        double pps = points / seconds;
+        double gflops = pps * flopsPerPoint / 1e9;
+        double peak = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
+        var row = new Row(model, n, d, points, seconds, pps, gflops, gflops / matmul, peak);
+        output.WriteLine($"| {model} | {(n == 0 ? "-" : n.ToString("N0"))} | {(d == 0 ? "-" : d)} | {points:N0} | {seconds:F2} | {pps:N0} | {gflops:F1} | {100 * gflops / matmul:F0}% | {peak:N0} |");
+        return row;
+    }
+
+    private static double Time(ILocationEmbedder embedder, int points)
+    {
+        var (lon, lat) = RandomPoints(points, points);
+        var outputRows = new float[(long)points * embedder.Dimension];
+        var sw = Stopwatch.StartNew();
+        for (int start = 0; start < points; start += EmbeddingPipeline.DefaultBatchRows)
+        {
+            int n = Math.Min(EmbeddingPipeline.DefaultBatchRows, points - start);
+            embedder.Embed(lon.AsSpan(start, n), lat.AsSpan(start, n), outputRows.AsSpan(start * embedder.Dimension, n * embedder.Dimension));
+        }
+        return sw.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>GFLOP/s of a large float32 matmul, best of five.</summary>
+    public static double MatmulRate(Device device, int size = 4096)
+    {
+        using var scope = NewDisposeScope();
+        var a = randn(size, size, device: device);
+        var b = randn(size, size, device: device);
+        var c = a.mm(b);
+        double best = double.MaxValue;
+        for (int i = 0; i < 5; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            torch.mm(a, b, out: c);
+            _ = c[0, 0].item<float>(); // waits for asynchronous devices
+            best = Math.Min(best, sw.Elapsed.TotalSeconds);
+        }
+        return 2.0 * size * (double)size * size / best / 1e9;
+    }
+
+    private static LocationEncoder NewEncoder(LocationEncoderConfig config, Device device)
+    {
+        var encoder = new LocationEncoder(config);
+        encoder.to(device);
+        encoder.eval();
+        return encoder;
+    }
+
+    private static float[] RandomArray(long count)
+    {
+        var rng = new Random(42);
+        var a = new float[count];
+        for (long i = 0; i < count; i++) a[i] = (float)(rng.NextDouble() * 2 - 1);
+        return a;
+    }
+
+    private static (double[] Lon, double[] Lat) RandomPoints(int n, int seed)
+    {
+        var rng = new Random(seed);
+        var lon = new double[n];
+        var lat = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            lon[i] = rng.NextDouble() * 360 - 180;
+            lat[i] = Math.Asin(rng.NextDouble() * 2 - 1) * 180 / Math.PI;
+        }
+        return (lon, lat);
+    }
+}

@@ -1,0 +1,42 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using RangeOrleans.Cli.Benchmarks;
+
+namespace RangeOrleans.Cli.Commands;
+
+/// <summary><c>range bench</c>: this machine's matmul rate, then SatCLIP / RANGE / RANGE+ throughput against it.</summary>
+public static class BenchCommand
+{
+    public static Command Create()
+    {
+        var banks = new Option<string>("--banks")
+        {
+            Description = "Comma-separated bank sizes N to measure.",
+            DefaultValueFactory = _ => "1000,10000,82000",
+        };
+        var dim = new Option<int>("--dim") { Description = "Bank value dimension D (SatMAE: 1024).", DefaultValueFactory = _ => 1024 };
+        var seconds = new Option<double>("--seconds") { Description = "Target seconds per measurement.", DefaultValueFactory = _ => 3.0 };
+        var threads = new Option<int?>("--threads") { Description = "Torch intra-op threads (default: all cores)." };
+        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:<index>.", DefaultValueFactory = _ => "cpu" };
+        var json = new Option<FileInfo?>("--json") { Description = "Also write the results as JSON to this file." };
+        var command = new Command("bench",
+            "Measure the large float32 matmul rate, then SatCLIP, RANGE and RANGE+ throughput (points/s, GFLOP/s by the " +
+            "cost N(256 + D) or N(256 + 3 + D) multiply-adds per point, fraction of the matmul rate, peak memory).");
+        foreach (var o in new Option[] { banks, dim, seconds, threads, device, json }) command.Options.Add(o);
+        command.SetAction(result =>
+        {
+            var sizes = result.GetValue(banks)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0
+                    ? n : throw new ArgumentException($"--banks: '{s}' is not a positive integer"))
+                .ToArray();
+            var settings = new ThroughputBenchmark.Settings(sizes, result.GetValue(dim), result.GetValue(seconds), result.GetValue(threads), result.GetValue(device)!);
+            var output = result.InvocationConfiguration.Output;
+            var report = ThroughputBenchmark.Run(settings, output);
+            if (result.GetValue(json) is { } file)
+                File.WriteAllText(file.FullName, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,38 @@
+using System.CommandLine;
+using RangeOrleans.Cli.Commands;
+using RangeOrleans.Cli.Terminal;
+
+namespace RangeOrleans.Cli;
+
+/// <summary>The <c>range</c> command: one root, one file per subcommand.</summary>
+public static class RangeCommandLine
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand(
+            "RangeOrleans: SatCLIP location embeddings and RANGE / RANGE+ retrieval-augmented embeddings for (lon, lat) points.\n" +
+            "Points are (lon, lat) in degrees. Outputs are Arrow IPC files any Arrow reader opens.");
+        root.Subcommands.Add(EmbedCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
+        return root;
+    }
+
+    /// <summary>Parses and runs; bad input ends in one line on stderr and a non-zero exit, never a stack trace.</summary>
+    public static int Run(string[] args, TextWriter? output = null, TextWriter? error = null)
+    {
+        var config = new InvocationConfiguration
+        {
+            EnableDefaultExceptionHandler = false,
+            Output = output ?? Console.Out,
+            Error = error ?? Console.Error,
+        };
+        try
+        {
+            return Build().Parse(args).Invoke(config);
+        }
+        catch (Exception ex)
+        {
+            return CliError.Report(ex, config.Error);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using RangeOrleans.Core.Formats;
+
+namespace RangeOrleans.Cli.Terminal;
+
+/// <summary>Maps failures to one clear line and an exit code: 2 for bad input or usage, 1 for anything else.</summary>
+public static class CliError
+{
+    public const int BadInput = 2;
+    public const int Failure = 1;
+
+    public static int Report(Exception ex, TextWriter error)
+    {
+        var inner = ex is AggregateException { InnerExceptions.Count: 1 } agg ? agg.InnerException! : ex;
+        switch (inner)
+        {
+            case RangeFormatException or ArgumentException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException:
+                error.WriteLine($"error: {OneLine(inner.Message)}");
+                return BadInput;
+            case OperationCanceledException:
+                error.WriteLine("error: cancelled");
+                return Failure;
+            default:
+                error.WriteLine($"error: {inner.GetType().Name}: {OneLine(inner.Message)}");
+                return Failure;
+        }
+    }
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
+}

@@ -1,0 +1,122 @@
+using RangeOrleans.Core.Geometry;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace RangeOrleans.Core.Retrieval;
+
+/// <summary>
+/// Estimates the high-resolution features of query locations as a weighted average over a feature
+/// bank (RANGE / RANGE+). Holds the bank on its device in the layout the products want: keys
+/// L2-normalised [N, Dk], entry unit vectors [N, 3], values [N, D], all float32 as in the reference.
+/// The weights of RANGE+ are mixed before the single product with V. Callers pass chunks of queries;
+/// memory is O(chunk x N), never O(n x N) (see <see cref="ChunkRows"/>).
+/// </summary>
+public sealed class RangeRetriever : IDisposable
+{
+    private readonly Tensor _keys;
+    private readonly Tensor _locations;
+    private readonly Tensor _values;
+
+    public RangeRetriever(
+        ReadOnlySpan<float> keys, int keyDim,
+        ReadOnlySpan<float> values, int valueDim,
+        ReadOnlySpan<double> lon, ReadOnlySpan<double> lat,
+        Device? device = null)
+    {
+        int n = lon.Length;
+        if (n == 0) throw new ArgumentException("the feature bank is empty");
+        if (lat.Length != n || keys.Length != (long)n * keyDim || values.Length != (long)n * valueDim)
+            throw new ArgumentException($"bank arrays disagree: {n} locations, {keys.Length} key values (dim {keyDim}), {values.Length} values (dim {valueDim})");
+        Device = device ?? CPU;
+        Count = n;
+        KeyDim = keyDim;
+        ValueDim = valueDim;
+
+        var normalised = new float[keys.Length];
+        for (int i = 0; i < n; i++)
+        {
+            var row = keys.Slice(i * keyDim, keyDim);
+            double sq = 0;
+            foreach (var v in row) sq += (double)v * v;
+            double inv = 1.0 / Math.Max(Math.Sqrt(sq), 1e-12); // F.normalize's eps
+            for (int j = 0; j < keyDim; j++) normalised[i * keyDim + j] = (float)(row[j] * inv);
+        }
+        var unit = new float[3 * n];
+        UnitVectors.FromLonLat(lon, lat, unit);
+
+        _keys = Upload(normalised, n, keyDim);
+        _locations = Upload(unit, n, 3);
+        _values = Upload(values.ToArray(), n, valueDim);
+    }
+
+    public Device Device { get; }
+    public int Count { get; }
+    public int KeyDim { get; }
+    public int ValueDim { get; }
+
+    /// <summary>
+    /// Query rows per chunk so the [chunk, N] weight matrices (two for RANGE+, plus softmax output) stay
+    /// within <paramref name="budgetBytes"/>.
+    /// </summary>
+    public int ChunkRows(RetrievalOptions options, long budgetBytes = 256L << 20, int maxRows = 4096)
+    {
+        long perRow = (long)Count * sizeof(float) * (options.Spatial ? 4 : 2);
+        return (int)Math.Clamp(budgetBytes / perRow, 1, maxRows);
+    }
+
+    /// <summary>
+    /// h for a chunk of queries: <paramref name="queries"/> [c, Dk] L2-normalised float32 location
+    /// embeddings, <paramref name="queryUnit"/> [c, 3] unit vectors (used by RANGE+ only). Returns [c, D].
+    /// </summary>
+    public Tensor Retrieve(Tensor queries, Tensor? queryUnit, RetrievalOptions options)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var weights = SemanticWeights(queries.mm(_keys.t()), options);
+        if (options.Spatial)
+        {
+            if (queryUnit is null) throw new ArgumentNullException(nameof(queryUnit), "RANGE+ needs the queries' unit vectors");
+            var geo = SpatialWeights(queryUnit.mm(_locations.t()), weights, options);
+            // One product with V: ((1 - beta) w_geo + beta w_sem) V.
+            weights = weights.mul_(options.Beta).add_(geo, alpha: 1.0 - options.Beta);
+        }
+        return weights.mm(_values).MoveToOuterDisposeScope();
+    }
+
+    private Tensor SemanticWeights(Tensor similarity, RetrievalOptions options)
+    {
+        switch (options.Selection)
+        {
+            case RetrievalSelection.Soft:
+                return similarity.mul_(options.SemanticTemperature).softmax(1);
+            default:
+                int k = options.Selection == RetrievalSelection.Top1 ? 1 : Math.Min(options.TopK, Count);
+                var (_, indices) = similarity.topk(k, dim: 1);
+                return zeros_like(similarity).scatter_(1, indices, 1.0 / k);
+        }
+    }
+
+    private static Tensor SpatialWeights(Tensor cosine, Tensor semanticWeights, RetrievalOptions options)
+    {
+        if (options.AngularThresholdDegrees is not { } degrees)
+            return cosine.mul_(options.GeoTemperature).softmax(1);
+        var outside = cosine.lt(Math.Cos(degrees * Math.PI / 180.0));
+        var weights = cosine.mul_(options.GeoTemperature).masked_fill_(outside, double.NegativeInfinity).softmax(1);
+        var none = outside.all(1, keepdim: true);
+        return where(none, semanticWeights, weights);
+    }
+
+    private Tensor Upload(float[] data, long rows, long cols)
+    {
+        var host = tensor(data, new[] { rows, cols }, ScalarType.Float32);
+        if (Device.type == DeviceType.CPU) return host;
+        using (host) return host.to(Device);
+    }
+
+    public void Dispose()
+    {
+        _keys.Dispose();
+        _locations.Dispose();
+        _values.Dispose();
+    }
+}
