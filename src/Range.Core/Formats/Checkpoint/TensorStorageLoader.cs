@@ -30,19 +30,20 @@ internal sealed class TensorStorageLoader
     {
         var storage = Load(t.Storage);
         long count = CheckView(t);
-        var data = storage switch
+        // Switch on the dtype, not the array type: the CLR lets a byte[] pass as sbyte[] (and ushort[] as short[]).
+        Array data = t.Storage.DType switch
         {
-            double[] a => Gather(a, t, count),
-            float[] a => Gather(a, t, count),
-            Half[] a => Gather(a, t, count),
-            ushort[] a => Gather(a, t, count),
-            long[] a => Gather(a, t, count),
-            int[] a => Gather(a, t, count),
-            short[] a => Gather(a, t, count),
-            sbyte[] a => Gather(a, t, count),
-            byte[] a => Gather(a, t, count),
-            bool[] a => (Array)Gather(a, t, count),
-            _ => throw new InvalidOperationException($"unexpected storage array {storage.GetType()}"),
+            TensorDType.Float64 => Gather((double[])storage, t, count),
+            TensorDType.Float32 => Gather((float[])storage, t, count),
+            TensorDType.Float16 => Gather((Half[])storage, t, count),
+            TensorDType.BFloat16 => Gather((ushort[])storage, t, count),
+            TensorDType.Int64 => Gather((long[])storage, t, count),
+            TensorDType.Int32 => Gather((int[])storage, t, count),
+            TensorDType.Int16 => Gather((short[])storage, t, count),
+            TensorDType.Int8 => Gather((sbyte[])storage, t, count),
+            TensorDType.UInt8 => Gather((byte[])storage, t, count),
+            TensorDType.Bool => Gather((bool[])storage, t, count),
+            _ => throw new InvalidOperationException($"unexpected storage dtype {t.Storage.DType}"),
         };
         return new HostTensor(t.Storage.DType, (long[])t.Size.Clone(), data);
     }

@@ -110,6 +110,9 @@ public static class TorchCheckpointWriter
     private static ReadOnlySpan<byte> StorageBytes(HostTensor t)
     {
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("writing checkpoints on a big-endian host");
+        // The blob length must be numel x element size or torch (and our reader) will refuse the file.
+        if (t.Data is not bool[] && (long)Buffer.ByteLength(t.Data) != t.ElementCount * t.DType.ElementSize())
+            throw new ArgumentException($"tensor {t.ShapeText} holds {t.Data.GetType().Name}, which does not match dtype {t.DType}");
         return t.Data switch
         {
             double[] a => MemoryMarshal.AsBytes(a.AsSpan()),

@@ -512,7 +512,7 @@ public sealed class SafeUnpickler
         ulong length = width == 4 ? BinaryPrimitives.ReadUInt32LittleEndian(span) : BinaryPrimitives.ReadUInt64LittleEndian(span);
         // A 4-byte length is signed in CPython's BINUNICODE/BINSTRING: a "negative" one is refused too.
         if (length > (ulong)Remaining)
-            throw Fail($"length field {length} exceeds the {Remaining} bytes left");
+            throw Fail($"truncated pickle or bad length: length field {length} exceeds the {Remaining} bytes left");
         return (long)length;
     }
 
@@ -610,7 +610,7 @@ public sealed class SafeUnpickler
     // ----- helpers -----
 
     private static object Normalize(BigInteger value) =>
-        value >= long.MinValue && value <= long.MaxValue ? (long)value : value;
+        value >= long.MinValue && value <= long.MaxValue ? (object)(long)value : value;
 
     private long ToLong(object? value, string what) => value switch
     {
