@@ -111,7 +111,20 @@ public static class TorchCheckpointWriter
     {
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("writing checkpoints on a big-endian host");
         // The blob length must be numel x element size or torch (and our reader) will refuse the file.
-        if (t.Data is not bool[] && (long)Buffer.ByteLength(t.Data) != t.ElementCount * t.DType.ElementSize())
+        var expected = t.DType switch
+        {
+            TensorDType.Float64 => typeof(double[]),
+            TensorDType.Float32 => typeof(float[]),
+            TensorDType.Float16 => typeof(Half[]),
+            TensorDType.BFloat16 => typeof(ushort[]),
+            TensorDType.Int64 => typeof(long[]),
+            TensorDType.Int32 => typeof(int[]),
+            TensorDType.Int16 => typeof(short[]),
+            TensorDType.Int8 => typeof(sbyte[]),
+            TensorDType.UInt8 => typeof(byte[]),
+            _ => typeof(bool[]),
+        };
+        if (t.Data.GetType() != expected)
             throw new ArgumentException($"tensor {t.ShapeText} holds {t.Data.GetType().Name}, which does not match dtype {t.DType}");
         return t.Data switch
         {
