@@ -31,21 +31,22 @@ public sealed class HostTensor
     public string ShapeText => "[" + string.Join(", ", Shape) + "]";
 
     /// <summary>The elements as float64 (copied; exact for every floating and integer type held here).</summary>
-    public double[] ToDoubleArray() => Data switch
+    public double[] ToDoubleArray() => DType switch
     {
-        double[] d => (double[])d.Clone(),
-        float[] f => Array.ConvertAll(f, x => (double)x),
-        Half[] h => Array.ConvertAll(h, x => (double)x),
-        ushort[] bf => Array.ConvertAll(bf, x => (double)BitConverter.Int32BitsToSingle(x << 16)),
-        long[] l => Array.ConvertAll(l, x => (double)x),
-        int[] i => Array.ConvertAll(i, x => (double)x),
-        short[] s => Array.ConvertAll(s, x => (double)x),
-        sbyte[] sb => Array.ConvertAll(sb, x => (double)x),
-        byte[] b => Array.ConvertAll(b, x => (double)x),
-        bool[] z => Array.ConvertAll(z, x => x ? 1.0 : 0.0),
-        _ => throw new InvalidOperationException($"unsupported element array {Data.GetType()}"),
+        // Switch on the dtype, not the array type: the runtime lets byte[] pass as sbyte[] (and ushort[] as short[]).
+        TensorDType.Float64 => (double[])((double[])Data).Clone(),
+        TensorDType.Float32 => Array.ConvertAll((float[])Data, x => (double)x),
+        TensorDType.Float16 => Array.ConvertAll((Half[])Data, x => (double)x),
+        TensorDType.BFloat16 => Array.ConvertAll((ushort[])Data, x => (double)BitConverter.Int32BitsToSingle(x << 16)),
+        TensorDType.Int64 => Array.ConvertAll((long[])Data, x => (double)x),
+        TensorDType.Int32 => Array.ConvertAll((int[])Data, x => (double)x),
+        TensorDType.Int16 => Array.ConvertAll((short[])Data, x => (double)x),
+        TensorDType.Int8 => Array.ConvertAll((sbyte[])Data, x => (double)x),
+        TensorDType.UInt8 => Array.ConvertAll((byte[])Data, x => (double)x),
+        TensorDType.Bool => Array.ConvertAll((bool[])Data, x => x ? 1.0 : 0.0),
+        _ => throw new InvalidOperationException($"unsupported dtype {DType}"),
     };
 
     /// <summary>The elements as float32 (copied; float64 values are rounded to nearest).</summary>
-    public float[] ToFloatArray() => Data is float[] f ? (float[])f.Clone() : Array.ConvertAll(ToDoubleArray(), x => (float)x);
+    public float[] ToFloatArray() => DType == TensorDType.Float32 && Data is float[] f ? (float[])f.Clone() : Array.ConvertAll(ToDoubleArray(), x => (float)x);
 }
