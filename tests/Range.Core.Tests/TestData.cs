@@ -1,22 +1,19 @@
 namespace RangeOrleans.Core.Tests;
 
-/// <summary>Locates the shared test data folder (<c>&lt;repo&gt;/../shared</c>) from the test binaries.</summary>
-public static class TestData
+internal static class TestData
 {
+    /// <summary>The repository's sibling shared/ folder: walks up from the test binaries to the folder holding RangeOrleans.sln, then ../shared.</summary>
     public static string SharedDir { get; } = FindSharedDir();
 
     public static string Fixture(string relative) => Path.Combine(SharedDir, "fixtures", relative);
 
     private static string FindSharedDir()
     {
-        // Walk up from the test output folder to the repo root (the folder holding RangeOrleans.sln);
-        // the shared folder sits beside it.
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
         {
-            if (!File.Exists(Path.Combine(dir.FullName, "RangeOrleans.sln"))) continue;
-            var shared = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared"));
-            if (Directory.Exists(Path.Combine(shared, "fixtures"))) return shared;
+            if (File.Exists(Path.Combine(dir.FullName, "RangeOrleans.sln")))
+                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared"));
         }
-        throw new DirectoryNotFoundException($"no shared/fixtures folder beside the repo root above {AppContext.BaseDirectory}");
+        throw new DirectoryNotFoundException($"no folder containing RangeOrleans.sln above {AppContext.BaseDirectory}");
     }
 }
