@@ -47,12 +47,13 @@ public sealed class RangeEmbedder : ILocationEmbedder
             Tensor? u = null;
             if (unit is not null)
             {
-                UnitVectors.FromLonLat(lon.Slice(start, n), lat.Slice(start, n), unit);
-                u = tensor(unit.AsSpan(0, 3 * n).ToArray(), new long[] { n, 3 }).to(device);
+                var rows = unit.AsSpan(0, 3 * n);
+                UnitVectors.FromLonLat(lon.Slice(start, n), lat.Slice(start, n), rows);
+                u = tensor(rows.ToArray(), new long[] { n, 3 }).to(device);
             }
             var h = _retriever.Retrieve(q, u, _options);
-            var rows = cat(new[] { h, q }, 1).cpu().contiguous();
-            rows.data<float>().CopyTo(output.Slice(start * Dimension, n * Dimension), 0, 0);
+            var embeddings = cat(new[] { h, q }, 1).cpu().contiguous();
+            embeddings.data<float>().CopyTo(output.Slice(start * Dimension, n * Dimension), 0, 0);
         }
     }
 

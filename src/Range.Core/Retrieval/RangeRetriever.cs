@@ -85,15 +85,12 @@ public sealed class RangeRetriever : IDisposable
 
     private Tensor SemanticWeights(Tensor similarity, RetrievalOptions options)
     {
-        switch (options.Selection)
-        {
-            case RetrievalSelection.Soft:
-                return similarity.mul_(options.SemanticTemperature).softmax(1);
-            default:
-                int k = options.Selection == RetrievalSelection.Top1 ? 1 : Math.Min(options.TopK, Count);
-                var (_, indices) = similarity.topk(k, dim: 1);
-                return zeros_like(similarity).scatter_(1, indices, 1.0 / k);
-        }
+        if (options.Selection == RetrievalSelection.Soft)
+            return similarity.mul_(options.SemanticTemperature).softmax(1);
+        int k = options.Selection == RetrievalSelection.Top1 ? 1 : Math.Min(options.TopK, Count);
+        var (_, indices) = similarity.topk(k, dim: 1);
+        var share = full_like(indices, 1.0 / k, dtype: similarity.dtype);
+        return zeros_like(similarity).scatter_(1, indices, share);
     }
 
     private static Tensor SpatialWeights(Tensor cosine, Tensor semanticWeights, RetrievalOptions options)
