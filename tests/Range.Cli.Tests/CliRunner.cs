@@ -1,0 +1,21 @@
+namespace RangeOrleans.Cli.Tests;
+
+/// <summary>Runs the real `range` entry point in-process and captures what it prints.</summary>
+internal static class CliRunner
+{
+    public sealed record Result(int ExitCode, string Output, string Error);
+
+    // The command line writes to Console for progress; tests run one invocation at a time.
+    private static readonly object s_gate = new();
+
+    public static Result Run(params string[] args)
+    {
+        lock (s_gate)
+        {
+            var output = new StringWriter();
+            var error = new StringWriter();
+            int code = RangeCommandLine.Run(args, output, error);
+            return new Result(code, output.ToString(), error.ToString());
+        }
+    }
+}

@@ -1,0 +1,180 @@
+using System.IO.Compression;
+using RangeOrleans.Core.Formats.Arrow;
+using RangeOrleans.Core.Formats.Numpy;
+
+namespace RangeOrleans.Cli.Tests.Commands;
+
+public class EmbedCommandTests
+{
+    private static string F(string name) => TestData.Fixture("satclip_l10/" + name);
+
+    public static TheoryData<string, string, double> FixtureOutputs => new()
+    {
+        // SatCLIP and SH: float64 values rounded to float32 (~1e-6 here); RANGE/RANGE+: the reference retrieves in float32.
+        { "satclip", "expected_satclip.npy", 2e-6 },
+        { "sh", "expected_sh_features.npy", 2e-6 },
+        { "range", "expected_range.npy", 1e-4 },
+        { "range+", "expected_range_plus.npy", 1e-4 },
+    };
+
+    [Theory]
+    [MemberData(nameof(FixtureOutputs))]
+    public void EmbedReproducesTheReferenceOutputs(string model, string expectedFile, double tolerance)
+    {
+        using var dir = new TempDir();
+        var output = dir.File("out.arrow");
+        var result = CliRunner.Run("embed", "--checkpoint", F("satclip.ckpt"), "--model", model, "--bank", F("range_db.npz"),
+            "--input", F("points.csv"), "--output", output);
+        Assert.True(result.ExitCode == 0, result.Error);
+
+        var expected = NpyReader.Read(F(expectedFile));
+        var got = EmbeddingArrowReader.ReadAll(output);
+        Assert.Equal(expected.Shape[0], got.Count);
+        Assert.Equal(expected.Shape[1], got.Dimension);
+        var want = expected.ToDoubleArray();
+        double worst = 0;
+        for (int i = 0; i < want.Length; i++) worst = Math.Max(worst, Math.Abs(want[i] - got.Embeddings[i]));
+        Assert.True(worst <= tolerance, $"{model}: max abs difference {worst:E3} > {tolerance:E1}");
+
+        var points = NpyReader.Read(F("points_lonlat.npy")).ToDoubleArray();
+        for (int i = 0; i < got.Count; i++)
+        {
+            Assert.Equal(points[2 * i], got.Lon[i], 1e-9); // points.csv holds 10 decimals
+            Assert.Equal(points[2 * i + 1], got.Lat[i], 1e-9);
+        }
+    }
+
+    [Fact]
+    public void EmbedReadsArrowPointsAndArrowBanksAlike()
+    {
+        using var dir = new TempDir();
+        var csvOut = dir.File("csv.arrow");
+        Assert.Equal(0, CliRunner.Run("embed", "--checkpoint", F("satclip.ckpt"), "--model", "satclip", "--input", F("points.csv"), "--output", csvOut).ExitCode);
+        // The output file itself has lon and lat columns: a valid points file.
+        var arrowOut = dir.File("arrow.arrow");
+        Assert.Equal(0, CliRunner.Run("embed", "--checkpoint", F("satclip.ckpt"), "--model", "satclip", "--input", csvOut, "--output", arrowOut).ExitCode);
+        Assert.Equal(EmbeddingArrowReader.ReadAll(csvOut).Embeddings, EmbeddingArrowReader.ReadAll(arrowOut).Embeddings);
+    }
+
+    private static void WriteCsv(string path, string text) => File.WriteAllText(path, text);
+
+    public static TheoryData<string, string> BadPoints => new()
+    {
+        { "lon,lat\n10,20\n5,95.5\n", "row 2" },
+        { "lon,lat\n10,20\n200,5\n", "row 2" },
+        { "lon,lat\nNaN,3\n", "row 1" },
+        { "x,y\n1,2\n", "lon" },
+        { "", "empty" },
+        { "lon,lat\n", "no points" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadPoints))]
+    public void BadPointsFailWithOneLineNamingTheProblemAndLeaveNoOutput(string csv, string mentions)
+    {
+        using var dir = new TempDir();
+        var input = dir.File("points.csv");
+        WriteCsv(input, csv);
+        var output = dir.File("out.arrow");
+        var result = CliRunner.Run("embed", "--checkpoint", F("satclip.ckpt"), "--model", "satclip", "--input", input, "--output", output);
+        AssertCleanFailure(result, dir, mentions);
+    }
+
+    [Fact]
+    public void TruncatedCheckpointIsRefused()
+    {
+        using var dir = new TempDir();
+        var ckpt = dir.File("cut.ckpt");
+        var bytes = File.ReadAllBytes(F("satclip.ckpt"));
+        File.WriteAllBytes(ckpt, bytes.AsSpan(0, bytes.Length / 2).ToArray());
+        var result = CliRunner.Run("embed", "--checkpoint", ckpt, "--model", "satclip", "--input", F("points.csv"), "--output", dir.File("out.arrow"));
+        AssertCleanFailure(result, dir, "cut.ckpt");
+    }
+
+    [Fact]
+    public void CorruptBankIsRefused()
+    {
+        using var dir = new TempDir();
+        var npz = dir.File("bad.npz");
+        var bytes = File.ReadAllBytes(F("range_db.npz"));
+        File.WriteAllBytes(npz, bytes.AsSpan(0, 4096).ToArray());
+        var result = CliRunner.Run("embed", "--checkpoint", F("satclip.ckpt"), "--model", "range", "--bank", npz, "--input", F("points.csv"), "--output", dir.File("out.arrow"));
+        AssertCleanFailure(result, dir, "bad.npz");
+    }
+
+    [Fact]
+    public void BankWhoseKeysDoNotMatchTheCheckpointIsRefused()
+    {
+        using var dir = new TempDir();
+        var npz = dir.File("small.npz");
+        var rng = new Random(1);
+        NpzWriter.Write(npz, new Dictionary<string, Core.Formats.HostTensor>
+        {
+            ["locs"] = new(Core.Formats.TensorDType.Float64, [3, 2], new double[] { 0, 0, 10, 10, 20, 20 }),
+            ["satclip_embeddings"] = new(Core.Formats.TensorDType.Float64, [3, 128], Enumerable.Range(0, 384).Select(_ => rng.NextDouble()).ToArray()),
+            ["image_embeddings"] = new(Core.Formats.TensorDType.Float64, [3, 4], new double[12]),
+        });
+        var result = CliRunner.Run("embed", "--checkpoint", F("satclip.ckpt"), "--model", "range+", "--bank", npz, "--input", F("points.csv"), "--output", dir.File("out.arrow"));
+        AssertCleanFailure(result, dir, "dimension 128");
+    }
+
+    [Fact]
+    public void CheckpointWhosePickleNamesOsSystemIsRefusedAndNothingRuns()
+    {
+        using var dir = new TempDir();
+        var marker = dir.File("pwned");
+        var ckpt = dir.File("evil.ckpt");
+        // GLOBAL 'os system', the command as argument, REDUCE: os.system("touch <marker>").
+        var command = "touch " + marker;
+        var pickle = new List<byte> { 0x80, 0x02 };
+        pickle.AddRange("cos\nsystem\n"u8.ToArray());
+        pickle.Add((byte)'X');
+        pickle.AddRange(BitConverter.GetBytes(command.Length));
+        pickle.AddRange(System.Text.Encoding.UTF8.GetBytes(command));
+        pickle.AddRange(new byte[] { 0x85, (byte)'R', (byte)'.' });
+        using (var zip = ZipFile.Open(ckpt, ZipArchiveMode.Create))
+        using (var entry = zip.CreateEntry("evil/data.pkl").Open())
+            entry.Write(pickle.ToArray());
+        var result = CliRunner.Run("embed", "--checkpoint", ckpt, "--model", "satclip", "--input", F("points.csv"), "--output", dir.File("out.arrow"));
+        AssertCleanFailure(result, dir, "os.system");
+        Assert.False(File.Exists(marker));
+    }
+
+    [Theory]
+    [InlineData("--beta", "1.5", "beta")]
+    [InlineData("--temperature", "-1", "temperature")]
+    public void OutOfRangeSettingsAreRefused(string option, string value, string mentions)
+    {
+        using var dir = new TempDir();
+        var result = CliRunner.Run("embed", "--checkpoint", F("satclip.ckpt"), "--model", "range+", "--bank", F("range_db.npz"),
+            "--input", F("points.csv"), "--output", dir.File("out.arrow"), option, value);
+        AssertCleanFailure(result, dir, mentions);
+    }
+
+    [Fact]
+    public void RangeWithoutABankIsRefused()
+    {
+        using var dir = new TempDir();
+        var result = CliRunner.Run("embed", "--checkpoint", F("satclip.ckpt"), "--model", "range", "--input", F("points.csv"), "--output", dir.File("out.arrow"));
+        AssertCleanFailure(result, dir, "--bank");
+    }
+
+    [Fact]
+    public void HelpDescribesEveryOption()
+    {
+        var result = CliRunner.Run("embed", "--help");
+        Assert.Equal(0, result.ExitCode);
+        foreach (var option in new[] { "--checkpoint", "--model", "--bank", "--beta", "--temperature", "--geo-temperature", "--sh", "--input", "--output" })
+            Assert.Contains(option, result.Output);
+        Assert.Contains("embed", CliRunner.Run("--help").Output);
+    }
+
+    private static void AssertCleanFailure(CliRunner.Result result, TempDir dir, string mentions)
+    {
+        Assert.NotEqual(0, result.ExitCode);
+        var lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.Contains(mentions, lines[0], StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(Directory.GetFiles(dir.Path), f => Path.GetFileName(f).StartsWith("out", StringComparison.Ordinal));
+    }
+}
