@@ -1,0 +1,40 @@
+namespace RangeOrleans.Storage;
+
+/// <summary>
+/// A flat namespace of blobs under one destination root (a local folder or an Azure container + prefix).
+/// Names are relative, '/'-separated paths (e.g. "shards/t0012.arrow"); a name that would escape the root
+/// ("..", absolute paths, backslashes, empty segments) is refused with <see cref="ArgumentException"/>.
+/// Writes become visible only when complete: readers never see a half-written blob.
+/// </summary>
+public interface IBlobStore
+{
+    /// <summary>Where this store points, for logs and manifests; never contains credentials.</summary>
+    string Location { get; }
+
+    Task<bool> ExistsAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Opens a committed blob for reading; <see cref="FileNotFoundException"/> if absent.</summary>
+    Task<Stream> OpenReadAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Starts a blob that becomes visible (replacing any previous one) only at <see cref="IBlobWriter.CommitAsync"/>.</summary>
+    Task<IBlobWriter> CreateAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists committed blobs whose names start with <paramref name="prefix"/>.</summary>
+    IAsyncEnumerable<BlobEntry> ListAsync(string prefix = "", CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a blob if it exists.</summary>
+    Task DeleteAsync(string name, CancellationToken cancellationToken = default);
+}
+
+/// <summary>A blob being written. Disposing it without <see cref="CommitAsync"/> discards it.</summary>
+public interface IBlobWriter : IAsyncDisposable
+{
+    /// <summary>Write the content here (sequentially).</summary>
+    Stream Stream { get; }
+
+    /// <summary>Makes the blob visible under its name, atomically.</summary>
+    Task CommitAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>A committed blob's name (relative to the store root) and size.</summary>
+public sealed record BlobEntry(string Name, long Length);
