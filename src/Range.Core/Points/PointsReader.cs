@@ -28,8 +28,8 @@ public static class PointsReader
         ArgumentOutOfRangeException.ThrowIfLessThan(chunkSize, 1);
         return DetectFormat(path) switch
         {
-            Format.ArrowFile => ReadArrow(path, chunkSize, stream => new ArrowFileReader(stream, leaveOpen: false)),
-            Format.ArrowStream => ReadArrow(path, chunkSize, stream => new ArrowStreamReader(stream, leaveOpen: false)),
+            Format.ArrowFile => ReadArrow(path, chunkSize, stream => ArrowColumns.OpenFileReader(stream, path, leaveOpen: false)),
+            Format.ArrowStream => ReadArrow(path, chunkSize, stream => ArrowColumns.OpenStreamReader(stream, path, leaveOpen: false)),
             _ => ReadCsv(path, chunkSize),
         };
     }
@@ -105,10 +105,14 @@ public static class PointsReader
         {
             using (batch)
             {
-                var lon = new double[batch.Length];
-                var lat = new double[batch.Length];
-                ArrowColumns.CopyDoubles(batch.Column(lonIndex), schema.GetFieldByIndex(lonIndex).Name, path, lon, allowFloat: true);
-                ArrowColumns.CopyDoubles(batch.Column(latIndex), schema.GetFieldByIndex(latIndex).Name, path, lat, allowFloat: true);
+                var (lon, lat) = Guard(path, () =>
+                {
+                    var lon = new double[batch.Length];
+                    var lat = new double[batch.Length];
+                    ArrowColumns.CopyDoubles(batch.Column(lonIndex), schema.GetFieldByIndex(lonIndex).Name, path, lon, allowFloat: true);
+                    ArrowColumns.CopyDoubles(batch.Column(latIndex), schema.GetFieldByIndex(latIndex).Name, path, lat, allowFloat: true);
+                    return (lon, lat);
+                });
                 for (int i = 0; i < lon.Length; i++) Validate(lon[i], lat[i], path, $"row {row + i + 1}");
                 for (int start = 0; start < lon.Length; start += chunkSize)
                 {
