@@ -82,7 +82,8 @@ public sealed partial class LocalFolderBlobStore : IBlobStore
     public Task DeleteAsync(string name, CancellationToken cancellationToken = default)
     {
         var path = Resolve(name);
-        File.Delete(path); // no error if absent
+        try { File.Delete(path); } // no error if absent
+        catch (DirectoryNotFoundException) { /* nor if its folder is */ }
         return Task.CompletedTask;
     }
 
