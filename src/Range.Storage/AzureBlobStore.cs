@@ -137,16 +137,17 @@ public sealed class AzureBlobStore : IBlobStore
         return full;
     }
 
-    // Once per store; a failure is not cached, so the next write tries again.
+    // Once per store; a failure is not cached, so the next write tries again. Created without the caller's
+    // token (other writers may share the task); each caller stops waiting on its own token.
     private Task EnsureContainerAsync(CancellationToken cancellationToken)
     {
         var ready = _containerReady;
         if (ready is { IsCompletedSuccessfully: true }) return ready;
         if (ready is null || ready.IsFaulted || ready.IsCanceled)
         {
-            ready = _container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            ready = _container.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None);
             _containerReady = ready;
         }
-        return ready;
+        return ready.WaitAsync(cancellationToken);
     }
 }

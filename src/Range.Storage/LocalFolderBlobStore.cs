@@ -38,8 +38,10 @@ public sealed partial class LocalFolderBlobStore : IBlobStore
                 1 << 16, FileOptions.SequentialScan);
             return Task.FromResult(stream);
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException
+                                   || (e is UnauthorizedAccessException && Directory.Exists(path)))
         {
+            // A folder is not a blob (Azure has no folders to open either).
             throw new FileNotFoundException($"blob '{name}' not found in {Location}", path, e);
         }
     }

@@ -136,6 +136,15 @@ public abstract class BlobStoreContract
         Assert.False(await Store.ExistsAsync("no/such.bin"));
     }
 
+    [Fact]
+    public async Task A_name_that_is_only_a_folder_of_other_blobs_is_not_a_blob()
+    {
+        await Store.WriteAllTextAsync("dir/inner", "x");
+
+        Assert.False(await Store.ExistsAsync("dir"));
+        await Assert.ThrowsAsync<FileNotFoundException>(() => Store.OpenReadAsync("dir"));
+    }
+
     [Theory]
     [InlineData("../x")]
     [InlineData("a/../../x")]
