@@ -38,16 +38,7 @@ public static class PointsReader
 
     private static Format DetectFormat(string path)
     {
-        Span<byte> head = stackalloc byte[6];
-        int read;
-        try
-        {
-            using var stream = File.OpenRead(path);
-            read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        }
-        catch (IOException e) { throw new RangeFormatException(path, $"cannot open: {e.Message}", e); }
-        catch (UnauthorizedAccessException e) { throw new RangeFormatException(path, $"cannot open: {e.Message}", e); }
-        head = head[..read];
+        ReadOnlySpan<byte> head = FileHead.Read(path, 6);
         if (head.StartsWith(ArrowFileMagic)) return Format.ArrowFile;
         if (head.StartsWith(ArrowStreamContinuation)) return Format.ArrowStream;
         return Format.Csv;
