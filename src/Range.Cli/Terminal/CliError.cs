@@ -16,6 +16,10 @@ public static class CliError
             case RangeFormatException or ArgumentException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException:
                 error.WriteLine($"error: {OneLine(inner.Message)}");
                 return BadInput;
+            case TypeInitializationException { TypeName: "TorchSharp.torch" } or DllNotFoundException:
+                error.WriteLine("error: libtorch could not be loaded: " + OneLine((inner.InnerException ?? inner).Message) +
+                    $" (a build with -p:TorchBackend=external needs {Core.Native.ExternalLibTorch.EnvironmentVariable} set to a PyTorch installation's torch/lib folder)");
+                return Failure;
             case OperationCanceledException:
                 error.WriteLine("error: cancelled");
                 return Failure;
