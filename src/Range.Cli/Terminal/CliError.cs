@@ -17,7 +17,7 @@ public static class CliError
                 error.WriteLine($"error: {OneLine(inner.Message)}");
                 return BadInput;
             case TypeInitializationException { TypeName: "TorchSharp.torch" } or DllNotFoundException:
-                error.WriteLine("error: libtorch could not be loaded: " + OneLine((inner.InnerException ?? inner).Message) +
+                error.WriteLine("error: libtorch could not be loaded: " + FirstLine((inner.InnerException ?? inner).Message) +
                     $" (a build with -p:TorchBackend=external needs {Core.Native.ExternalLibTorch.EnvironmentVariable} set to a PyTorch installation's torch/lib folder)");
                 return Failure;
             case OperationCanceledException:
@@ -30,4 +30,6 @@ public static class CliError
     }
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
+
+    private static string FirstLine(string message) => message.Trim().Split('\n')[0].Trim();
 }
