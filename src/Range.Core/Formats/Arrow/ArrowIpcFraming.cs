@@ -56,7 +56,7 @@ internal static class ArrowIpcFraming
             int footerLength = BinaryPrimitives.ReadInt32LittleEndian(edge);
             long footerStart = length - TrailerSize - footerLength;
             if (footerLength <= 0 || footerStart < HeaderSize)
-                throw Error(source, length - TrailerSize, $"footer length {footerLength:N0} does not fit in a file of {length:N0} bytes");
+                throw Error(source, length - TrailerSize, $"footer length {footerLength} does not fit in a file of {length} bytes");
 
             var messages = WalkMessages(stream, source, HeaderSize, footerStart);
             ValidateFooter(stream, source, footerStart, footerLength, messages);
@@ -106,13 +106,13 @@ internal static class ArrowIpcFraming
             if (metadataLength == 0) break; // end-of-stream marker
             left -= prefixSize;
             if (metadataLength < 0 || metadataLength > left)
-                throw Error(source, position, $"message metadata length {metadataLength:N0} exceeds the {left:N0} bytes left");
+                throw Error(source, position, $"message metadata length {metadataLength} exceeds the {left} bytes left");
 
             long metadataStart = position + prefixSize;
             var (headerType, bodyLength) = ValidateMessage(stream, source, metadataStart, metadataLength);
             left -= metadataLength;
             if (bodyLength < 0 || bodyLength > left)
-                throw Error(source, position, $"message body length {bodyLength:N0} exceeds the {left:N0} bytes left");
+                throw Error(source, position, $"message body length {bodyLength} exceeds the {left} bytes left");
             if (messages.Count == 0 && headerType != SchemaMessage)
                 throw Error(source, position, $"the first message must be a schema (message type {headerType})");
             messages.Add(new MessageStart(position, headerType));
@@ -164,14 +164,14 @@ internal static class ArrowIpcFraming
     {
         long maxRows = Math.Max(0, bodyLength) * 8;
         long rows = fb.Int64(batch, 0);
-        fb.Require(rows >= 0 && rows <= maxRows, batch, $"record batch declares {rows:N0} rows but its body of {bodyLength:N0} bytes holds at most {maxRows:N0}");
+        fb.Require(rows >= 0 && rows <= maxRows, batch, $"record batch declares {rows} rows but its body of {bodyLength} bytes holds at most {maxRows}");
         var (nodes, nodeCount) = fb.Vector(batch, 1, FieldNodeSize);
         for (int i = 0; i < nodeCount; i++)
         {
             int node = nodes + i * FieldNodeSize;
             long length = fb.Int64At(node), nulls = fb.Int64At(node + 8);
-            fb.Require(length >= 0 && length <= maxRows, node, $"column {i} declares {length:N0} values but the body holds at most {maxRows:N0}");
-            fb.Require(nulls >= 0 && nulls <= length, node, $"column {i} declares {nulls:N0} nulls in {length:N0} values");
+            fb.Require(length >= 0 && length <= maxRows, node, $"column {i} declares {length} values but the body holds at most {maxRows}");
+            fb.Require(nulls >= 0 && nulls <= length, node, $"column {i} declares {nulls} nulls in {length} values");
         }
         var (buffers, bufferCount) = fb.Vector(batch, 2, BufferSize);
         for (int i = 0; i < bufferCount; i++)
@@ -179,7 +179,7 @@ internal static class ArrowIpcFraming
             int buffer = buffers + i * BufferSize;
             long offset = fb.Int64At(buffer), length = fb.Int64At(buffer + 8);
             fb.Require(offset >= 0 && length >= 0 && length <= bodyLength - offset, buffer,
-                $"buffer {i} ({length:N0} bytes at {offset:N0}) lies outside the body of {bodyLength:N0} bytes");
+                $"buffer {i} ({length} bytes at {offset}) lies outside the body of {bodyLength} bytes");
         }
         fb.Vector(batch, 4, 8); // variadic buffer counts
     }
@@ -242,7 +242,7 @@ internal static class ArrowIpcFraming
             long offset = fb.Int64At(block);
             int found = messages.BinarySearch(new MessageStart(offset, 0), MessageOffsetOrder.Instance);
             fb.Require(found >= 0 && messages[found].HeaderType == headerType, block,
-                $"{kind} block {i} points to byte {offset:N0}, which does not start a {kind} message");
+                $"{kind} block {i} points to byte {offset}, which does not start a {kind} message");
         }
     }
 

@@ -65,7 +65,7 @@ internal readonly ref struct CheckedFlatBuffer(ReadOnlySpan<byte> bytes, long fi
         uint count = BinaryPrimitives.ReadUInt32LittleEndian(_bytes[vector..]);
         long room = _bytes.Length - (vector + 4L);
         Require((ulong)count * (ulong)elementSize <= (ulong)room, vector,
-            $"vector declares {count:N0} elements of {elementSize} bytes but only {room:N0} bytes of metadata follow");
+            $"vector declares {count} elements of {elementSize} bytes but only {room} bytes of metadata follow");
         return (vector + 4, (int)count);
     }
 
@@ -88,7 +88,7 @@ internal readonly ref struct CheckedFlatBuffer(ReadOnlySpan<byte> bytes, long fi
     {
         uint offset = (uint)ReadInt32(position);
         long target = position + (long)offset;
-        Require(target <= _bytes.Length - 4, position, $"offset {offset:N0} points outside the metadata");
+        Require(target <= _bytes.Length - 4, position, $"offset {offset} points outside the metadata");
         return (int)target;
     }
 
