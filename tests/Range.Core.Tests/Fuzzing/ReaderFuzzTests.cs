@@ -5,6 +5,7 @@ using RangeOrleans.Core.Formats.Arrow;
 using RangeOrleans.Core.Formats.Checkpoint;
 using RangeOrleans.Core.Formats.Numpy;
 using RangeOrleans.Core.Points;
+using RangeOrleans.Core.Tests.Formats.Arrow;
 
 namespace RangeOrleans.Core.Tests.Fuzzing;
 
@@ -130,5 +131,29 @@ public class ReaderFuzzTests
         var seed = File.ReadAllBytes(arrow);
         AssertSurvives(ReaderFuzzer.Run(seed, bytes => ViaFile(bytes, "fuzz.arrow", p => PointsReader.Read(p)), Cases, randomSeed: 9), "points arrow");
         AssertSurvives(ReaderFuzzer.Run(seed, bytes => ViaFile(bytes, "fuzz.arrow", p => EmbeddingArrowReader.ReadAll(p)), Cases, randomSeed: 10), "embedding arrow");
+    }
+
+    // Headers claiming 10^12 elements, 2^31 rows or 2 GB of metadata, for every Arrow reader: each
+    // must be refused (not merely survived) within the same allocation bound as the mutations.
+    [Fact]
+    public void ArrowReadersRefuseCraftedHeadersClaimingHugeSizes()
+    {
+        void AllRefused(byte[] seed, Action<byte[]> read, string reader)
+        {
+            var outcome = ReaderFuzzer.RunCases(CraftedArrowFiles.HostileVariants(seed), read, perCase: null, ReaderFuzzer.DefaultAllocationLimit(seed.Length));
+            Assert.True(outcome.Failures.Count == 0, $"{reader}: " + string.Join("\n", outcome.Failures));
+            Assert.True(outcome.Refused == outcome.Cases, $"{reader}: {outcome.Accepted} of {outcome.Cases} crafted inputs were accepted");
+        }
+
+        AllRefused(SmallBank(out _), bytes => ArrowBankFile.Read(new MemoryStream(bytes), "crafted.arrow"), "arrow bank");
+        AllRefused(CraftedArrowFiles.LonLat(5, fileFormat: true), bytes => ViaFile(bytes, "crafted.arrow", p => PointsReader.Read(p)), "points arrow file");
+        AllRefused(CraftedArrowFiles.LonLat(5, fileFormat: false), bytes => ViaFile(bytes, "crafted.arrows", p => PointsReader.Read(p)), "points arrow stream");
+        var embeddings = new MemoryStream();
+        using (var writer = new EmbeddingArrowWriter(embeddings, 2))
+        {
+            writer.WriteBatch(new double[] { 1, 2, 3 }, new double[] { 4, 5, 6 }, new float[6]);
+            writer.Commit();
+        }
+        AllRefused(embeddings.ToArray(), bytes => ViaFile(bytes, "crafted.arrow", p => EmbeddingArrowReader.ReadAll(p)), "embedding arrow");
     }
 }

@@ -15,13 +15,22 @@ internal static class ReaderFuzzer
     public static Outcome Run(byte[] seed, Action<byte[]> read, int cases, int randomSeed, TimeSpan? perCase = null, long? allocationLimit = null)
     {
         var rng = new Random(randomSeed);
+        var inputs = Enumerable.Range(0, cases).Select(_ => Mutate(seed, rng));
+        return RunCases(inputs, read, perCase, allocationLimit ?? DefaultAllocationLimit(seed.Length));
+    }
+
+    /// <summary>The allocation a reader may make for an input made from a seed of <paramref name="seedLength"/> bytes.</summary>
+    public static long DefaultAllocationLimit(int seedLength) => 64L * seedLength + (256L << 20);
+
+    /// <summary>Runs the reader on given inputs (crafted rather than mutated) under the same checks.</summary>
+    public static Outcome RunCases(IEnumerable<(byte[] Bytes, string How)> inputs, Action<byte[]> read, TimeSpan? perCase, long maxAllocated)
+    {
         var limit = perCase ?? TimeSpan.FromSeconds(10);
-        long maxAllocated = allocationLimit ?? 64L * seed.Length + (256L << 20);
-        int refused = 0, accepted = 0;
+        int cases = 0, refused = 0, accepted = 0;
         var failures = new List<string>();
-        for (int i = 0; i < cases; i++)
+        foreach (var (input, how) in inputs)
         {
-            var (input, how) = Mutate(seed, rng);
+            int i = cases++;
             long allocated = 0;
             Exception? error = null;
             var task = Task.Factory.StartNew(() =>

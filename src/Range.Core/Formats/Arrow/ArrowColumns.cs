@@ -102,15 +102,34 @@ internal static class ArrowColumns
         or InvalidOperationException or IndexOutOfRangeException or OverflowException or NotSupportedException
         or InvalidCastException or NullReferenceException or EndOfStreamException && e is not RangeFormatException;
 
-    /// <summary>An IPC file reader whose buffers can never be larger than the file (see <see cref="BoundedArrowAllocator"/>).</summary>
-    public static Apache.Arrow.Ipc.ArrowFileReader OpenFileReader(Stream stream, string source, bool leaveOpen) =>
-        new(stream, new BoundedArrowAllocator(LengthOf(stream), source), leaveOpen);
+    /// <summary>
+    /// The one way this project opens an IPC file: its framing is validated first (see
+    /// <see cref="ArrowIpcFraming"/>), and its buffers can never be larger than the file (see
+    /// <see cref="BoundedArrowAllocator"/>). The stream must be seekable; it is disposed on refusal
+    /// unless <paramref name="leaveOpen"/>.
+    /// </summary>
+    public static Apache.Arrow.Ipc.ArrowFileReader OpenFileReader(Stream stream, string source, bool leaveOpen)
+    {
+        Validated(stream, leaveOpen, () => ArrowIpcFraming.ValidateFile(stream, source));
+        return new(stream, new BoundedArrowAllocator(stream.Length, source), leaveOpen);
+    }
 
-    /// <summary>An IPC stream reader with the same bound.</summary>
-    public static Apache.Arrow.Ipc.ArrowStreamReader OpenStreamReader(Stream stream, string source, bool leaveOpen) =>
-        new(stream, new BoundedArrowAllocator(LengthOf(stream), source), leaveOpen);
+    /// <summary>An IPC stream reader (from the stream's current position), validated and bounded the same way.</summary>
+    public static Apache.Arrow.Ipc.ArrowStreamReader OpenStreamReader(Stream stream, string source, bool leaveOpen)
+    {
+        Validated(stream, leaveOpen, () => ArrowIpcFraming.ValidateStream(stream, source));
+        return new(stream, new BoundedArrowAllocator(stream.Length, source), leaveOpen);
+    }
 
-    private static long LengthOf(Stream stream) => stream.CanSeek ? stream.Length : int.MaxValue;
+    private static void Validated(Stream stream, bool leaveOpen, Action validate)
+    {
+        try { validate(); }
+        catch when (!leaveOpen)
+        {
+            stream.Dispose();
+            throw;
+        }
+    }
 
     private static void RequireNoNulls(IArrowArray column, string name, string source)
     {
