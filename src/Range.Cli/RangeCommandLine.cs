@@ -15,6 +15,8 @@ public static class RangeCommandLine
         root.Subcommands.Add(EmbedCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(PretrainCommand.Create());
+        root.Subcommands.Add(BankCommand.Create());
+        root.Subcommands.Add(PipelineCommand.Create());
         return root;
     }
 
