@@ -1,0 +1,112 @@
+using System.CommandLine;
+using RangeOrleans.Core.Banks;
+using RangeOrleans.Training.Banks;
+using RangeOrleans.Training.Data;
+using RangeOrleans.Training.Encoders;
+using RangeOrleans.Training.Training;
+
+namespace RangeOrleans.Cli.Commands;
+
+/// <summary><c>range bank build | import | export</c>: make a RANGE feature bank, and convert between the RANGE .npz and Arrow bank formats.</summary>
+public static class BankCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("bank", "Build a RANGE feature bank from imagery, or convert banks between formats.");
+        command.Subcommands.Add(Build());
+        command.Subcommands.Add(Import());
+        command.Subcommands.Add(Export());
+        return command;
+    }
+
+    private static Command Build()
+    {
+        var checkpoint = new Option<FileInfo>("--checkpoint") { Description = "SatCLIP checkpoint trained by 'range pretrain' (its image encoder makes the keys).", Required = true };
+        var data = new Option<string>("--data") { Description = "earth, earth-land or s2:DIR (as for pretrain).", Required = true };
+        var entries = new Option<int?>("--entries") { Description = "Bank entries: locations sampled for earth (default 10,000), or a random subset of an s2 folder (default all)." };
+        var seed = new Option<int>("--seed") { Description = "Seed for sampling and MAE training.", DefaultValueFactory = _ => 0 };
+        var mae = new Option<FileInfo?>("--mae") { Description = "A masked-autoencoder checkpoint for the values; without it one is trained on the same tiles and saved as DEST/mae.ckpt." };
+        var maeEpochs = new Option<int>("--mae-epochs") { Description = "Epochs when training the MAE here.", DefaultValueFactory = _ => new MaeTrainingOptions().Epochs };
+        var shardSize = new Option<int>("--shard-size") { Description = "Entries per shard file.", DefaultValueFactory = _ => LocalBankJob.DefaultShardSize };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Destination folder: shards/, bank.arrow, mae.ckpt.", Required = true };
+        var command = new Command("build", "Build a bank: keys = SatCLIP image embeddings, values = frozen MAE features, one entry per location/tile. Writes DEST/bank.arrow.");
+        foreach (var o in new Option[] { checkpoint, data, entries, seed, mae, maeEpochs, shardSize, output }) command.Options.Add(o);
+        command.SetAction(result =>
+        {
+            var dest = result.GetValue(output)!.FullName;
+            Directory.CreateDirectory(dest);
+            var spec = result.GetValue(data)!;
+            var dataset = DataSource.Open(spec, result.GetValue(entries) ?? (spec.StartsWith("earth", StringComparison.Ordinal) ? 10000 : null), result.GetValue(seed));
+            var bank = BankBuild.Run(result.GetValue(checkpoint)!.FullName, dataset, dest, result.GetValue(mae)?.FullName, result.GetValue(maeEpochs), result.GetValue(seed), result.GetValue(shardSize), result.InvocationConfiguration.Output);
+            result.InvocationConfiguration.Output.WriteLine($"bank: {bank.Count:N0} entries, keys {bank.KeyDim}, values {bank.ValueDim}, sha256 {bank.Info.Sha256} -> {Path.Combine(dest, LocalBankJob.BankFile)}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Import()
+    {
+        var input = new Argument<FileInfo>("FILE.npz") { Description = "A RANGE database: locs, satclip_embeddings, image_embeddings." };
+        var output = new Option<FileInfo>("--out") { Description = "Arrow bank file to write.", Required = true };
+        var command = new Command("import", "Convert a RANGE .npz database into an Arrow bank.");
+        command.Arguments.Add(input);
+        command.Options.Add(output);
+        command.SetAction(result =>
+        {
+            var bank = RangeDatabaseNpz.Import(result.GetValue(input)!.FullName);
+            ArrowBankFile.Write(bank, result.GetValue(output)!.FullName);
+            result.InvocationConfiguration.Output.WriteLine($"imported {bank.Count:N0} entries (keys {bank.KeyDim}, values {bank.ValueDim}) -> {result.GetValue(output)!.FullName}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Export()
+    {
+        var input = new Argument<FileInfo>("BANK") { Description = "A bank: Arrow bank file or RANGE .npz." };
+        var output = new Option<FileInfo>("--out") { Description = ".npz file to write (float64, the published layout).", Required = true };
+        var command = new Command("export", "Write a bank as a RANGE .npz database.");
+        command.Arguments.Add(input);
+        command.Options.Add(output);
+        command.SetAction(result =>
+        {
+            var bank = FeatureBank.Load(result.GetValue(input)!.FullName);
+            RangeDatabaseNpz.Export(bank, result.GetValue(output)!.FullName);
+            result.InvocationConfiguration.Output.WriteLine($"exported {bank.Count:N0} entries -> {result.GetValue(output)!.FullName}");
+            return 0;
+        });
+        return command;
+    }
+}
+
+/// <summary>The bank-building steps shared by 'bank build' and 'pipeline'.</summary>
+internal static class BankBuild
+{
+    public static FeatureBank Run(string checkpointPath, IGeoTileDataset dataset, string dest, string? maePath, int maeEpochs, int seed, int shardSize, TextWriter output)
+    {
+        Directory.CreateDirectory(dest);
+        using var keys = ImageEncoders.SatClip(checkpointPath);
+        IImageEncoder values;
+        var trained = Path.Combine(dest, MaeTrainer.CheckpointFile);
+        if (maePath is null && File.Exists(trained))
+        {
+            output.WriteLine($"value encoder: reusing {trained}");
+            maePath = trained;
+        }
+        if (maePath is not null)
+        {
+            values = ImageEncoders.Mae(maePath);
+        }
+        else
+        {
+            var options = new MaeTrainingOptions { Epochs = maeEpochs, Seed = seed, TileSize = keys.TileSize };
+            output.WriteLine($"training the value encoder (masked autoencoder, {options.FeatureDim}-d features, {options.TileSize} px tiles) on {dataset.Name}");
+            values = ImageEncoders.Mae(MaeTrainer.Train(dataset, options, trained, output.WriteLine));
+        }
+        using (values)
+        {
+            output.WriteLine($"building bank: {dataset.Count:N0} entries, keys {keys.Name} ({keys.Dimension}), values {values.Name} ({values.Dimension})");
+            return LocalBankJob.Run(dataset, keys, values, dest, shardSize, output.WriteLine);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+using RangeOrleans.Core.Data;
+
+namespace RangeOrleans.Imaging;
+
+/// <summary>
+/// The embedded default imagery: NASA Blue Marble (RGB) and Earth at night (city lights, as luminance)
+/// on one 2048 x 1024 plate carrée grid, stacked into a 4-channel raster.
+/// </summary>
+public static class EarthImagery
+{
+    public const string BlueMarbleFile = "earth/blue_marble_2048x1024.jpg";
+    public const string NightLightsFile = "earth/earth_at_night_2048x1024.jpg";
+
+    /// <summary>Channel names of <see cref="Load"/>'s raster, in order.</summary>
+    public static IReadOnlyList<string> ChannelNames { get; } = ["red", "green", "blue", "night_lights"];
+
+    /// <summary>RGB + night lights (4 channels, values in [0, 1]) from the shipped images, or from <paramref name="folder"/>.</summary>
+    public static EquirectangularRaster Load(string? folder = null)
+    {
+        string Locate(string file) => folder is null ? SampleData.Find(file) : Path.Combine(folder, Path.GetFileName(file));
+        var rgb = EquirectangularRaster.Decode(Locate(BlueMarbleFile));
+        var night = EquirectangularRaster.Decode(Locate(NightLightsFile), grayscale: true);
+        return EquirectangularRaster.Stack(rgb, night);
+    }
+}

@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using RangeOrleans.Core.Formats;
+using RangeOrleans.Core.Formats.Checkpoint;
+using RangeOrleans.Training.Data;
+using RangeOrleans.Training.Models;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace RangeOrleans.Training.Training;
+
+/// <summary>
+/// SatCLIP contrastive pretraining (METHOD.md): image and location embeddings aligned by a symmetric
+/// InfoNCE loss with a learnable temperature, AdamW (no weight decay on biases, norms and the logit
+/// scale), a seeded 90/10 train/validation split. After every epoch <c>last.ckpt</c> (Lightning layout,
+/// loadable by <c>range embed</c>) and its optimiser side file are written atomically to the output
+/// folder; a run pointed at a folder holding <c>last.ckpt</c> resumes after that epoch. Deterministic
+/// for a given seed: data order comes from the seed and epoch, torch's generator is re-seeded per epoch.
+/// </summary>
+public static class SatClipTrainer
+{
+    public const string CheckpointFile = "last.ckpt";
+
+    public static IReadOnlyList<EpochReport> Train(
+        IGeoTileDataset data,
+        SatClipTrainingOptions options,
+        string outputFolder,
+        Action<EpochReport>? onEpoch = null,
+        CancellationToken cancellationToken = default)
+    {
+        options.Validate();
+        if (!data.SupportsTileSize(options.TileSize))
+            throw new ArgumentException($"dataset '{data.Name}' cannot give {options.TileSize} px tiles (native {data.NativeTileSize} px)");
+        if (data.Count < 3) throw new ArgumentException($"dataset '{data.Name}' has {data.Count} entries; training needs at least 3");
+        Directory.CreateDirectory(outputFolder);
+
+        torch.manual_seed(options.Seed);
+        using var model = new SatClipModel(options.VisionConfig(data.Channels), options.LocationConfig, options.Dropout);
+        var split = DataSplit.Create(data.Count, options.ValidationFraction, options.Seed);
+        using var optimizer = CreateOptimizer(model, options);
+
+        string checkpointPath = Path.Combine(outputFolder, CheckpointFile);
+        int startEpoch = 0;
+        long step = 0;
+        if (File.Exists(checkpointPath))
+            (startEpoch, step) = Resume(checkpointPath, outputFolder, model, optimizer, options, data);
+
+        var reports = new List<EpochReport>();
+        for (int epoch = startEpoch; epoch < options.Epochs; epoch++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var clock = Stopwatch.StartNew();
+            torch.manual_seed(HashCode.Combine(options.Seed, epoch)); // dropout stream of this epoch
+            model.train();
+            double trainSum = 0;
+            int trainBatches = 0;
+            var order = split.EpochOrder(options.Seed, epoch);
+            foreach (var batch in Batches(order, options.BatchSize))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                using var scope = NewDisposeScope();
+                var logits = model.forward((TileBatch.Tiles(data, batch, options.TileSize), TileBatch.Harmonics(data, batch, model.Location)));
+                var loss = SatClipModel.ContrastiveLoss(logits);
+                optimizer.zero_grad();
+                loss.backward();
+                optimizer.step();
+                trainSum += loss.item<float>();
+                trainBatches++;
+                step++;
+            }
+            var (valLoss, chance) = Validate(model, data, split.Validation, options);
+            string optimizerFile = $"epoch-{epoch}.optim";
+            SaveOptimizer(optimizer, Path.Combine(outputFolder, optimizerFile));
+            SatClipCheckpoint.Write(checkpointPath, model, options, data.Channels, data.Name, epoch, step, optimizerFile);
+            DeleteOlderOptimizerFiles(outputFolder, optimizerFile);
+            var report = new EpochReport(epoch, options.Epochs, trainBatches == 0 ? double.NaN : trainSum / trainBatches, valLoss, chance, step, clock.Elapsed, checkpointPath);
+            reports.Add(report);
+            onEpoch?.Invoke(report);
+        }
+        return reports;
+    }
+
+    /// <summary>Mean validation loss over batches of the training batch size, and the untrained model's (mean log batch size).</summary>
+    public static (double Loss, double Chance) Validate(SatClipModel model, IGeoTileDataset data, int[] entries, SatClipTrainingOptions options)
+    {
+        if (entries.Length < 2) return (double.NaN, double.NaN);
+        model.eval();
+        using var noGrad = no_grad();
+        double sum = 0, chance = 0;
+        int batches = 0;
+        foreach (var batch in Batches(entries, options.BatchSize))
+        {
+            using var scope = NewDisposeScope();
+            var logits = model.forward((TileBatch.Tiles(data, batch, options.TileSize), TileBatch.Harmonics(data, batch, model.Location)));
+            sum += SatClipModel.ContrastiveLoss(logits).item<float>();
+            chance += Math.Log(batch.Length);
+            batches++;
+        }
+        return (sum / batches, chance / batches);
+    }
+
+    /// <summary>Consecutive batches; a last batch of a single entry (no negatives) is dropped.</summary>
+    private static IEnumerable<int[]> Batches(int[] order, int size)
+    {
+        for (int start = 0; start < order.Length; start += size)
+        {
+            int n = Math.Min(size, order.Length - start);
+            if (n >= 2) yield return order[start..(start + n)];
+        }
+    }
+
+    private static AdamW CreateOptimizer(SatClipModel model, SatClipTrainingOptions options)
+    {
+        // Weight decay on weight matrices and conv kernels only: not on biases, norm scales or the logit scale.
+        var decay = new List<Parameter>();
+        var noDecay = new List<Parameter>();
+        foreach (var (_, p) in model.named_parameters())
+            (p.dim() >= 2 ? decay : noDecay).Add(p);
+        return torch.optim.AdamW(
+            [
+                new AdamW.ParamGroup(decay, new AdamW.Options { LearningRate = options.LearningRate, weight_decay = options.WeightDecay }),
+                new AdamW.ParamGroup(noDecay, new AdamW.Options { LearningRate = options.LearningRate, weight_decay = 0 }),
+            ],
+            lr: options.LearningRate);
+    }
+
+    private static (int StartEpoch, long Step) Resume(string checkpointPath, string folder, SatClipModel model, AdamW optimizer, SatClipTrainingOptions options, IGeoTileDataset data)
+    {
+        var checkpoint = TorchCheckpointReader.Read(checkpointPath);
+        foreach (var (key, expected) in new (string, object)[]
+        {
+            ("embed_dim", options.EmbedDim), ("legendre_polys", options.LegendrePolys), ("capacity", options.Capacity),
+            ("num_hidden_layers", options.NumHiddenLayers), ("vision_width", options.VisionWidth), ("image_resolution", options.TileSize),
+            ("in_channels", data.Channels), ("batch_size", options.BatchSize), ("seed", options.Seed),
+        })
+        {
+            int found = checkpoint.GetInt(key);
+            if (!Equals(found, expected))
+                throw new ArgumentException($"cannot resume from {checkpointPath}: it was trained with {key} = {found}, this run asks for {expected} (use another --out, or the same settings)");
+        }
+        SatClipCheckpoint.LoadInto(model, checkpoint);
+        if (checkpoint.GetEntry(SatClipCheckpoint.OptimizerFileEntry) is string optimizerFile)
+        {
+            var path = Path.Combine(folder, Path.GetFileName(optimizerFile));
+            if (!File.Exists(path)) throw new RangeFormatException(checkpointPath, $"its optimiser state '{optimizerFile}' is missing from {folder}");
+            optimizer.load_state_dict(path);
+        }
+        int epoch = checkpoint.GetEntry("epoch") is long e ? checked((int)e) : throw new RangeFormatException(checkpointPath, "no integer 'epoch' entry");
+        long step = checkpoint.GetEntry("global_step") is long s ? s : 0;
+        return (epoch + 1, step);
+    }
+
+    private static void SaveOptimizer(AdamW optimizer, string path)
+    {
+        string tmp = path + ".tmp";
+        optimizer.save_state_dict(tmp);
+        File.Move(tmp, path, overwrite: true);
+    }
+
+    private static void DeleteOlderOptimizerFiles(string folder, string keep)
+    {
+        foreach (var file in Directory.EnumerateFiles(folder, "epoch-*.optim"))
+        {
+            if (Path.GetFileName(file) != keep) File.Delete(file);
+        }
+    }
+}
