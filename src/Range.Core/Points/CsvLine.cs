@@ -5,7 +5,7 @@ namespace RangeOrleans.Core.Points;
 /// "" for a literal quote. Minimal on purpose (no line breaks inside quotes): point files are
 /// plain numbers, and anything fancier is reported by the caller as a bad row.
 /// </summary>
-internal static class CsvLine
+public static class CsvLine
 {
     /// <summary>The fields, trimmed; null if a quoted field is not closed.</summary>
     public static List<string>? Split(string line)
