@@ -14,6 +14,7 @@ public static class RangeCommandLine
             "Points are (lon, lat) in degrees. Outputs are Arrow IPC files any Arrow reader opens.");
         root.Subcommands.Add(EmbedCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
         return root;
     }
 
