@@ -40,28 +40,35 @@ public static class LinearProbe
         int k = settings.FoldsFor(kind);
         var fold = targets.Folds(k, seed);
 
+        // Per fold: the held-out rows and the sums over the other rows (whole-split sums minus the fold's).
+        using var all = RidgeSums.Of(xTrain, targets.Encoded);
+        var folds = new List<(long[] Held, Tensor HeldX, RidgeSums Fit)>();
+        for (int f = 0; f < k; f++)
+        {
+            var held = Rows(fold, f);
+            if (held.Length == 0 || held.Length == fold.Length) continue;
+            var index = tensor(held);
+            var heldX = xTrain.index_select(0, index);
+            using var heldSums = RidgeSums.Of(heldX, targets.Encoded.index_select(0, index));
+            folds.Add((held, heldX, all.Minus(heldSums)));
+        }
+
         var cvScores = new Dictionary<double, double>();
         double bestAlpha = settings.Alphas[0], bestScore = double.NegativeInfinity;
         foreach (var alpha in settings.Alphas)
         {
             double sum = 0;
-            int used = 0;
-            for (int f = 0; f < k; f++)
+            foreach (var (held, heldX, fitSums) in folds)
             {
                 using var foldScope = NewDisposeScope();
-                var (fit, held) = Split(fold, f);
-                if (fit.Length == 0 || held.Length == 0) continue;
-                var fitIndex = tensor(fit);
-                var heldIndex = tensor(held);
-                using var model = RidgeModel.Fit(xTrain.index_select(0, fitIndex), targets.Encoded.index_select(0, fitIndex), alpha);
-                var predicted = model.Predict(xTrain.index_select(0, heldIndex));
-                sum += targets.Score(predicted, held);
-                used++;
+                using var model = RidgeModel.Fit(fitSums, alpha);
+                sum += targets.Score(model.Predict(heldX), held);
             }
-            double mean = used > 0 ? sum / used : double.NegativeInfinity;
+            double mean = folds.Count > 0 ? sum / folds.Count : double.NegativeInfinity;
             cvScores[alpha] = mean;
             if (mean > bestScore) { bestScore = mean; bestAlpha = alpha; }
         }
+        foreach (var f in folds) f.Fit.Dispose();
 
         using var final = RidgeModel.Fit(xTrain, targets.Encoded, bestAlpha);
         double value = targets.ScoreTest(final.Predict(xTest), testTargets);
@@ -71,12 +78,11 @@ public static class LinearProbe
     private static Tensor ToFloat64(FeatureMatrix m) =>
         tensor(m.Values, new long[] { m.Rows, m.Columns }).to(ScalarType.Float64);
 
-    private static (long[] Fit, long[] Held) Split(int[] fold, int f)
+    private static long[] Rows(int[] fold, int f)
     {
-        var fit = new List<long>(fold.Length);
-        var held = new List<long>(fold.Length / 2);
-        for (int i = 0; i < fold.Length; i++) (fold[i] == f ? held : fit).Add(i);
-        return (fit.ToArray(), held.ToArray());
+        var rows = new List<long>(fold.Length / 2);
+        for (int i = 0; i < fold.Length; i++) if (fold[i] == f) rows.Add(i);
+        return rows.ToArray();
     }
 
     /// <summary>Training targets as the ridge model sees them, and how predictions are scored.</summary>

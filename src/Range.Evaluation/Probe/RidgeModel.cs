@@ -26,17 +26,38 @@ public sealed class RidgeModel : IDisposable
     /// <summary>Fits on x (n x d) and y (n x k), both float64.</summary>
     public static RidgeModel Fit(Tensor x, Tensor y, double alpha)
     {
-        if (!(alpha > 0)) throw new ArgumentException($"ridge alpha must be positive, got {alpha}");
         if (x.shape[0] != y.shape[0]) throw new ArgumentException($"{x.shape[0]} feature rows but {y.shape[0]} target rows");
         using var scope = NewDisposeScope();
         var xMean = x.mean(new long[] { 0 });
         var yMean = y.mean(new long[] { 0 });
         var xc = x - xMean;
         var yc = y - yMean;
-        var gram = xc.T.matmul(xc);
+        return Solve(xc.T.matmul(xc), xc.T.matmul(yc), xMean, yMean, alpha);
+    }
+
+    /// <summary>
+    /// The same fit from sums over the rows (n, sum x, sum y, X^T X, X^T Y): centring becomes
+    /// X^T X - n m m^T. Cross-validation subtracts one fold's sums from the whole training split's, so
+    /// each fold costs a d x d solve instead of a new product over all rows.
+    /// </summary>
+    public static RidgeModel Fit(RidgeSums sums, double alpha)
+    {
+        using var scope = NewDisposeScope();
+        var xMean = sums.SumX / sums.Rows;
+        var yMean = sums.SumY / sums.Rows;
+        var gram = sums.XtX - sums.Rows * xMean.outer(xMean);
+        var cross = sums.XtY - sums.Rows * xMean.outer(yMean);
+        return Solve(gram, cross, xMean, yMean, alpha);
+    }
+
+    // Called inside the caller's dispose scope: moves only the results out.
+    private static RidgeModel Solve(Tensor centredGram, Tensor centredCross, Tensor xMean, Tensor yMean, double alpha)
+    {
+        if (!(alpha > 0)) throw new ArgumentException($"ridge alpha must be positive, got {alpha}");
+        var gram = centredGram.clone();
         gram.diagonal().add_(alpha);
         var factor = linalg.cholesky(gram);
-        var weights = cholesky_solve(xc.T.matmul(yc), factor);
+        var weights = cholesky_solve(centredCross, factor);
         var intercept = yMean - xMean.matmul(weights);
         return new RidgeModel(weights.MoveToOuterDisposeScope(), intercept.MoveToOuterDisposeScope());
     }
