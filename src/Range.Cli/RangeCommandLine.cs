@@ -15,6 +15,7 @@ public static class RangeCommandLine
         root.Subcommands.Add(EmbedCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(RenderCommand.Create());
         return root;
     }
 
