@@ -17,6 +17,8 @@ public static class RangeCommandLine
         root.Subcommands.Add(PretrainCommand.Create());
         root.Subcommands.Add(BankCommand.Create());
         root.Subcommands.Add(PipelineCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(RenderCommand.Create());
         return root;
     }
 

@@ -1,0 +1,63 @@
+using RangeOrleans.Maps.Drawing;
+using RangeOrleans.Maps.Projection;
+using SkiaSharp;
+
+namespace RangeOrleans.Maps.Tests;
+
+public class MapRenderingTests
+{
+    private static float[] Stretched(int n, out int dim)
+    {
+        // 4-d points with variance 100, 9, 1, 0.01 along the axes: PCA's first component is axis 0.
+        dim = 4;
+        var random = new Random(1);
+        var x = new float[n * dim];
+        double[] scale = [10, 3, 1, 0.1];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < dim; j++) x[i * dim + j] = (float)(scale[j] * (random.NextDouble() * 2 - 1));
+        return x;
+    }
+
+    [Fact]
+    public void PcaFirstComponentFollowsTheLargestVariance()
+    {
+        var x = Stretched(500, out int dim);
+        var c = EmbeddingProjection.Project(x, 500, dim, ProjectionMethod.Pca);
+        double corr = Correlation(Enumerable.Range(0, 500).Select(i => (double)x[i * dim]).ToArray(), Enumerable.Range(0, 500).Select(i => (double)c[i * 3]).ToArray());
+        Assert.True(Math.Abs(corr) > 0.999, $"correlation {corr}");
+    }
+
+    [Fact]
+    public void IcaIsSeededAndGivesUncorrelatedComponents()
+    {
+        var x = Stretched(800, out int dim);
+        var a = EmbeddingProjection.Project(x, 800, dim, ProjectionMethod.Ica, seed: 3);
+        Assert.Equal(a, EmbeddingProjection.Project(x, 800, dim, ProjectionMethod.Ica, seed: 3));
+        var c0 = Enumerable.Range(0, 800).Select(i => (double)a[i * 3]).ToArray();
+        var c1 = Enumerable.Range(0, 800).Select(i => (double)a[i * 3 + 1]).ToArray();
+        Assert.True(Math.Abs(Correlation(c0, c1)) < 0.05);
+    }
+
+    [Fact]
+    public void RendererWritesAPngOfTheExpectedSize()
+    {
+        using var dir = new TempDir();
+        var lon = new double[] { -170, 0, 170 };
+        var lat = new double[] { 80, 0, -80 };
+        var rgb = new byte[] { 255, 0, 0, 0, 255, 0, 0, 0, 255 };
+        var panels = new[] { new MapPanel("a", lon, lat, rgb), new MapPanel("b", lon, lat, rgb) };
+        WorldMapRenderer.WritePng(dir.File("m.png"), panels, 200, "title", "legend", [[(-10.0, 0.0), (10.0, 10.0)]]);
+        using var bitmap = SKBitmap.Decode(dir.File("m.png"));
+        Assert.Equal(2 * 200 + 3 * 8, bitmap.Width);
+    }
+
+    [Fact]
+    public void GridStepIsTheMedianGap() => Assert.Equal(2.0, WorldMapRenderer.MedianStep([-3, -1, 1, 3, 3, 9]));
+
+    private static double Correlation(double[] a, double[] b)
+    {
+        double ma = a.Average(), mb = b.Average();
+        double cov = a.Zip(b, (x, y) => (x - ma) * (y - mb)).Sum();
+        return cov / Math.Sqrt(a.Sum(x => (x - ma) * (x - ma)) * b.Sum(y => (y - mb) * (y - mb)));
+    }
+}
