@@ -43,6 +43,19 @@ public sealed class GlobeTiling
     /// <summary>A stable, file-name-safe id from the tile's south-west corner.</summary>
     public string Id(Tile tile) => "t" + Signed(West(tile), "000") + Signed(South(tile), "00");
 
+    /// <summary>The tile named by <paramref name="id"/> (as made by <see cref="Id"/>); ArgumentException if it is not one.</summary>
+    public Tile ParseId(string id)
+    {
+        int split = id.Length > 2 ? id.IndexOfAny(['+', '-'], 2) : -1;
+        if (!id.StartsWith('t') || split < 0
+            || !double.TryParse(id.AsSpan(1, split - 1), NumberStyles.Float, CultureInfo.InvariantCulture, out double west)
+            || !double.TryParse(id.AsSpan(split), NumberStyles.Float, CultureInfo.InvariantCulture, out double south))
+            throw new ArgumentException($"'{id}' is not a tile id (expected t<west><south>, e.g. t+010+20)");
+        var tile = TileOf(Math.Clamp(west + TileDegrees / 2, -180, 180), Math.Clamp(south + TileDegrees / 2, -90, 90));
+        if (Id(tile) != id) throw new ArgumentException($"'{id}' is not a tile of a {TileDegrees.ToString(CultureInfo.InvariantCulture)}-degree tiling");
+        return tile;
+    }
+
     private static string Signed(double value, string integerDigits)
     {
         double rounded = Math.Round(value, 6);

@@ -23,9 +23,14 @@ public class GlobeTilingTests
         var ids = new HashSet<string>();
         for (int r = 0; r < tiling.Rows; r++)
             for (int c = 0; c < tiling.Columns; c++)
+            {
                 Assert.True(ids.Add(tiling.Id(new Tile(c, r))));
+                Assert.Equal(new Tile(c, r), tiling.ParseId(tiling.Id(new Tile(c, r))));
+            }
         Assert.Equal(648, ids.Count);
         Assert.Equal("t-179.5+89.5", new GlobeTiling(0.5).Id(new Tile(1, 359)));
+        Assert.Equal(new Tile(1, 359), new GlobeTiling(0.5).ParseId("t-179.5+89.5"));
+        Assert.Throws<ArgumentException>(() => tiling.ParseId("t+005+00"));
     }
 
     [Theory]
