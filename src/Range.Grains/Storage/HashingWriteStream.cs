@@ -4,7 +4,9 @@ namespace RangeOrleans.Grains.Storage;
 
 /// <summary>
 /// A forward-only write stream that hashes (SHA-256) what passes through to the inner stream, so a
-/// shard's checksum costs no second read. Reports its own position, which Arrow's file writer needs.
+/// shard's checksum costs no second read. Arrow's file writer insists on a seekable stream but only
+/// reads <see cref="Position"/> (to record block offsets), so this stream says it can seek and accepts
+/// only seeks to where it already is: blob upload streams cannot seek at all.
 /// </summary>
 internal sealed class HashingWriteStream(Stream inner) : Stream
 {
@@ -12,7 +14,7 @@ internal sealed class HashingWriteStream(Stream inner) : Stream
     private long _written;
 
     public override bool CanRead => false;
-    public override bool CanSeek => false;
+    public override bool CanSeek => true;
     public override bool CanWrite => true;
     public override long Length => _written;
     public override long Position { get => _written; set => throw new NotSupportedException(); }
@@ -43,7 +45,12 @@ internal sealed class HashingWriteStream(Stream inner) : Stream
     public string Sha256() => Convert.ToHexStringLower(_hash.GetCurrentHash());
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin)
+    {
+        long target = origin switch { SeekOrigin.Begin => offset, SeekOrigin.Current => _written + offset, _ => _written + offset };
+        if (target != _written) throw new NotSupportedException("a shard output stream is written forward only");
+        return _written;
+    }
     public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)

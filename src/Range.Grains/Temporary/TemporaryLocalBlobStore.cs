@@ -4,7 +4,7 @@ using RangeOrleans.Storage;
 namespace RangeOrleans.Grains.Temporary;
 
 // THROWAWAY until Range.Storage's LocalFolderBlobStore / BlobStores.Open are merged: delete this folder then.
-internal sealed class TemporaryLocalBlobStore(string root) : IBlobStore
+public sealed class TemporaryLocalBlobStore(string root) : IBlobStore
 {
     public string Location { get; } = Path.GetFullPath(root);
     private string PathOf(string name) => Path.Combine(Location, name.Replace('/', Path.DirectorySeparatorChar));
@@ -31,7 +31,7 @@ internal sealed class TemporaryLocalBlobStore(string root) : IBlobStore
     }
 }
 
-internal sealed class TemporaryBlobStoreFactory : Storage.IBlobStoreFactory
+public sealed class TemporaryBlobStoreFactory : Storage.IBlobStoreFactory
 {
     public IBlobStore Open(string location) => new TemporaryLocalBlobStore(location);
 }
