@@ -17,4 +17,8 @@ public interface IJobCoordinatorGrain : IGrainWithStringKey
 
     /// <summary>Continues an unfinished job after a restart (finished shards are kept). Harmless on a running or final job.</summary>
     Task<JobStatus> ResumeAsync();
+
+    /// <summary>A shard of this job finished or failed: poll now rather than at the next tick (a hint; polling stays the source of truth).</summary>
+    [Orleans.Concurrency.OneWay]
+    Task ShardChangedAsync();
 }

@@ -63,8 +63,13 @@ public sealed class JobOptions
             command.Options.Add(option);
     }
 
-    public string JobIdOf(ParseResult result) =>
-        result.GetValue(JobId) ?? $"map-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
+    public string JobIdOf(ParseResult result)
+    {
+        var id = result.GetValue(JobId) ?? $"map-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
+        if (id.Length is 0 or > 100 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+            throw new ArgumentException($"--job-id '{id}': use 1 to 100 letters, digits, '-', '_' or '.'");
+        return id;
+    }
 
     public JobSpec ToSpec(ParseResult result)
     {

@@ -69,6 +69,11 @@ public sealed class JobCoordinatorGrain(
         return Task.FromResult(Status());
     }
 
+    public async Task ShardChangedAsync()
+    {
+        if (S.State == JobState.Running && _timer is not null) await TickAsync(CancellationToken.None);
+    }
+
     public async Task<JobStatus> CancelAsync()
     {
         if (S.Spec is null || Status().IsFinal) return Status();

@@ -27,6 +27,13 @@ public sealed class ShardGrain(ModelReplicaCache replicas, IBlobStoreFactory sto
     private string? _error;
     private bool _permanent;
     private CancellationTokenSource? _cancellation;
+    private IJobCoordinatorGrain _coordinator = null!;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _coordinator = GrainFactory.GetGrain<IJobCoordinatorGrain>(this.GetPrimaryKeyString().Split('/')[0]);
+        return Task.CompletedTask;
+    }
 
     public Task<ShardProgress> StartAsync(ShardAssignment assignment)
     {
@@ -96,6 +103,7 @@ public sealed class ShardGrain(ModelReplicaCache replicas, IBlobStoreFactory sto
             _error = error;
             _permanent = permanent;
         }
+        _coordinator.ShardChangedAsync().Ignore();
     }
 
     private ShardProgress ProgressLocked() => new()
