@@ -34,6 +34,8 @@ public static class RangeCommandLine
         };
         try
         {
+            // Before any TorchSharp call: bind to an installed PyTorch's libtorch when RANGE_LIBTORCH_DIR says so.
+            Core.Native.ExternalLibTorch.Preload();
             return Build().Parse(args).Invoke(config);
         }
         catch (Exception ex)

@@ -27,11 +27,17 @@ public static class EmbedCommand
             Description = "Points per record batch written.",
             DefaultValueFactory = _ => EmbeddingPipeline.DefaultBatchRows,
         };
+        var precision = new Option<string>("--precision")
+        {
+            Description = "Embedding column type: float32 (default) or float16 (half the bytes).",
+            DefaultValueFactory = _ => "float32",
+        }.AcceptOnlyFromAmong("float32", "float16");
         var command = new Command("embed", "Embed points with SatCLIP, RANGE or RANGE+ and write an Arrow file.");
         model.AddTo(command);
         command.Options.Add(input);
         command.Options.Add(output);
         command.Options.Add(batch);
+        command.Options.Add(precision);
         command.SetAction(result =>
         {
             var spec = model.ToSpec(result);
@@ -49,7 +55,8 @@ public static class EmbedCommand
                 ["range.checkpoint"] = Path.GetFileName(spec.CheckpointPath),
             };
             if (spec.BankPath is not null) metadata["range.bank"] = Path.GetFileName(spec.BankPath);
-            using var writer = new EmbeddingArrowWriter(outputPath, embedder.Dimension, metadata: metadata);
+            var columnType = result.GetValue(precision) == "float16" ? EmbeddingPrecision.Float16 : EmbeddingPrecision.Float32;
+            using var writer = new EmbeddingArrowWriter(outputPath, embedder.Dimension, columnType, metadata);
             long rows = ProgressDisplay.Run($"embed {embedder.Model}", points.Count,
                 progress => EmbeddingPipeline.Write(embedder, points.Lon, points.Lat, writer, batchRows, progress));
             writer.Commit();

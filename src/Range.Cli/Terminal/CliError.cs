@@ -16,6 +16,10 @@ public static class CliError
             case RangeFormatException or ArgumentException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException:
                 error.WriteLine($"error: {OneLine(inner.Message)}");
                 return BadInput;
+            case TypeInitializationException { TypeName: "TorchSharp.torch" } or DllNotFoundException:
+                error.WriteLine("error: libtorch could not be loaded: " + FirstLine((inner.InnerException ?? inner).Message) +
+                    $" (a build with -p:TorchBackend=external needs {Core.Native.ExternalLibTorch.EnvironmentVariable} set to a PyTorch installation's torch/lib folder)");
+                return Failure;
             case OperationCanceledException:
                 error.WriteLine("error: cancelled");
                 return Failure;
@@ -26,4 +30,6 @@ public static class CliError
     }
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
+
+    private static string FirstLine(string message) => message.Trim().Split('\n')[0].Trim();
 }

@@ -71,7 +71,7 @@ public static class ArrowBankFile
     {
         try
         {
-            using var reader = new ArrowFileReader(stream, leaveOpen: true);
+            using var reader = ArrowColumns.OpenFileReader(stream, source, leaveOpen: true);
             return ReadBank(reader, stream, source);
         }
         catch (Exception e) when (ArrowColumns.IsMalformedInput(e))

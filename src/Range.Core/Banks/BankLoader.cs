@@ -13,16 +13,7 @@ public static class BankLoader
 
     public static FeatureBank Load(string path)
     {
-        Span<byte> head = stackalloc byte[6];
-        int read;
-        try
-        {
-            using var stream = File.OpenRead(path);
-            read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        }
-        catch (IOException e) { throw new RangeFormatException(path, $"cannot open: {e.Message}", e); }
-        catch (UnauthorizedAccessException e) { throw new RangeFormatException(path, $"cannot open: {e.Message}", e); }
-        head = head[..read];
+        ReadOnlySpan<byte> head = FileHead.Read(path, 6);
 
         if (head.StartsWith(ArrowMagic)) return ArrowBankFile.Read(path);
         if (head.StartsWith(ZipMagic) || path.EndsWith(".npz", StringComparison.OrdinalIgnoreCase))

@@ -37,24 +37,45 @@ public sealed class RangeEmbedder : ILocationEmbedder
     {
         EmbedderGuard.CheckLengths(lon, lat, output, Dimension);
         var device = _retriever.Device;
-        float[]? unit = _options.Spatial ? new float[3 * Math.Min(_chunkRows, lon.Length)] : null;
+        int rows = Math.Min(_chunkRows, lon.Length), keyDim = _encoder.Config.EmbedDim, valueDim = _retriever.ValueDim;
+        var queries = new float[rows * keyDim];
+        var unit = new float[3 * rows];
+        var h = new float[rows * valueDim];
         for (int start = 0; start < lon.Length; start += _chunkRows)
         {
             int n = Math.Min(_chunkRows, lon.Length - start);
+            var chunkLon = lon.Slice(start, n);
+            var chunkLat = lat.Slice(start, n);
+            var chunkOut = output.Slice(start * Dimension, n * Dimension);
             using var scope = NewDisposeScope();
-            var q64 = _encoder.Encode(lon.Slice(start, n), lat.Slice(start, n), device);
-            var q = nn.functional.normalize(q64, p: 2, dim: 1).to(ScalarType.Float32);
-            Tensor? u = null;
-            if (unit is not null)
+            var q = nn.functional.normalize(_encoder.Encode(chunkLon, chunkLat, device), p: 2, dim: 1).to(ScalarType.Float32);
+            if (device.type != DeviceType.CPU)
             {
-                var rows = unit.AsSpan(0, 3 * n);
-                UnitVectors.FromLonLat(lon.Slice(start, n), lat.Slice(start, n), rows);
-                u = tensor(rows.ToArray(), new long[] { n, 3 }).to(device);
+                // Stay on the device: only the finished rows come back.
+                var u = _options.Spatial ? UnitTensor(chunkLon, chunkLat, unit, device) : null;
+                var embeddings = cat(new[] { _retriever.Retrieve(q, u, _options), q }, 1).cpu().contiguous();
+                embeddings.data<float>().CopyTo(chunkOut, 0, 0);
+                continue;
             }
-            var h = _retriever.Retrieve(q, u, _options);
-            var embeddings = cat(new[] { h, q }, 1).cpu().contiguous();
-            embeddings.data<float>().CopyTo(output.Slice(start * Dimension, n * Dimension), 0, 0);
+            var qRows = queries.AsSpan(0, n * keyDim);
+            q.contiguous().data<float>().CopyTo(qRows, 0, 0);
+            var uRows = unit.AsSpan(0, _options.Spatial ? 3 * n : 0);
+            if (_options.Spatial) UnitVectors.FromLonLat(chunkLon, chunkLat, uRows);
+            var hRows = h.AsSpan(0, n * valueDim);
+            _retriever.Retrieve(qRows, uRows, hRows, _options);
+            for (int i = 0; i < n; i++)
+            {
+                hRows.Slice(i * valueDim, valueDim).CopyTo(chunkOut.Slice(i * Dimension, valueDim));
+                qRows.Slice(i * keyDim, keyDim).CopyTo(chunkOut.Slice(i * Dimension + valueDim, keyDim));
+            }
         }
+    }
+
+    private static Tensor UnitTensor(ReadOnlySpan<double> lon, ReadOnlySpan<double> lat, float[] buffer, Device device)
+    {
+        var rows = buffer.AsSpan(0, 3 * lon.Length);
+        UnitVectors.FromLonLat(lon, lat, rows);
+        return tensor(rows.ToArray(), new long[] { lon.Length, 3 }).to(device);
     }
 
     public void Dispose()

@@ -28,8 +28,8 @@ public static class PointsReader
         ArgumentOutOfRangeException.ThrowIfLessThan(chunkSize, 1);
         return DetectFormat(path) switch
         {
-            Format.ArrowFile => ReadArrow(path, chunkSize, stream => new ArrowFileReader(stream, leaveOpen: false)),
-            Format.ArrowStream => ReadArrow(path, chunkSize, stream => new ArrowStreamReader(stream, leaveOpen: false)),
+            Format.ArrowFile => ReadArrow(path, chunkSize, stream => ArrowColumns.OpenFileReader(stream, path, leaveOpen: false)),
+            Format.ArrowStream => ReadArrow(path, chunkSize, stream => ArrowColumns.OpenStreamReader(stream, path, leaveOpen: false)),
             _ => ReadCsv(path, chunkSize),
         };
     }
@@ -38,16 +38,7 @@ public static class PointsReader
 
     private static Format DetectFormat(string path)
     {
-        Span<byte> head = stackalloc byte[6];
-        int read;
-        try
-        {
-            using var stream = File.OpenRead(path);
-            read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        }
-        catch (IOException e) { throw new RangeFormatException(path, $"cannot open: {e.Message}", e); }
-        catch (UnauthorizedAccessException e) { throw new RangeFormatException(path, $"cannot open: {e.Message}", e); }
-        head = head[..read];
+        ReadOnlySpan<byte> head = FileHead.Read(path, 6);
         if (head.StartsWith(ArrowFileMagic)) return Format.ArrowFile;
         if (head.StartsWith(ArrowStreamContinuation)) return Format.ArrowStream;
         return Format.Csv;
@@ -105,10 +96,14 @@ public static class PointsReader
         {
             using (batch)
             {
-                var lon = new double[batch.Length];
-                var lat = new double[batch.Length];
-                ArrowColumns.CopyDoubles(batch.Column(lonIndex), schema.GetFieldByIndex(lonIndex).Name, path, lon, allowFloat: true);
-                ArrowColumns.CopyDoubles(batch.Column(latIndex), schema.GetFieldByIndex(latIndex).Name, path, lat, allowFloat: true);
+                var (lon, lat) = Guard(path, () =>
+                {
+                    var lon = new double[batch.Length];
+                    var lat = new double[batch.Length];
+                    ArrowColumns.CopyDoubles(batch.Column(lonIndex), schema.GetFieldByIndex(lonIndex).Name, path, lon, allowFloat: true);
+                    ArrowColumns.CopyDoubles(batch.Column(latIndex), schema.GetFieldByIndex(latIndex).Name, path, lat, allowFloat: true);
+                    return (lon, lat);
+                });
                 for (int i = 0; i < lon.Length; i++) Validate(lon[i], lat[i], path, $"row {row + i + 1}");
                 for (int start = 0; start < lon.Length; start += chunkSize)
                 {

@@ -8,14 +8,18 @@ namespace RangeOrleans.Core.Retrieval;
 /// Estimates the high-resolution features of query locations as a weighted average over a feature
 /// bank (RANGE / RANGE+). Holds the bank on its device in the layout the products want: keys
 /// L2-normalised [N, Dk], entry unit vectors [N, 3], values [N, D], all float32 as in the reference.
-/// The weights of RANGE+ are mixed before the single product with V. Callers pass chunks of queries;
-/// memory is O(chunk x N), never O(n x N) (see <see cref="ChunkRows"/>).
+/// The weights of RANGE+ are mixed before the single product with V. Callers pass chunks of queries
+/// of at most <see cref="ChunkRows"/> rows: memory is O(chunk x N), never O(n x N).
+/// On the CPU, soft retrieval runs the two products through BLAS and the softmaxes and the mix in one
+/// fused, cache-resident pass per row (<see cref="CpuSoftRetrieval"/>); every other case (GPU, top-1,
+/// top-k) runs as tensor operations on the bank's device.
 /// </summary>
 public sealed class RangeRetriever : IDisposable
 {
     private readonly Tensor _keys;
     private readonly Tensor _locations;
     private readonly Tensor _values;
+    private readonly CpuSoftRetrieval? _cpu;
 
     public RangeRetriever(
         ReadOnlySpan<float> keys, int keyDim,
@@ -47,6 +51,8 @@ public sealed class RangeRetriever : IDisposable
         _keys = Upload(normalised, n, keyDim);
         _locations = Upload(unit, n, 3);
         _values = Upload(values.ToArray(), n, valueDim);
+        if (Device.type == DeviceType.CPU)
+            _cpu = new CpuSoftRetrieval(_keys, _values, unit);
     }
 
     public Device Device { get; }
@@ -55,18 +61,42 @@ public sealed class RangeRetriever : IDisposable
     public int ValueDim { get; }
 
     /// <summary>
-    /// Query rows per chunk so the [chunk, N] weight matrices (two for RANGE+, plus softmax output) stay
-    /// within <paramref name="budgetBytes"/>.
+    /// Query rows per chunk. On the CPU the [chunk, N] weights should stay in the last-level cache between
+    /// the products (about 8 MiB) while a chunk stays tall enough for the products to run at BLAS speed;
+    /// elsewhere the weight matrices are bounded by <paramref name="budgetBytes"/>.
     /// </summary>
     public int ChunkRows(RetrievalOptions options, long budgetBytes = 256L << 20, int maxRows = 4096)
     {
+        if (_cpu is not null && options.Selection == RetrievalSelection.Soft)
+            return (int)Math.Clamp((8L << 20) / ((long)Count * sizeof(float)), 64, 1024);
         long perRow = (long)Count * sizeof(float) * (options.Spatial ? 4 : 2);
         return (int)Math.Clamp(budgetBytes / perRow, 1, maxRows);
     }
 
     /// <summary>
-    /// h for a chunk of queries: <paramref name="queries"/> [c, Dk] L2-normalised float32 location
-    /// embeddings, <paramref name="queryUnit"/> [c, 3] unit vectors (used by RANGE+ only). Returns [c, D].
+    /// h for c queries: <paramref name="queries"/> [c, Dk] L2-normalised location embeddings,
+    /// <paramref name="queryUnit"/> [c, 3] unit vectors (RANGE+ only); writes [c, D] into <paramref name="h"/>.
+    /// </summary>
+    public void Retrieve(ReadOnlySpan<float> queries, ReadOnlySpan<float> queryUnit, Span<float> h, RetrievalOptions options)
+    {
+        int c = queries.Length / KeyDim;
+        if (queries.Length != c * KeyDim || h.Length != (long)c * ValueDim || (options.Spatial && queryUnit.Length != 3 * c))
+            throw new ArgumentException($"query arrays disagree with {c} queries of dimension {KeyDim} and values of dimension {ValueDim}");
+        if (_cpu is not null && options.Selection == RetrievalSelection.Soft)
+        {
+            _cpu.Retrieve(queries, queryUnit, h, c, options);
+            return;
+        }
+        using var scope = NewDisposeScope();
+        var q = tensor(queries.ToArray(), new long[] { c, KeyDim }).to(Device);
+        var u = options.Spatial ? tensor(queryUnit.ToArray(), new long[] { c, 3 }).to(Device) : null;
+        var result = Retrieve(q, u, options).cpu().contiguous();
+        result.data<float>().CopyTo(h, 0, 0);
+    }
+
+    /// <summary>
+    /// h for a chunk of queries as tensor operations on the bank's device: <paramref name="queries"/>
+    /// [c, Dk] L2-normalised float32, <paramref name="queryUnit"/> [c, 3] (RANGE+ only). Returns [c, D].
     /// </summary>
     public Tensor Retrieve(Tensor queries, Tensor? queryUnit, RetrievalOptions options)
     {

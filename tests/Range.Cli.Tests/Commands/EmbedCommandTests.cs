@@ -160,6 +160,20 @@ public class EmbedCommandTests
     }
 
     [Fact]
+    public void Float16OutputHoldsTheSameEmbeddingsRoundedToHalf()
+    {
+        using var dir = new TempDir();
+        string full = dir.File("f32.arrow"), half = dir.File("f16.arrow");
+        Assert.Equal(0, CliRunner.Run("embed", "--checkpoint", F("satclip.ckpt"), "--model", "satclip", "--input", F("points.csv"), "--output", full).ExitCode);
+        Assert.Equal(0, CliRunner.Run("embed", "--checkpoint", F("satclip.ckpt"), "--model", "satclip", "--input", F("points.csv"), "--output", half, "--precision", "float16").ExitCode);
+        var a = EmbeddingArrowReader.ReadAll(full);
+        var b = EmbeddingArrowReader.ReadAll(half);
+        Assert.Equal(EmbeddingPrecision.Float16, b.Precision);
+        for (int i = 0; i < a.Embeddings.Length; i++) Assert.Equal((float)(Half)a.Embeddings[i], b.Embeddings[i]);
+        Assert.True(new FileInfo(half).Length < 0.6 * new FileInfo(full).Length);
+    }
+
+    [Fact]
     public void HelpDescribesEveryOption()
     {
         var result = CliRunner.Run("embed", "--help");

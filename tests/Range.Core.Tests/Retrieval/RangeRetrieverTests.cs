@@ -56,7 +56,10 @@ public class RangeRetrieverTests
         using var q = tensor(Flat(queries), new long[] { c, 16 });
         using var u = tensor(unit, new long[] { c, 3 });
         using var h = retriever.Retrieve(q, u, options);
-        var got = h.data<float>().ToArray();
+        var viaTensors = h.data<float>().ToArray();
+        var viaSpans = new float[c * 9];
+        retriever.Retrieve(Flat(queries), unit, viaSpans, options);
+        foreach (var got in new[] { viaTensors, viaSpans })
         for (int i = 0; i < c; i++)
         {
             var want = NaiveReference.Retrieve(queries[i], qLon[i], qLat[i], bank.Keys, bank.Values, bank.Lon, bank.Lat,
@@ -70,9 +73,12 @@ public class RangeRetrieverTests
     {
         var bank = RandomBank(1000, 4, 3, seed: 1);
         using var retriever = new RangeRetriever(Flat(bank.Keys), 4, Flat(bank.Values), 3, bank.Lon, bank.Lat);
-        int rows = retriever.ChunkRows(RetrievalOptions.RangePlus(), budgetBytes: 1 << 20);
+        var topK = RetrievalOptions.RangePlus() with { Selection = RetrievalSelection.TopK };
+        int rows = retriever.ChunkRows(topK, budgetBytes: 1 << 20);
         Assert.InRange(rows * 1000L * 4 * 4, 1, 1 << 20);
-        Assert.Equal(1, retriever.ChunkRows(RetrievalOptions.RangePlus(), budgetBytes: 10));
+        Assert.Equal(1, retriever.ChunkRows(topK, budgetBytes: 10));
+        // The fused CPU path keeps a chunk's weights within about 8 MiB of cache.
+        Assert.InRange(retriever.ChunkRows(RetrievalOptions.RangePlus()) * 1000L * 4, 64 * 4000, 8 << 20);
     }
 
     [Fact]

@@ -97,9 +97,20 @@ internal static class ArrowColumns
     }
 
     /// <summary>Whether an exception thrown by Apache.Arrow means the input is malformed (rather than a bug here).</summary>
+    // Apache.Arrow reports some corrupt files only as NullReferenceException: it means bad input here.
     public static bool IsMalformedInput(Exception e) => e is InvalidDataException or IOException or ArgumentException
         or InvalidOperationException or IndexOutOfRangeException or OverflowException or NotSupportedException
-        or InvalidCastException && e is not RangeFormatException;
+        or InvalidCastException or NullReferenceException or EndOfStreamException && e is not RangeFormatException;
+
+    /// <summary>An IPC file reader whose buffers can never be larger than the file (see <see cref="BoundedArrowAllocator"/>).</summary>
+    public static Apache.Arrow.Ipc.ArrowFileReader OpenFileReader(Stream stream, string source, bool leaveOpen) =>
+        new(stream, new BoundedArrowAllocator(LengthOf(stream), source), leaveOpen);
+
+    /// <summary>An IPC stream reader with the same bound.</summary>
+    public static Apache.Arrow.Ipc.ArrowStreamReader OpenStreamReader(Stream stream, string source, bool leaveOpen) =>
+        new(stream, new BoundedArrowAllocator(LengthOf(stream), source), leaveOpen);
+
+    private static long LengthOf(Stream stream) => stream.CanSeek ? stream.Length : int.MaxValue;
 
     private static void RequireNoNulls(IArrowArray column, string name, string source)
     {

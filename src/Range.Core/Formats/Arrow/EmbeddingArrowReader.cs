@@ -15,7 +15,7 @@ public static class EmbeddingArrowReader
         {
             try
             {
-                using var reader = new ArrowFileReader(stream, leaveOpen: true);
+                using var reader = ArrowColumns.OpenFileReader(stream, path, leaveOpen: true);
                 return Read(reader, path);
             }
             catch (Exception e) when (ArrowColumns.IsMalformedInput(e))

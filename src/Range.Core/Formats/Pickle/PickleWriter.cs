@@ -144,38 +144,27 @@ internal sealed class PickleWriter
     public void BinPersId() => Op(PickleOpcode.BinPersId);
 
     /// <summary>Writes dict items in CPython's batches: SETITEM for a batch of one, MARK ... SETITEMS otherwise.</summary>
-    public void DictItems<T>(IReadOnlyList<T> items, Action<T> writeKeyValue)
-    {
-        for (int start = 0; start < items.Count; start += BatchSize)
-        {
-            int n = Math.Min(BatchSize, items.Count - start);
-            if (n == 1)
-            {
-                writeKeyValue(items[start]);
-                Op(PickleOpcode.SetItem);
-                continue;
-            }
-            Mark();
-            for (int i = start; i < start + n; i++) writeKeyValue(items[i]);
-            Op(PickleOpcode.SetItems);
-        }
-    }
+    public void DictItems<T>(IReadOnlyList<T> items, Action<T> writeKeyValue) =>
+        Batched(items, writeKeyValue, PickleOpcode.SetItem, PickleOpcode.SetItems);
 
     /// <summary>Writes list items in CPython's batches: APPEND for a batch of one, MARK ... APPENDS otherwise.</summary>
-    public void ListItems<T>(IReadOnlyList<T> items, Action<T> writeItem)
+    public void ListItems<T>(IReadOnlyList<T> items, Action<T> writeItem) =>
+        Batched(items, writeItem, PickleOpcode.Append, PickleOpcode.Appends);
+
+    private void Batched<T>(IReadOnlyList<T> items, Action<T> write, byte one, byte many)
     {
         for (int start = 0; start < items.Count; start += BatchSize)
         {
             int n = Math.Min(BatchSize, items.Count - start);
             if (n == 1)
             {
-                writeItem(items[start]);
-                Op(PickleOpcode.Append);
+                write(items[start]);
+                Op(one);
                 continue;
             }
             Mark();
-            for (int i = start; i < start + n; i++) writeItem(items[i]);
-            Op(PickleOpcode.Appends);
+            for (int i = start; i < start + n; i++) write(items[i]);
+            Op(many);
         }
     }
 

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs the services the tests start themselves (Azurite for Azure Blob, Redis for Orleans), only
+# when missing: safe to run again. Tests run their own loopback instances; nothing is started here.
+set -euo pipefail
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# Runs a command quietly; shows its output only if it fails.
+quietly() {
+  local log
+  log=$(mktemp)
+  if ! "$@" >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -f "$log"
+    return 1
+  fi
+  rm -f "$log"
+}
+
+if ! command -v redis-server >/dev/null 2>&1; then
+  echo "ci-services: installing redis-server"
+  quietly as_root apt-get update
+  quietly as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends redis-server
+fi
+
+if ! command -v azurite-blob >/dev/null 2>&1; then
+  echo "ci-services: installing azurite 3.35.0"
+  # 3.35.0: later versions need Node 22.
+  quietly as_root npm install -g --no-fund --no-audit azurite@3.35.0
+fi
+
+echo "ci-services: redis-server $(redis-server --version | grep -oE 'v=[0-9.]+' | cut -c3-), azurite-blob $(azurite-blob --version)"

@@ -1,0 +1,50 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace RangeOrleans.Storage;
+
+/// <summary>Whole-blob helpers over <see cref="IBlobStore"/>; every write is atomic (create, write, commit).</summary>
+public static class BlobStoreExtensions
+{
+    private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
+
+    public static async Task WriteAllBytesAsync(this IBlobStore store, string name, ReadOnlyMemory<byte> content,
+        CancellationToken cancellationToken = default)
+    {
+        await using var writer = await store.CreateAsync(name, cancellationToken).ConfigureAwait(false);
+        await writer.Stream.WriteAsync(content, cancellationToken).ConfigureAwait(false);
+        await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public static async Task<byte[]> ReadAllBytesAsync(this IBlobStore store, string name,
+        CancellationToken cancellationToken = default)
+    {
+        await using var stream = await store.OpenReadAsync(name, cancellationToken).ConfigureAwait(false);
+        using var copy = stream.CanSeek ? new MemoryStream(checked((int)stream.Length)) : new MemoryStream();
+        await stream.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
+        return copy.Length == copy.Capacity ? copy.GetBuffer() : copy.ToArray();
+    }
+
+    /// <summary>Writes UTF-8 without a byte-order mark.</summary>
+    public static Task WriteAllTextAsync(this IBlobStore store, string name, string text,
+        CancellationToken cancellationToken = default) =>
+        store.WriteAllBytesAsync(name, Utf8NoBom.GetBytes(text), cancellationToken);
+
+    /// <summary>Reads UTF-8 (a byte-order mark, if any, is dropped).</summary>
+    public static async Task<string> ReadAllTextAsync(this IBlobStore store, string name,
+        CancellationToken cancellationToken = default)
+    {
+        await using var stream = await store.OpenReadAsync(name, cancellationToken).ConfigureAwait(false);
+        using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The SHA-256 of a blob's content, lower-case hex, computed while streaming it.</summary>
+    public static async Task<string> Sha256Async(this IBlobStore store, string name,
+        CancellationToken cancellationToken = default)
+    {
+        await using var stream = await store.OpenReadAsync(name, cancellationToken).ConfigureAwait(false);
+        var hash = await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false);
+        return Convert.ToHexStringLower(hash);
+    }
+}

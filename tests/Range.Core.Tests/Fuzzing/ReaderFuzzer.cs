@@ -1,0 +1,96 @@
+using RangeOrleans.Core.Formats;
+
+namespace RangeOrleans.Core.Tests.Fuzzing;
+
+/// <summary>
+/// Deterministic mutation fuzzing of a reader with a fixed budget: truncations, bit flips, extreme values
+/// written over length fields, inserted and deleted spans. Every case must end in success or the reader's
+/// own <see cref="RangeFormatException"/>, within a time limit and an allocation bound (a header claiming
+/// 10^12 elements must be refused before anything is allocated).
+/// </summary>
+internal static class ReaderFuzzer
+{
+    public sealed record Outcome(int Cases, int Refused, int Accepted, List<string> Failures);
+
+    public static Outcome Run(byte[] seed, Action<byte[]> read, int cases, int randomSeed, TimeSpan? perCase = null, long? allocationLimit = null)
+    {
+        var rng = new Random(randomSeed);
+        var limit = perCase ?? TimeSpan.FromSeconds(10);
+        long maxAllocated = allocationLimit ?? 64L * seed.Length + (256L << 20);
+        int refused = 0, accepted = 0;
+        var failures = new List<string>();
+        for (int i = 0; i < cases; i++)
+        {
+            var (input, how) = Mutate(seed, rng);
+            long allocated = 0;
+            Exception? error = null;
+            var task = Task.Factory.StartNew(() =>
+            {
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                try { read(input); }
+                catch (Exception ex) { error = ex; }
+                allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            }, TaskCreationOptions.LongRunning);
+            if (!task.Wait(limit))
+            {
+                failures.Add($"case {i} ({how}): no answer within {limit.TotalSeconds} s");
+                continue;
+            }
+            if (allocated > maxAllocated)
+                failures.Add($"case {i} ({how}): allocated {allocated:N0} bytes for a {input.Length:N0}-byte input");
+            switch (error)
+            {
+                case null: accepted++; break;
+                case RangeFormatException: refused++; break;
+                default: failures.Add($"case {i} ({how}): {error.GetType().Name}: {error.Message}"); break;
+            }
+        }
+        return new Outcome(cases, refused, accepted, failures);
+    }
+
+    private static (byte[] Bytes, string How) Mutate(byte[] seed, Random rng)
+    {
+        var b = (byte[])seed.Clone();
+        switch (rng.Next(6))
+        {
+            case 0:
+            {
+                int n = rng.Next(b.Length);
+                return (b.AsSpan(0, n).ToArray(), $"truncated to {n}");
+            }
+            case 1:
+            {
+                int flips = 1 + rng.Next(8);
+                for (int k = 0; k < flips; k++) b[rng.Next(b.Length)] ^= (byte)(1 << rng.Next(8));
+                return (b, $"{flips} bit flips");
+            }
+            case 2:
+            {
+                // Extreme values over a would-be length field, near the start where headers live.
+                int at = rng.Next(Math.Min(b.Length, 4096));
+                byte[][] values = [[0xFF, 0xFF, 0xFF, 0xFF], [0xFF, 0xFF, 0xFF, 0x7F], [0, 0, 0, 0x80], [0, 0, 0, 0], [0xE8, 0xD4, 0xA5, 0x10, 0xE8, 0, 0, 0]];
+                var v = values[rng.Next(values.Length)];
+                for (int k = 0; k < v.Length && at + k < b.Length; k++) b[at + k] = v[k];
+                return (b, $"extreme value at {at}");
+            }
+            case 3:
+            {
+                int at = rng.Next(b.Length), len = 1 + rng.Next(64);
+                var insert = new byte[len];
+                rng.NextBytes(insert);
+                return ([.. b.AsSpan(0, at), .. insert, .. b.AsSpan(at)], $"{len} random bytes inserted at {at}");
+            }
+            case 4:
+            {
+                int at = rng.Next(b.Length), len = Math.Min(1 + rng.Next(256), b.Length - at);
+                return ([.. b.AsSpan(0, at), .. b.AsSpan(at + len)], $"{len} bytes deleted at {at}");
+            }
+            default:
+            {
+                int at = rng.Next(b.Length), len = Math.Min(1 + rng.Next(32), b.Length - at);
+                rng.NextBytes(b.AsSpan(at, len));
+                return (b, $"{len} bytes randomised at {at}");
+            }
+        }
+    }
+}

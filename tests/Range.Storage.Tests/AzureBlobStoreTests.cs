@@ -1,0 +1,56 @@
+using Azure.Storage.Blobs;
+
+namespace RangeOrleans.Storage.Tests;
+
+/// <summary>The contract on Azurite: a fresh container per test, blobs under a prefix, small blocks.</summary>
+public sealed class AzureBlobStoreTests : BlobStoreContract, IClassFixture<AzuriteProcess>
+{
+    private const int BlockSize = 256 * 1024;
+    private readonly AzuriteProcess _azurite;
+    private readonly string _containerName = "t" + Guid.NewGuid().ToString("N");
+    private readonly AzureBlobStore _store;
+
+    public AzureBlobStoreTests(AzuriteProcess azurite)
+    {
+        _azurite = azurite;
+        var service = new BlobServiceClient(azurite.ConnectionString, AzureBlobStore.CreateClientOptions());
+        _store = new AzureBlobStore(service.GetBlobContainerClient(_containerName), "jobs/j1", BlockSize);
+    }
+
+    protected override IBlobStore Store => _store;
+    protected override int MultiBlockSize => 3 * BlockSize + 4321;
+
+    [Fact]
+    public async Task Blobs_live_under_the_prefix_and_nothing_else_is_listed()
+    {
+        var container = new BlobServiceClient(_azurite.ConnectionString, AzureBlobStore.CreateClientOptions())
+            .GetBlobContainerClient(_containerName);
+        await _store.WriteAllTextAsync("a", "1");
+        await container.GetBlobClient("jobs/j10/other").UploadAsync(BinaryData.FromString("2"));
+        await container.GetBlobClient("outside").UploadAsync(BinaryData.FromString("3"));
+
+        Assert.Equal(["a"], (await List()).Select(e => e.Name));
+        Assert.True((await container.GetBlobClient("jobs/j1/a").ExistsAsync()).Value);
+        Assert.Equal("az://" + _containerName + "/jobs/j1", _store.Location);
+    }
+
+    [Fact]
+    public async Task Reading_and_listing_before_the_container_exists_behave_as_empty()
+    {
+        Assert.Empty(await List());
+        Assert.False(await _store.ExistsAsync("x"));
+        await _store.DeleteAsync("x");
+        await Assert.ThrowsAsync<FileNotFoundException>(() => _store.OpenReadAsync("x"));
+    }
+
+    [Fact]
+    public async Task Opened_through_BlobStores_with_the_connection_string()
+    {
+        var store = BlobStores.Open($"az://{_containerName}/p/q/", _azurite.ConnectionString);
+        await store.WriteAllTextAsync("n", "v");
+
+        Assert.IsType<AzureBlobStore>(store);
+        Assert.Equal($"az://{_containerName}/p/q", store.Location);
+        Assert.Equal("v", await store.ReadAllTextAsync("n"));
+    }
+}
