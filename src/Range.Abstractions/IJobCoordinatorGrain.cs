@@ -12,6 +12,9 @@ public interface IJobCoordinatorGrain : IGrainWithStringKey
 
     Task<JobStatus> GetStatusAsync();
 
+    /// <summary>The shard table: every shard's status, attempts and (when done) rows and SHA-256.</summary>
+    Task<ShardSummary[]> GetShardsAsync();
+
     /// <summary>Stops dispatching and cancels running shards. Finished shard files stay; no manifest is written.</summary>
     Task<JobStatus> CancelAsync();
 

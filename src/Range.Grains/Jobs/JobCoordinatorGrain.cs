@@ -63,6 +63,16 @@ public sealed class JobCoordinatorGrain(
 
     public Task<JobStatus> GetStatusAsync() => Task.FromResult(Status());
 
+    public Task<ShardSummary[]> GetShardsAsync() => Task.FromResult(S.Shards.Select(s => new ShardSummary
+    {
+        TileId = s.TileId,
+        Status = s.Status.ToString().ToLowerInvariant(),
+        Attempts = s.Attempts,
+        ExpectedRows = s.ExpectedRows,
+        Rows = s.Rows,
+        Sha256 = s.Sha256,
+    }).ToArray());
+
     public Task<JobStatus> ResumeAsync()
     {
         if (S.State is JobState.Preparing or JobState.Running) EnsureTimer();

@@ -9,7 +9,7 @@ namespace RangeOrleans.Grains.Storage;
 /// </summary>
 public static class ArtifactLocation
 {
-    public static bool IsBlobUri(string location) => location.StartsWith("az://", StringComparison.OrdinalIgnoreCase);
+    public static bool IsBlobUri(string location) => BlobStores.IsAzure(location);
 
     /// <summary>Splits az://container/dir/name into the store location az://container/dir and the blob name.</summary>
     public static (string Store, string Name) SplitBlobUri(string uri)
