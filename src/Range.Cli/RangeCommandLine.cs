@@ -14,6 +14,12 @@ public static class RangeCommandLine
             "Points are (lon, lat) in degrees. Outputs are Arrow IPC files any Arrow reader opens.");
         root.Subcommands.Add(EmbedCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(MapCommand.Create());
+        root.Subcommands.Add(SubmitCommand.Create());
+        root.Subcommands.Add(SiloCommand.Create());
+        root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(JobsCommand.Create());
+        root.Subcommands.Add(CancelCommand.Create());
         root.Subcommands.Add(PretrainCommand.Create());
         root.Subcommands.Add(BankCommand.Create());
         root.Subcommands.Add(PipelineCommand.Create());

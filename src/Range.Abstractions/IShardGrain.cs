@@ -1,0 +1,18 @@
+namespace RangeOrleans.Abstractions;
+
+/// <summary>
+/// One tile of one job (key: "JOB/TILE"), placed at random so shards spread over the silos. It computes
+/// on its silo's shared model replica and streams its Arrow file to the destination, committed only
+/// when complete. Calls return at once; the coordinator polls <see cref="GetProgressAsync"/>, so
+/// minute-long shards never hold a grain call open.
+/// </summary>
+public interface IShardGrain : IGrainWithStringKey
+{
+    /// <summary>Starts (or, for the attempt already running or done, just reports) the shard.</summary>
+    Task<ShardProgress> StartAsync(ShardAssignment assignment);
+
+    Task<ShardProgress> GetProgressAsync();
+
+    /// <summary>Stops the shard; an uncommitted output is discarded.</summary>
+    Task CancelAsync();
+}

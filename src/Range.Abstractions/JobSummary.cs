@@ -1,0 +1,11 @@
+namespace RangeOrleans.Abstractions;
+
+/// <summary>A job as the registry lists it.</summary>
+[GenerateSerializer, Immutable, Alias("range.JobSummary")]
+public sealed record JobSummary
+{
+    [Id(0)] public required string JobId { get; init; }
+    [Id(1)] public required string Destination { get; init; }
+    [Id(2)] public required DateTimeOffset SubmittedAt { get; init; }
+    [Id(3)] public JobState State { get; init; } = JobState.Preparing;
+}

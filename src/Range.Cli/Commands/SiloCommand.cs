@@ -1,0 +1,45 @@
+using System.CommandLine;
+using Microsoft.Extensions.Hosting;
+using RangeOrleans.Cli.Jobs;
+using RangeOrleans.Grains.Models;
+using RangeOrleans.Hosting;
+
+namespace RangeOrleans.Cli.Commands;
+
+/// <summary><c>range silo</c>: a cluster member that runs job coordinators and shards, until Ctrl+C or SIGTERM.</summary>
+public static class SiloCommand
+{
+    public static Command Create()
+    {
+        var cluster = ClusterOption.Create(required: true);
+        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:<index>: where this silo computes.", DefaultValueFactory = _ => "cpu" };
+        var slots = new Option<int>("--max-concurrent-shards") { Description = "Shards this silo computes at once.", DefaultValueFactory = _ => 2 };
+        var siloPort = new Option<int>("--silo-port") { Description = "Silo-to-silo port (0: a free one).", DefaultValueFactory = _ => 0 };
+        var gatewayPort = new Option<int>("--gateway-port") { Description = "Client gateway port (0: a free one).", DefaultValueFactory = _ => 0 };
+        var advertise = new Option<string?>("--advertise") { Description = "Host name or IP other silos and clients reach this silo at (default 127.0.0.1: one machine)." };
+        var cache = new Option<string?>("--model-cache") { Description = "Folder for checkpoints and banks read from blob storage (default: a temp folder)." };
+        var command = new Command("silo", "Run a silo of a Redis-clustered mapping cluster until stopped (Ctrl+C / SIGTERM).");
+        foreach (var option in new Option[] { cluster, device, slots, siloPort, gatewayPort, advertise, cache }) command.Options.Add(option);
+        command.SetAction(result =>
+        {
+            int maxShards = result.GetValue(slots);
+            if (maxShards < 1) throw new ArgumentException($"--max-concurrent-shards must be at least 1, got {maxShards}");
+            Core.Embedding.ComputeDevice.Parse(result.GetValue(device)!);
+            var replicas = new ModelReplicaOptions { Device = result.GetValue(device)!, MaxConcurrentShards = maxShards };
+            if (result.GetValue(cache) is { } folder) replicas.CacheFolder = Path.GetFullPath(folder);
+            var options = new RangeClusterOptions
+            {
+                Redis = result.GetValue(cluster),
+                SiloPort = result.GetValue(siloPort),
+                GatewayPort = result.GetValue(gatewayPort),
+                AdvertisedHost = result.GetValue(advertise),
+            };
+            using var host = ClusterHosts.Silo(options, replicas, new Grains.Jobs.CoordinatorOptions { ShardsInFlightPerSilo = maxShards });
+            host.Start();
+            result.InvocationConfiguration.Output.WriteLine($"silo started (pid {Environment.ProcessId}, device {replicas.Device}, {maxShards} concurrent shards)");
+            host.WaitForShutdown();
+            return 0;
+        });
+        return command;
+    }
+}

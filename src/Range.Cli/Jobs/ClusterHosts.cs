@@ -1,0 +1,58 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using RangeOrleans.Grains.Jobs;
+using RangeOrleans.Grains.Models;
+using RangeOrleans.Hosting;
+
+namespace RangeOrleans.Cli.Jobs;
+
+/// <summary>The hosts the CLI starts: an in-process silo (embedded default), a client of a Redis cluster, or a silo.</summary>
+public static class ClusterHosts
+{
+    /// <summary>Starts a silo in this process (localhost clustering, in-memory state) and returns it with its client.</summary>
+    public static async Task<(IHost Host, IClusterClient Client)> StartEmbeddedAsync(string device, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        Quiet(builder.Logging);
+        builder.UseOrleans(silo => silo.AddRangeSilo(new RangeClusterOptions(), r => r.Device = device));
+        var host = builder.Build();
+        await host.StartAsync(cancellationToken);
+        return (host, host.Services.GetRequiredService<IClusterClient>());
+    }
+
+    /// <summary>Connects a client to the cluster whose membership is in <paramref name="redis"/>.</summary>
+    public static async Task<(IHost Host, IClusterClient Client)> ConnectAsync(string redis, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        Quiet(builder.Logging);
+        builder.UseOrleansClient(client => client.AddRangeClient(new RangeClusterOptions { Redis = redis }));
+        var host = builder.Build();
+        await host.StartAsync(cancellationToken);
+        return (host, host.Services.GetRequiredService<IClusterClient>());
+    }
+
+    /// <summary>A silo host for <c>range silo</c> (runs until stopped).</summary>
+    public static IHost Silo(RangeClusterOptions cluster, ModelReplicaOptions replicas, CoordinatorOptions? coordinator = null)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.AddRangeLogFilters();
+        builder.UseOrleans(silo => silo.AddRangeSilo(cluster,
+            r => { r.Device = replicas.Device; r.MaxConcurrentShards = replicas.MaxConcurrentShards; r.CacheFolder = replicas.CacheFolder; },
+            c =>
+            {
+                if (coordinator is null) return;
+                c.ShardsInFlightPerSilo = coordinator.ShardsInFlightPerSilo;
+            }));
+        return builder.Build();
+    }
+
+    // A command's own output is the progress and the result; only warnings and errors from the runtime go to stderr.
+    private static void Quiet(ILoggingBuilder logging)
+    {
+        logging.ClearProviders();
+        logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        logging.SetMinimumLevel(LogLevel.Warning);
+        logging.AddRangeLogFilters();
+    }
+}

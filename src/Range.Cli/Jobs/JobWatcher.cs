@@ -1,0 +1,49 @@
+using RangeOrleans.Abstractions;
+using RangeOrleans.Cli.Terminal;
+
+namespace RangeOrleans.Cli.Jobs;
+
+/// <summary>Polls a job until it ends, showing progress (points, shards, rate, time left).</summary>
+public static class JobWatcher
+{
+    public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
+
+    public static async Task<JobStatus> WatchAsync(IClusterClient client, string jobId, CancellationToken cancellationToken)
+    {
+        var coordinator = client.GetGrain<IJobCoordinatorGrain>(jobId);
+        var status = await coordinator.GetStatusAsync();
+        while (status.State == JobState.Preparing)
+        {
+            await Task.Delay(PollInterval, cancellationToken);
+            status = await coordinator.GetStatusAsync();
+        }
+        if (status.IsFinal) return status;
+        return ProgressDisplay.Run($"{jobId} ({status.TotalShards} shards)", status.TotalPoints, progress =>
+        {
+            var current = status;
+            while (!current.IsFinal)
+            {
+                progress.Report(current.DonePoints);
+                Task.Delay(PollInterval, cancellationToken).GetAwaiter().GetResult();
+                current = coordinator.GetStatusAsync().GetAwaiter().GetResult();
+            }
+            progress.Report(current.DonePoints);
+            return current;
+        });
+    }
+
+    /// <summary>One line: state, points, shards, rate, time left.</summary>
+    public static string Describe(JobStatus s)
+    {
+        var line = $"{s.JobId}: {s.State.ToString().ToLowerInvariant()}, {s.DonePoints:N0}/{s.TotalPoints:N0} points, " +
+                   $"{s.DoneShards}/{s.TotalShards} shards ({s.RunningShards} running";
+        if (s.SkippedShards > 0) line += $", {s.SkippedShards} already produced";
+        if (s.Retries > 0) line += $", {s.Retries} retried";
+        line += ")";
+        if (s.PointsPerSecond > 0) line += $", {s.PointsPerSecond:N0} points/s";
+        if (s.TimeLeft is { } left) line += $", {left:hh\\:mm\\:ss} left";
+        line += $" -> {s.Destination}";
+        if (s.Error is not null) line += $"; error: {s.Error}";
+        return line;
+    }
+}

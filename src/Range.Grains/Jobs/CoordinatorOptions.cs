@@ -1,0 +1,17 @@
+namespace RangeOrleans.Grains.Jobs;
+
+/// <summary>How coordinators pace a job.</summary>
+public sealed class CoordinatorOptions
+{
+    /// <summary>Shards dispatched per active silo at once (silos also cap what they compute at once).</summary>
+    public int ShardsInFlightPerSilo { get; set; } = 2;
+
+    /// <summary>Runs of one shard before the job fails (silo deaths included).</summary>
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>How often running shards are polled and new ones dispatched.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>A poll that takes longer than this counts as failed (the shard is restarted).</summary>
+    public TimeSpan PollTimeout { get; set; } = TimeSpan.FromSeconds(10);
+}

@@ -1,0 +1,346 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+using RangeOrleans.Abstractions;
+using RangeOrleans.Grains.Storage;
+
+namespace RangeOrleans.Grains.Jobs;
+
+/// <summary>
+/// One job. A grain timer (kept alive while the job runs) drives it: prepare the shard table off the
+/// scheduler, then every tick poll the running shards, restart those whose silo died or whose run
+/// failed, dispatch pending shards up to (active silos x <see cref="CoordinatorOptions.ShardsInFlightPerSilo"/>),
+/// persist the shard table when it changed, and write the manifest when every shard is done.
+/// After a restart of the whole cluster, <see cref="ResumeAsync"/> (called by every silo at start-up)
+/// picks the job up again: done shards stay done, shards that were running are started again.
+/// Cancel stops dispatch and cancels running shards; finished shard files stay in DEST, the
+/// _work/ scratch blobs are deleted, and no manifest is written.
+/// </summary>
+public sealed class JobCoordinatorGrain(
+    [PersistentState("job", RangeStorage.Name)] IPersistentState<JobCoordinatorState> state,
+    IBlobStoreFactory stores,
+    IOptions<CoordinatorOptions> options,
+    ILogger<JobCoordinatorGrain> logger) : Grain, IJobCoordinatorGrain
+{
+    private readonly CoordinatorOptions _options = options.Value;
+    private readonly Dictionary<string, long> _rowsInProgress = [];
+    private IGrainTimer? _timer;
+    private Task<JobPlan>? _preparing;
+    private Task? _finishing;
+    private int _activeSilos = 1;
+    private DateTime _silosCountedAt = DateTime.MinValue;
+    private DateTime? _rateStartedAt;
+    private long _rateStartPoints;
+
+    private JobCoordinatorState S => state.State;
+    private string JobId => this.GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (S.State is JobState.Preparing or JobState.Running) EnsureTimer();
+        return Task.CompletedTask;
+    }
+
+    public async Task<JobStatus> SubmitAsync(JobSpec spec)
+    {
+        JobPoints.Validate(spec);
+        if (S.Spec is not null)
+        {
+            if (JsonSerializer.Serialize(S.Spec, ManifestWriter.SpecJson) != JsonSerializer.Serialize(spec, ManifestWriter.SpecJson))
+                throw new ArgumentException($"job '{JobId}' already exists with a different spec; choose another job id");
+            return Status();
+        }
+        S.Spec = spec;
+        S.State = JobState.Preparing;
+        S.SubmittedAt = DateTimeOffset.UtcNow;
+        await state.WriteStateAsync();
+        await Registry.RegisterAsync(new JobSummary { JobId = JobId, Destination = spec.Destination, SubmittedAt = S.SubmittedAt.Value });
+        EnsureTimer();
+        logger.LogInformation("Job {Job} submitted: {Points} to {Destination}", JobId, spec.Points.Kind, spec.Destination);
+        return Status();
+    }
+
+    public Task<JobStatus> GetStatusAsync() => Task.FromResult(Status());
+
+    public Task<ShardSummary[]> GetShardsAsync() => Task.FromResult(S.Shards.Select(s => new ShardSummary
+    {
+        TileId = s.TileId,
+        Status = s.Status.ToString().ToLowerInvariant(),
+        Attempts = s.Attempts,
+        ExpectedRows = s.ExpectedRows,
+        Rows = s.Rows,
+        Sha256 = s.Sha256,
+    }).ToArray());
+
+    public Task<JobStatus> ResumeAsync()
+    {
+        if (S.State is JobState.Preparing or JobState.Running) EnsureTimer();
+        return Task.FromResult(Status());
+    }
+
+    public async Task ShardChangedAsync()
+    {
+        if (S.State == JobState.Running && _timer is not null) await TickAsync(CancellationToken.None);
+    }
+
+    public async Task<JobStatus> CancelAsync()
+    {
+        if (S.Spec is null || Status().IsFinal) return Status();
+        S.State = JobState.Cancelled;
+        S.CompletedAt = DateTimeOffset.UtcNow;
+        await state.WriteStateAsync();
+        StopTimer();
+        await Task.WhenAll(S.Shards.Where(s => s.Status == ShardStatus.Running).Select(async s =>
+        {
+            try { await Shard(s).CancelAsync().WaitAsync(_options.PollTimeout); }
+            catch (Exception e) when (IsTransient(e)) { } // its silo is gone: nothing runs there any more
+        }));
+        await DeleteWorkBlobsAsync();
+        await Registry.UpdateAsync(JobId, JobState.Cancelled);
+        return Status();
+    }
+
+    private IJobRegistryGrain Registry => GrainFactory.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.Key);
+
+    private IShardGrain Shard(ShardRecord shard) => GrainFactory.GetGrain<IShardGrain>($"{JobId}/{shard.TileId}");
+
+    private void EnsureTimer()
+    {
+        _timer ??= this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(TimeSpan.Zero, _options.PollInterval) { KeepAlive = true });
+    }
+
+    private void StopTimer()
+    {
+        _timer?.Dispose();
+        _timer = null;
+    }
+
+    private async Task TickAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (S.State == JobState.Preparing) await AdvancePreparationAsync();
+            else if (S.State == JobState.Running) await AdvanceShardsAsync();
+            else StopTimer();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "Job {Job} tick failed", JobId);
+            await FailAsync($"{e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    private async Task AdvancePreparationAsync()
+    {
+        var spec = S.Spec!;
+        _preparing ??= Task.Run(() => JobPlanner.PlanAsync(spec, stores, CancellationToken.None));
+        if (!_preparing.IsCompleted) return;
+        var preparing = _preparing;
+        _preparing = null;
+        if (preparing.IsFaulted)
+        {
+            var error = preparing.Exception!.InnerException!;
+            await FailAsync($"preparing the job: {error.Message}");
+            return;
+        }
+        var plan = preparing.Result;
+        S.ModelSha256 = plan.ModelSha256;
+        S.BankSha256 = plan.BankSha256;
+        S.Shards = plan.Shards;
+        S.State = JobState.Running;
+        await state.WriteStateAsync();
+        await Registry.UpdateAsync(JobId, JobState.Running);
+        logger.LogInformation("Job {Job}: {Shards} shards, {Points} points ({Skipped} already produced)",
+            JobId, S.Shards.Count, S.Shards.Sum(s => s.ExpectedRows), S.Shards.Count(s => s.Skipped));
+    }
+
+    private async Task AdvanceShardsAsync()
+    {
+        if (_finishing is not null)
+        {
+            if (!_finishing.IsCompleted) return;
+            var finishing = _finishing;
+            _finishing = null;
+            if (finishing.IsFaulted) { await FailAsync($"writing the manifest: {finishing.Exception!.InnerException!.Message}"); return; }
+            S.State = JobState.Completed;
+            S.CompletedAt = DateTimeOffset.UtcNow;
+            await state.WriteStateAsync();
+            await Registry.UpdateAsync(JobId, JobState.Completed);
+            StopTimer();
+            logger.LogInformation("Job {Job} completed: {Rows} rows in {Shards} shards", JobId, S.Shards.Sum(s => s.Rows), S.Shards.Count);
+            return;
+        }
+
+        bool changed = false;
+        var running = S.Shards.Where(s => s.Status == ShardStatus.Running).ToList();
+        var polls = await Task.WhenAll(running.Select(PollAsync));
+        foreach (var (shard, progress, failure) in polls)
+        {
+            if (S.State != JobState.Running) return;
+            changed |= await ApplyAsync(shard, progress, failure);
+        }
+        if (S.State != JobState.Running) return;
+
+        if (S.Shards.All(s => s.Status == ShardStatus.Done))
+        {
+            if (changed) await state.WriteStateAsync();
+            var manifest = ManifestWriter.Build(JobId, S);
+            var destination = stores.Open(S.Spec!.Destination);
+            _finishing = Task.Run(async () =>
+            {
+                await ManifestWriter.WriteAsync(destination, manifest, CancellationToken.None);
+                await DeleteWorkBlobsAsync(destination);
+            });
+            return;
+        }
+
+        await CountActiveSilosAsync();
+        int capacity = Math.Max(1, _activeSilos) * Math.Max(1, _options.ShardsInFlightPerSilo);
+        int inFlight = S.Shards.Count(s => s.Status == ShardStatus.Running);
+        foreach (var shard in S.Shards.Where(s => s.Status == ShardStatus.Pending).Take(Math.Max(0, capacity - inFlight)).ToList())
+        {
+            if (shard.Attempts >= _options.MaxAttempts)
+            {
+                await FailAsync($"shard {shard.TileId} failed {shard.Attempts} times");
+                return;
+            }
+            shard.Attempts++;
+            shard.Status = ShardStatus.Running;
+            changed = true;
+            try
+            {
+                await Shard(shard).StartAsync(Assignment(shard)).WaitAsync(_options.PollTimeout);
+            }
+            catch (Exception e) when (IsTransient(e))
+            {
+                shard.Status = ShardStatus.Pending;
+                S.Retries++;
+                logger.LogWarning("Job {Job}: starting shard {Tile} failed ({Error}); will retry", JobId, shard.TileId, e.Message);
+            }
+        }
+        if (_rateStartedAt is null)
+        {
+            _rateStartedAt = DateTime.UtcNow;
+            _rateStartPoints = DonePoints();
+        }
+        if (changed) await state.WriteStateAsync();
+    }
+
+    private async Task<(ShardRecord Shard, ShardProgress? Progress, Exception? Failure)> PollAsync(ShardRecord shard)
+    {
+        try { return (shard, await Shard(shard).GetProgressAsync().WaitAsync(_options.PollTimeout), null); }
+        catch (Exception e) when (IsTransient(e)) { return (shard, null, e); }
+    }
+
+    /// <summary>Applies one poll to the shard table; true when the durable state changed.</summary>
+    private async Task<bool> ApplyAsync(ShardRecord shard, ShardProgress? progress, Exception? failure)
+    {
+        if (progress is { State: ShardRunState.Running })
+        {
+            _rowsInProgress[shard.TileId] = progress.RowsDone;
+            return false;
+        }
+        _rowsInProgress.Remove(shard.TileId);
+        if (progress is { State: ShardRunState.Done, Result: { } result })
+        {
+            if (result.Rows != shard.ExpectedRows)
+            {
+                await FailAsync($"shard {shard.TileId} wrote {result.Rows} rows, expected {shard.ExpectedRows}");
+                return true;
+            }
+            shard.Status = ShardStatus.Done;
+            shard.Rows = result.Rows;
+            shard.Sha256 = result.Sha256;
+            S.Dimension = result.Dimension;
+            S.ModelKind = result.ModelKind;
+            return true;
+        }
+        if (progress is { State: ShardRunState.Failed, Permanent: true })
+        {
+            await FailAsync($"shard {shard.TileId}: {progress.Error}");
+            return true;
+        }
+        // Failed for a transient reason, Idle (a new activation: its silo died), or the poll itself failed.
+        string why = failure?.Message ?? progress?.Error ?? "its activation was lost (silo gone)";
+        logger.LogWarning("Job {Job}: shard {Tile} attempt {Attempt} will be retried: {Reason}", JobId, shard.TileId, shard.Attempts, why);
+        shard.Status = ShardStatus.Pending;
+        S.Retries++;
+        return true;
+    }
+
+    private ShardAssignment Assignment(ShardRecord shard) => new()
+    {
+        JobId = JobId,
+        TileId = shard.TileId,
+        Attempt = shard.Attempts,
+        Spec = S.Spec!,
+        OutputBlob = shard.OutputBlob,
+        PointsBlob = shard.PointsBlob,
+        ModelSha256 = S.ModelSha256!,
+        BankSha256 = S.BankSha256,
+        ExpectedRows = shard.ExpectedRows,
+    };
+
+    private async Task CountActiveSilosAsync()
+    {
+        if (DateTime.UtcNow - _silosCountedAt < TimeSpan.FromSeconds(5)) return;
+        _silosCountedAt = DateTime.UtcNow;
+        try
+        {
+            var hosts = await GrainFactory.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
+            _activeSilos = Math.Max(1, hosts.Count);
+        }
+        catch (Exception e) when (IsTransient(e)) { }
+    }
+
+    private async Task FailAsync(string error)
+    {
+        logger.LogError("Job {Job} failed: {Error}", JobId, error);
+        S.State = JobState.Failed;
+        S.Error = error;
+        S.CompletedAt = DateTimeOffset.UtcNow;
+        StopTimer();
+        await state.WriteStateAsync();
+        await Registry.UpdateAsync(JobId, JobState.Failed);
+    }
+
+    private async Task DeleteWorkBlobsAsync(RangeOrleans.Storage.IBlobStore? destination = null)
+    {
+        destination ??= stores.Open(S.Spec!.Destination);
+        var names = new List<string>();
+        await foreach (var entry in destination.ListAsync(JobPaths.WorkPrefix)) names.Add(entry.Name);
+        foreach (var name in names) await destination.DeleteAsync(name);
+    }
+
+    private long DonePoints() => S.Shards.Where(s => s.Status == ShardStatus.Done).Sum(s => s.Rows) + _rowsInProgress.Values.Sum();
+
+    private JobStatus Status()
+    {
+        long done = DonePoints();
+        double rate = 0;
+        if (_rateStartedAt is { } started && (DateTime.UtcNow - started).TotalSeconds > 0.5)
+            rate = (done - _rateStartPoints) / (DateTime.UtcNow - started).TotalSeconds;
+        return new JobStatus
+        {
+            JobId = JobId,
+            State = S.Spec is null ? JobState.Unknown : S.State,
+            Destination = S.Spec?.Destination ?? "",
+            TotalShards = S.Shards.Count,
+            DoneShards = S.Shards.Count(s => s.Status == ShardStatus.Done),
+            RunningShards = S.Shards.Count(s => s.Status == ShardStatus.Running),
+            SkippedShards = S.Shards.Count(s => s.Skipped),
+            TotalPoints = S.Shards.Sum(s => s.ExpectedRows),
+            DonePoints = done,
+            Retries = S.Retries,
+            SubmittedAt = S.SubmittedAt,
+            CompletedAt = S.CompletedAt,
+            PointsPerSecond = rate,
+            Error = S.Error,
+        };
+    }
+
+    /// <summary>Failures a retry can fix: the callee's silo died or is unreachable, or the call timed out.</summary>
+    internal static bool IsTransient(Exception e) =>
+        e is OrleansMessageRejectionException or SiloUnavailableException or TimeoutException or OrleansException or ObjectDisposedException;
+}

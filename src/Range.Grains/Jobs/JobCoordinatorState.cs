@@ -1,0 +1,20 @@
+using RangeOrleans.Abstractions;
+
+namespace RangeOrleans.Grains.Jobs;
+
+/// <summary>A coordinator's durable state. Stored as JSON that names this type: do not rename it.</summary>
+[GenerateSerializer, Alias("range.JobCoordinatorState")]
+public sealed class JobCoordinatorState
+{
+    [Id(0)] public JobSpec? Spec { get; set; }
+    [Id(1)] public JobState State { get; set; }
+    [Id(2)] public List<ShardRecord> Shards { get; set; } = [];
+    [Id(3)] public string? ModelSha256 { get; set; }
+    [Id(4)] public string? BankSha256 { get; set; }
+    [Id(5)] public DateTimeOffset? SubmittedAt { get; set; }
+    [Id(6)] public DateTimeOffset? CompletedAt { get; set; }
+    [Id(7)] public string? Error { get; set; }
+    [Id(8)] public int Retries { get; set; }
+    [Id(9)] public int Dimension { get; set; }
+    [Id(10)] public string? ModelKind { get; set; }
+}

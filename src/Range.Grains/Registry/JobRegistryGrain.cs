@@ -1,0 +1,28 @@
+using Orleans.Runtime;
+using RangeOrleans.Abstractions;
+
+namespace RangeOrleans.Grains.Registry;
+
+/// <summary>The list of jobs, in durable state (see <see cref="IJobRegistryGrain"/>).</summary>
+public sealed class JobRegistryGrain([PersistentState("jobs", RangeStorage.Name)] IPersistentState<JobRegistryState> state)
+    : Grain, IJobRegistryGrain
+{
+    public async Task RegisterAsync(JobSummary job)
+    {
+        state.State.Jobs[job.JobId] = job;
+        await state.WriteStateAsync();
+    }
+
+    public async Task UpdateAsync(string jobId, JobState jobState)
+    {
+        if (!state.State.Jobs.TryGetValue(jobId, out var job) || job.State == jobState) return;
+        state.State.Jobs[jobId] = job with { State = jobState };
+        await state.WriteStateAsync();
+    }
+
+    public Task<JobSummary[]> ListAsync() =>
+        Task.FromResult(state.State.Jobs.Values.OrderBy(j => j.SubmittedAt).ToArray());
+
+    public Task<string[]> UnfinishedAsync() =>
+        Task.FromResult(state.State.Jobs.Values.Where(j => j.State is JobState.Preparing or JobState.Running).Select(j => j.JobId).ToArray());
+}

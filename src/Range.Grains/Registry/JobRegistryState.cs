@@ -1,0 +1,10 @@
+using RangeOrleans.Abstractions;
+
+namespace RangeOrleans.Grains.Registry;
+
+/// <summary>The registry's durable state. Stored as JSON that names this type: do not rename it.</summary>
+[GenerateSerializer, Alias("range.JobRegistryState")]
+public sealed class JobRegistryState
+{
+    [Id(0)] public Dictionary<string, JobSummary> Jobs { get; set; } = [];
+}

@@ -1,0 +1,124 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Placement;
+using Orleans.Runtime;
+using RangeOrleans.Abstractions;
+using RangeOrleans.Core.Formats;
+using RangeOrleans.Grains.Models;
+using RangeOrleans.Grains.Storage;
+
+namespace RangeOrleans.Grains.Shards;
+
+/// <summary>
+/// One tile of one job. Random placement spreads shards over the silos (a [StatelessWorker] would always
+/// run on the caller's silo); the heavy state (model replica, shard slots) is the silo's
+/// <see cref="ModelReplicaCache"/>. The compute runs on the thread pool, so this grain keeps answering
+/// polls while it works; its progress lives in memory only: a new activation (after its silo died)
+/// reports <see cref="ShardRunState.Idle"/> and the coordinator starts it again.
+/// </summary>
+[RandomPlacement]
+public sealed class ShardGrain(ModelReplicaCache replicas, IBlobStoreFactory stores, ILocalSiloDetails silo, ILogger<ShardGrain> logger)
+    : Grain, IShardGrain
+{
+    private readonly Lock _gate = new();
+    private ShardAssignment? _assignment;
+    private ShardRunState _state = ShardRunState.Idle;
+    private long _rowsDone;
+    private ShardResult? _result;
+    private string? _error;
+    private bool _permanent;
+    private CancellationTokenSource? _cancellation;
+    private IJobCoordinatorGrain _coordinator = null!;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _coordinator = GrainFactory.GetGrain<IJobCoordinatorGrain>(this.GetPrimaryKeyString().Split('/')[0]);
+        return Task.CompletedTask;
+    }
+
+    public Task<ShardProgress> StartAsync(ShardAssignment assignment)
+    {
+        lock (_gate)
+        {
+            if (_assignment is not null && _state is ShardRunState.Running or ShardRunState.Done)
+                return Task.FromResult(ProgressLocked());
+            _cancellation?.Cancel();
+            _assignment = assignment;
+            _state = ShardRunState.Running;
+            _rowsDone = 0;
+            _result = null;
+            _error = null;
+            _permanent = false;
+            _cancellation = new CancellationTokenSource();
+            var token = _cancellation.Token;
+            _ = Task.Run(() => RunAsync(assignment, token), CancellationToken.None);
+            return Task.FromResult(ProgressLocked());
+        }
+    }
+
+    public Task<ShardProgress> GetProgressAsync()
+    {
+        lock (_gate) return Task.FromResult(ProgressLocked());
+    }
+
+    public Task CancelAsync()
+    {
+        lock (_gate) _cancellation?.Cancel();
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        lock (_gate) _cancellation?.Cancel();
+        return Task.CompletedTask;
+    }
+
+    private async Task RunAsync(ShardAssignment assignment, CancellationToken cancellationToken)
+    {
+        var progress = new Progress(rows => Interlocked.Exchange(ref _rowsDone, rows));
+        try
+        {
+            var result = await ShardWork.RunAsync(assignment, stores, replicas, progress, cancellationToken);
+            Finish(assignment, ShardRunState.Done, result, null, false);
+            logger.LogInformation("Shard {Job}/{Tile} attempt {Attempt}: {Rows} rows on {Silo}", assignment.JobId, assignment.TileId, assignment.Attempt, result.Rows, silo.SiloAddress);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Finish(assignment, ShardRunState.Failed, null, "cancelled", false);
+        }
+        catch (Exception e)
+        {
+            bool permanent = e is RangeFormatException or ArgumentException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException;
+            logger.LogWarning(e, "Shard {Job}/{Tile} attempt {Attempt} failed", assignment.JobId, assignment.TileId, assignment.Attempt);
+            Finish(assignment, ShardRunState.Failed, null, $"{e.GetType().Name}: {e.Message}", permanent);
+        }
+    }
+
+    private void Finish(ShardAssignment assignment, ShardRunState state, ShardResult? result, string? error, bool permanent)
+    {
+        lock (_gate)
+        {
+            if (!ReferenceEquals(_assignment, assignment)) return; // superseded by a newer attempt
+            _state = state;
+            _result = result;
+            _error = error;
+            _permanent = permanent;
+        }
+        _coordinator.ShardChangedAsync().Ignore();
+    }
+
+    private ShardProgress ProgressLocked() => new()
+    {
+        State = _state,
+        Attempt = _assignment?.Attempt ?? 0,
+        RowsDone = Interlocked.Read(ref _rowsDone),
+        Result = _result,
+        Error = _error,
+        Permanent = _permanent,
+        Silo = silo.SiloAddress.ToString(),
+    };
+
+    private sealed class Progress(Action<long> report) : IProgress<long>
+    {
+        public void Report(long value) => report(value);
+    }
+}

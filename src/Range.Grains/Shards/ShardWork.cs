@@ -1,0 +1,67 @@
+using RangeOrleans.Abstractions;
+using RangeOrleans.Core.Embedding;
+using RangeOrleans.Core.Formats.Arrow;
+using RangeOrleans.Core.Jobs;
+using RangeOrleans.Core.Points;
+using RangeOrleans.Grains.Jobs;
+using RangeOrleans.Grains.Models;
+using RangeOrleans.Grains.Storage;
+
+namespace RangeOrleans.Grains.Shards;
+
+/// <summary>
+/// Computes one shard (runs on the thread pool): its points (regenerated, or read from the job's
+/// points blob), the silo's model replica, and an Arrow file streamed to the destination with its
+/// SHA-256 computed on the way, committed only when complete.
+/// </summary>
+public static class ShardWork
+{
+    public static async Task<ShardResult> RunAsync(ShardAssignment assignment, IBlobStoreFactory stores, ModelReplicaCache replicas,
+        IProgress<long> progress, CancellationToken cancellationToken)
+    {
+        var destination = stores.Open(assignment.Spec.Destination);
+        var points = await PointsAsync(assignment, destination, cancellationToken);
+        using var lease = await replicas.AcquireAsync(assignment.Spec.Model, assignment.ModelSha256, assignment.BankSha256, cancellationToken);
+        var embedder = lease.Embedder;
+        var precision = assignment.Spec.Precision == "float16" ? EmbeddingPrecision.Float16 : EmbeddingPrecision.Float32;
+        var metadata = new Dictionary<string, string>
+        {
+            ["range.model"] = embedder.Model,
+            ["range.job"] = assignment.JobId,
+            ["range.tile"] = assignment.TileId,
+            ["range.checkpoint.sha256"] = assignment.ModelSha256,
+        };
+        if (assignment.BankSha256 is not null) metadata["range.bank.sha256"] = assignment.BankSha256;
+
+        await using var blob = await destination.CreateAsync(assignment.OutputBlob, cancellationToken);
+        string sha;
+        long rows;
+        using (var hashing = new HashingWriteStream(blob.Stream))
+        {
+            using (var writer = new EmbeddingArrowWriter(hashing, embedder.Dimension, precision, metadata))
+            {
+                rows = EmbeddingPipeline.Write(embedder, points.Lon, points.Lat, writer, assignment.Spec.BatchRows, progress, cancellationToken);
+                writer.Commit();
+            }
+            await hashing.FlushAsync(cancellationToken);
+            sha = hashing.Sha256();
+        }
+        await blob.CommitAsync(cancellationToken);
+        return new ShardResult { Blob = assignment.OutputBlob, Rows = rows, Sha256 = sha, Dimension = embedder.Dimension, ModelKind = embedder.Model };
+    }
+
+    private static async Task<PointSet> PointsAsync(ShardAssignment assignment, RangeOrleans.Storage.IBlobStore destination, CancellationToken cancellationToken)
+    {
+        if (assignment.PointsBlob is null)
+        {
+            var tiling = JobPoints.Tiling(assignment.Spec);
+            var generated = JobPoints.Generated(assignment.Spec.Points)!;
+            return generated.PointsIn(tiling, tiling.ParseId(assignment.TileId));
+        }
+        await using var stream = await destination.OpenReadAsync(assignment.PointsBlob, cancellationToken);
+        using var buffer = new MemoryStream();
+        await stream.CopyToAsync(buffer, cancellationToken);
+        buffer.Position = 0;
+        return PointsArrowFile.Read(buffer, $"{destination.Location}/{assignment.PointsBlob}");
+    }
+}

@@ -1,0 +1,23 @@
+namespace RangeOrleans.Hosting;
+
+/// <summary>How a silo or client finds its cluster.</summary>
+public sealed record RangeClusterOptions
+{
+    public const string DefaultClusterId = "range";
+    public const string DefaultServiceId = "range";
+
+    /// <summary>StackExchange.Redis connection string for membership and grain state; null: localhost clustering, in-memory state (one process).</summary>
+    public string? Redis { get; init; }
+
+    public string ClusterId { get; init; } = DefaultClusterId;
+    public string ServiceId { get; init; } = DefaultServiceId;
+
+    /// <summary>Silo-to-silo port; 0 picks a free one (several silos on one machine).</summary>
+    public int SiloPort { get; init; }
+
+    /// <summary>Client gateway port; 0 picks a free one.</summary>
+    public int GatewayPort { get; init; }
+
+    /// <summary>Address other silos and clients reach this silo at (a host name or IP); null: 127.0.0.1 (a single machine).</summary>
+    public string? AdvertisedHost { get; init; }
+}

@@ -1,0 +1,75 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using RangeOrleans.Grains;
+using RangeOrleans.Grains.Jobs;
+using RangeOrleans.Grains.Models;
+using RangeOrleans.Grains.Storage;
+using StackExchange.Redis;
+
+namespace RangeOrleans.Hosting;
+
+/// <summary>Wiring for <c>range silo</c>, the embedded default of <c>range map</c>, and the client commands.</summary>
+public static class RangeHostingExtensions
+{
+    /// <summary>
+    /// A silo that runs mapping jobs: the grains, a <see cref="ModelReplicaCache"/> and a blob-store factory
+    /// as singletons, the job resumer, Redis membership and grain state when <see cref="RangeClusterOptions.Redis"/>
+    /// is set (else localhost clustering and in-memory state), and fast failure detection.
+    /// </summary>
+    public static ISiloBuilder AddRangeSilo(this ISiloBuilder silo, RangeClusterOptions cluster,
+        Action<ModelReplicaOptions>? replicas = null, Action<CoordinatorOptions>? coordinator = null)
+    {
+        silo.Services.AddSingleton<IBlobStoreFactory, BlobStoreFactory>();
+        silo.Services.AddSingleton<ModelReplicaCache>();
+        silo.Services.AddOptions<ModelReplicaOptions>().Configure(o => replicas?.Invoke(o));
+        silo.Services.AddOptions<CoordinatorOptions>().Configure(o => coordinator?.Invoke(o));
+        silo.AddStartupTask<JobResumer>();
+        silo.Services.AddSingleton<JobResumer>();
+        silo.Configure<ClusterOptions>(o => { o.ClusterId = cluster.ClusterId; o.ServiceId = cluster.ServiceId; });
+        if (cluster.Redis is null)
+        {
+            silo.UseLocalhostClustering(cluster.SiloPort == 0 ? FreePort.Next() : cluster.SiloPort, cluster.GatewayPort == 0 ? FreePort.Next() : cluster.GatewayPort);
+            silo.AddMemoryGrainStorage(RangeStorage.Name);
+            return silo;
+        }
+        var redis = ConfigurationOptions.Parse(cluster.Redis);
+        silo.UseRedisClustering(o => o.ConfigurationOptions = redis);
+        silo.AddRedisGrainStorage(RangeStorage.Name, o => o.ConfigurationOptions = redis);
+        int siloPort = cluster.SiloPort == 0 ? FreePort.Next() : cluster.SiloPort;
+        int gatewayPort = cluster.GatewayPort == 0 ? FreePort.Next() : cluster.GatewayPort;
+        if (cluster.AdvertisedHost is null) silo.ConfigureEndpoints(IPAddress.Loopback, siloPort, gatewayPort);
+        else silo.ConfigureEndpoints(cluster.AdvertisedHost, siloPort, gatewayPort, listenOnAnyHostAddress: true);
+        // A dead silo is declared dead in ~1-2 s instead of 8+ s, so its shards are restarted quickly.
+        silo.Configure<ClusterMembershipOptions>(o =>
+        {
+            o.ProbeTimeout = TimeSpan.FromSeconds(1);
+            o.MaxProbeTimeout = TimeSpan.FromSeconds(1);
+            o.NumMissedProbesLimit = 2;
+            o.NumVotesForDeathDeclaration = 1;
+            o.TableRefreshTimeout = TimeSpan.FromSeconds(2);
+        });
+        return silo;
+    }
+
+    /// <summary>A client of a Redis-clustered cluster (range submit / status / jobs / cancel).</summary>
+    public static IClientBuilder AddRangeClient(this IClientBuilder client, RangeClusterOptions cluster)
+    {
+        if (cluster.Redis is null) throw new ArgumentException("--cluster: a Redis connection string is needed to reach a cluster");
+        client.Configure<ClusterOptions>(o => { o.ClusterId = cluster.ClusterId; o.ServiceId = cluster.ServiceId; });
+        var redis = ConfigurationOptions.Parse(cluster.Redis);
+        client.UseRedisClustering(o => o.ConfigurationOptions = redis);
+        return client;
+    }
+
+    /// <summary>Orleans and Polly log a lot at Information; keep warnings and errors only.</summary>
+    public static ILoggingBuilder AddRangeLogFilters(this ILoggingBuilder logging)
+    {
+        logging.AddFilter("Polly", LogLevel.Warning);
+        logging.AddFilter("Orleans", LogLevel.Warning);
+        logging.AddFilter("Microsoft", LogLevel.Warning);
+        return logging;
+    }
+}

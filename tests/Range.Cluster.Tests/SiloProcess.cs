@@ -1,0 +1,82 @@
+using System.Diagnostics;
+
+namespace RangeOrleans.Cluster.Tests;
+
+/// <summary>A `range silo` child process (the built range.dll), killed on dispose.</summary>
+internal sealed class SiloProcess : IDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+    private readonly Process _process;
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Queue<string> _tail = new();
+
+    public SiloProcess(string redis, string azureConnection, int maxConcurrentShards = 1)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { RangeDll, "silo", "--cluster", redis, "--max-concurrent-shards", maxConcurrentShards.ToString() })
+            info.ArgumentList.Add(a);
+        info.Environment["AZURE_STORAGE_CONNECTION_STRING"] = azureConnection;
+        info.Environment["DOTNET_gcServer"] = "0";
+        _process = new Process { StartInfo = info };
+        _process.OutputDataReceived += (_, e) => OnLine(e.Data);
+        _process.ErrorDataReceived += (_, e) => OnLine(e.Data);
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public int Id => _process.Id;
+    public bool HasExited => _process.HasExited;
+
+    public async Task WaitStartedAsync()
+    {
+        var done = await Task.WhenAny(_started.Task, _process.WaitForExitAsync(), Task.Delay(StartTimeout));
+        if (done != _started.Task) throw new InvalidOperationException($"silo {Id} did not start: {Tail()}");
+    }
+
+    /// <summary>Hard kill (no graceful shutdown): what a crashed machine looks like to the cluster.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        _process.WaitForExit(10_000);
+    }
+
+    public string Tail()
+    {
+        lock (_tail) return string.Join(" | ", _tail);
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null) return;
+        if (line.StartsWith("silo started", StringComparison.Ordinal)) _started.TrySetResult();
+        lock (_tail)
+        {
+            _tail.Enqueue(line);
+            while (_tail.Count > 30) _tail.Dequeue();
+        }
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        _process.Dispose();
+    }
+
+    /// <summary>The range.dll built for this test configuration (src/Range.Cli/bin/CONFIG/net10.0).</summary>
+    private static string RangeDll { get; } = FindRangeDll();
+
+    private static string FindRangeDll()
+    {
+        var testBin = new DirectoryInfo(AppContext.BaseDirectory); // tests/Range.Cluster.Tests/bin/CONFIG/net10.0/
+        string framework = testBin.Name, configuration = testBin.Parent!.Name;
+        var repo = Path.GetDirectoryName(TestData.SharedDir)!; // shared/ is the repository's sibling
+        for (var dir = testBin; dir != null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "RangeOrleans.sln"))) { repo = dir.FullName; break; }
+        }
+        var path = Path.Combine(repo, "src", "Range.Cli", "bin", configuration, framework, "range.dll");
+        if (!File.Exists(path)) throw new FileNotFoundException($"build src/Range.Cli first: {path} is missing", path);
+        return path;
+    }
+}
