@@ -91,7 +91,10 @@ public sealed class JobCoordinatorGrain(
         S.CompletedAt = DateTimeOffset.UtcNow;
         await state.WriteStateAsync();
         StopTimer();
-        await Task.WhenAll(S.Shards.Where(s => s.Status == ShardStatus.Running).Select(async s =>
+        var running = S.Shards.Where(s => s.Status == ShardStatus.Running).ToList();
+        foreach (var shard in running) shard.Status = ShardStatus.Pending;
+        await state.WriteStateAsync();
+        await Task.WhenAll(running.Select(async s =>
         {
             try { await Shard(s).CancelAsync().WaitAsync(_options.PollTimeout); }
             catch (Exception e) when (IsTransient(e)) { } // its silo is gone: nothing runs there any more
