@@ -50,6 +50,11 @@ public static class RangeHostingExtensions
             o.NumMissedProbesLimit = 2;
             o.NumVotesForDeathDeclaration = 1;
             o.TableRefreshTimeout = TimeSpan.FromSeconds(2);
+            // After a restart of the whole cluster the table still lists the old silos as active, and a joining
+            // silo waits for every silo whose heartbeat is fresh: heartbeats every 5 s, stale after 10 s
+            // (defaults: 5 min, 10 min) let new silos join within seconds of the old ones dying.
+            o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(5);
+            o.NumMissedTableIAmAliveLimit = 2;
         });
         return silo;
     }

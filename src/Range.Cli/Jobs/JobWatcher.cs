@@ -11,11 +11,11 @@ public static class JobWatcher
     public static async Task<JobStatus> WatchAsync(IClusterClient client, string jobId, CancellationToken cancellationToken)
     {
         var coordinator = client.GetGrain<IJobCoordinatorGrain>(jobId);
-        var status = await coordinator.GetStatusAsync();
+        var status = await StatusAsync(coordinator, cancellationToken);
         while (status.State == JobState.Preparing)
         {
             await Task.Delay(PollInterval, cancellationToken);
-            status = await coordinator.GetStatusAsync();
+            status = await StatusAsync(coordinator, cancellationToken);
         }
         if (status.IsFinal) return status;
         return ProgressDisplay.Run($"{jobId} ({status.TotalShards} shards)", status.TotalPoints, progress =>
@@ -25,11 +25,24 @@ public static class JobWatcher
             {
                 progress.Report(current.DonePoints);
                 Task.Delay(PollInterval, cancellationToken).GetAwaiter().GetResult();
-                current = coordinator.GetStatusAsync().GetAwaiter().GetResult();
+                current = StatusAsync(coordinator, cancellationToken).GetAwaiter().GetResult();
             }
             progress.Report(current.DonePoints);
             return current;
         });
+    }
+
+    // The silo holding the coordinator may die while we watch: the next call reactivates it elsewhere.
+    private static async Task<JobStatus> StatusAsync(IJobCoordinatorGrain coordinator, CancellationToken cancellationToken)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try { return await coordinator.GetStatusAsync(); }
+            catch (Exception e) when (attempt < 30 && e is OrleansException or TimeoutException)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            }
+        }
     }
 
     /// <summary>One line: state, points, shards, rate, time left.</summary>

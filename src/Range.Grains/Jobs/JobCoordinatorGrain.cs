@@ -45,6 +45,7 @@ public sealed class JobCoordinatorGrain(
     public async Task<JobStatus> SubmitAsync(JobSpec spec)
     {
         JobPoints.Validate(spec);
+        if (JobId.Contains('/')) throw new ArgumentException($"job id '{JobId}' must not contain '/'");
         if (S.Spec is not null)
         {
             if (JsonSerializer.Serialize(S.Spec, ManifestWriter.SpecJson) != JsonSerializer.Serialize(spec, ManifestWriter.SpecJson))
@@ -91,7 +92,10 @@ public sealed class JobCoordinatorGrain(
         S.CompletedAt = DateTimeOffset.UtcNow;
         await state.WriteStateAsync();
         StopTimer();
-        await Task.WhenAll(S.Shards.Where(s => s.Status == ShardStatus.Running).Select(async s =>
+        var running = S.Shards.Where(s => s.Status == ShardStatus.Running).ToList();
+        foreach (var shard in running) shard.Status = ShardStatus.Pending;
+        await state.WriteStateAsync();
+        await Task.WhenAll(running.Select(async s =>
         {
             try { await Shard(s).CancelAsync().WaitAsync(_options.PollTimeout); }
             catch (Exception e) when (IsTransient(e)) { } // its silo is gone: nothing runs there any more

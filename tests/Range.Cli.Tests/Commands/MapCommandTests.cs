@@ -47,11 +47,16 @@ public class MapCommandTests
         var expected = EmbeddingArrowReader.ReadAll(dir.File("embed.arrow"));
         Assert.Equal(64_800, expected.Count);
         Assert.Equal(64_800, rows.Count);
+        // Equal up to float32 rounding: the matrix products of a 900-row shard batch and of an 8192-row
+        // embed batch may round a value differently in its last bit (BLAS blocking depends on the shape).
+        double worst = 0;
         for (int i = 0; i < expected.Count; i++)
         {
             var got = rows[(expected.Lon[i], expected.Lat[i])];
-            Assert.Equal(expected.Embeddings.AsSpan(i * dim, dim).ToArray(), got);
+            var want = expected.Embeddings.AsSpan(i * dim, dim);
+            for (int k = 0; k < dim; k++) worst = Math.Max(worst, Math.Abs(want[k] - got[k]) / Math.Max(1, Math.Abs(want[k])));
         }
+        Assert.True(worst <= 1e-6, $"largest relative difference from `range embed`: {worst:E2}");
     }
 
     [Fact]
