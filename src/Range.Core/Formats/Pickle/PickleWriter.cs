@@ -173,35 +173,25 @@ internal sealed class PickleWriter
     private int Put()
     {
         int index = _nextMemo++;
-        if (index < 256)
-        {
-            Op(PickleOpcode.BinPut);
-            _out.WriteByte((byte)index);
-        }
-        else
-        {
-            Op(PickleOpcode.LongBinPut);
-            Span<byte> b = stackalloc byte[4];
-            BinaryPrimitives.WriteUInt32LittleEndian(b, (uint)index);
-            _out.Write(b);
-        }
+        Memo(PickleOpcode.BinPut, PickleOpcode.LongBinPut, index);
         return index;
     }
 
-    private void Get(int index)
+    private void Get(int index) => Memo(PickleOpcode.BinGet, PickleOpcode.LongBinGet, index);
+
+    /// <summary>A memo opcode with a one-byte index where it fits, else the four-byte form.</summary>
+    private void Memo(byte shortOp, byte longOp, int index)
     {
         if (index < 256)
         {
-            Op(PickleOpcode.BinGet);
+            Op(shortOp);
             _out.WriteByte((byte)index);
+            return;
         }
-        else
-        {
-            Op(PickleOpcode.LongBinGet);
-            Span<byte> b = stackalloc byte[4];
-            BinaryPrimitives.WriteUInt32LittleEndian(b, (uint)index);
-            _out.Write(b);
-        }
+        Op(longOp);
+        Span<byte> b = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32LittleEndian(b, (uint)index);
+        _out.Write(b);
     }
 
     private void Op(byte opcode) => _out.WriteByte(opcode);
