@@ -5,7 +5,7 @@ namespace RangeOrleans.Maps.Drawing;
 /// <summary>
 /// Draws panels of coloured points on equirectangular (plate carree) world maps: x = lon -180..180,
 /// y = lat 90..-90, one panel width x width/2 each, in a grid of up to two columns, with a title above,
-/// a caption per panel, optional outlines (coastlines, as lon/lat rings) on top and a legend line below.
+/// a caption per panel, optional outlines (coastlines, as lon/lat rings, see <see cref="Coastlines"/>) on top and a legend line below.
 /// Each point fills its grid cell (the median spacing of the distinct longitudes and latitudes).
 /// </summary>
 public static class WorldMapRenderer
@@ -67,21 +67,33 @@ public static class WorldMapRenderer
         }
         if (outlines is not null)
         {
-            using var line = new SKPaint { Color = SKColors.Black, StrokeWidth = Math.Max(1f, area.Width / 1400f), Style = SKPaintStyle.Stroke, IsAntialias = true };
+            using var line = new SKPaint { Color = new SKColor(0, 0, 0, 220), StrokeWidth = Math.Max(1f, area.Width / 1400f), Style = SKPaintStyle.Stroke, IsAntialias = true };
+            using var builder = new SKPathBuilder();
             foreach (var ring in outlines)
             {
                 for (int j = 1; j < ring.Length; j++)
                 {
-                    // Skip the segment where a ring crosses the date line instead of drawing it across the map.
-                    if (Math.Abs(ring[j].Lon - ring[j - 1].Lon) > 180) continue;
-                    canvas.DrawLine(
-                        area.Left + (float)(ring[j - 1].Lon + 180) * sx, area.Top + (float)(90 - ring[j - 1].Lat) * sy,
-                        area.Left + (float)(ring[j].Lon + 180) * sx, area.Top + (float)(90 - ring[j].Lat) * sy, line);
+                    if (!IsCoast(ring[j - 1], ring[j])) continue;
+                    float x0 = area.Left + (float)(ring[j - 1].Lon + 180) * sx, y0 = area.Top + (float)(90 - ring[j - 1].Lat) * sy;
+                    if (j == 1 || !IsCoast(ring[j - 2], ring[j - 1])) builder.MoveTo(x0, y0);
+                    builder.LineTo(area.Left + (float)(ring[j].Lon + 180) * sx, area.Top + (float)(90 - ring[j].Lat) * sy);
                 }
             }
+            using var path = builder.Detach();
+            canvas.DrawPath(path, line);
         }
         canvas.Restore();
     }
+
+    /// <summary>
+    /// Whether a ring segment is a real boundary: not the jump where a ring crosses the date line (it
+    /// would cross the whole map), nor the cuts polygons get along the map's edges (the antimeridian,
+    /// Antarctica's closure along the south pole), which are no coast.
+    /// </summary>
+    internal static bool IsCoast((double Lon, double Lat) a, (double Lon, double Lat) b) =>
+        Math.Abs(b.Lon - a.Lon) <= 180
+        && !(Math.Abs(a.Lon) >= 179.999 && Math.Abs(b.Lon) >= 179.999)
+        && !(Math.Abs(a.Lat) >= 89.999 && Math.Abs(b.Lat) >= 89.999);
 
     /// <summary>Median gap between sorted distinct values: the grid step of a regular grid (1 degree when there is no second value).</summary>
     public static double MedianStep(double[] values)
