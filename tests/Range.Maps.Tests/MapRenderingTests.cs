@@ -111,3 +111,29 @@ public class CoastlineTests
         Assert.False(WorldMapRenderer.IsCoast((-170, -90), (-160, -90)));
     }
 }
+
+public class LegendTests
+{
+    [Fact]
+    public void LongLegendsWrapAtSpacesToFitTheImage()
+    {
+        using var font = new SKFont(Typefaces.Sans, 14);
+        var text = string.Join(" ", Enumerable.Repeat("coastlines: Natural Earth", 20));
+        var lines = WorldMapRenderer.Wrap(text, font, 300);
+        Assert.True(lines.Count > 3);
+        Assert.All(lines, l => Assert.True(font.MeasureText(l) <= 300, l));
+        Assert.Equal(text, string.Join(" ", lines));
+    }
+
+    [Fact]
+    public void AWrappedLegendMakesTheImageTaller()
+    {
+        using var dir = new TempDir();
+        var panel = new MapPanel("a", [0.0], [0.0], [1, 2, 3]);
+        WorldMapRenderer.WritePng(dir.File("short.png"), [panel], 100, "t", "short");
+        WorldMapRenderer.WritePng(dir.File("long.png"), [panel], 100, "t", string.Join(" ", Enumerable.Repeat("legend words", 30)));
+        using var a = SKBitmap.Decode(dir.File("short.png"));
+        using var b = SKBitmap.Decode(dir.File("long.png"));
+        Assert.True(b.Height > a.Height);
+    }
+}

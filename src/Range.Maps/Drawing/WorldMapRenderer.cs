@@ -13,6 +13,7 @@ public static class WorldMapRenderer
     private const int TitleHeight = 40;
     private const int CaptionHeight = 26;
     private const int LegendHeight = 34;
+    private const int LegendLineHeight = 18;
     private const int Margin = 8;
 
     public static void WritePng(string path, IReadOnlyList<MapPanel> panels, int panelWidth, string title, string legend,
@@ -24,13 +25,14 @@ public static class WorldMapRenderer
         int rows = (panels.Count + columns - 1) / columns;
         int panelHeight = panelWidth / 2;
         int width = columns * panelWidth + (columns + 1) * Margin;
-        int height = TitleHeight + rows * (CaptionHeight + panelHeight + Margin) + LegendHeight;
+        using var textFont = new SKFont(Typefaces.Sans, 14);
+        var legendLines = Wrap(legend, textFont, width - 2 * Margin);
+        int height = TitleHeight + rows * (CaptionHeight + panelHeight + Margin) + LegendHeight + (legendLines.Count - 1) * LegendLineHeight;
 
         using var surface = SKSurface.Create(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
         var canvas = surface.Canvas;
         canvas.Clear(SKColors.White);
         using var titleFont = new SKFont(Typefaces.Sans, 20);
-        using var textFont = new SKFont(Typefaces.Sans, 14);
         using var text = new SKPaint { Color = SKColors.Black, IsAntialias = true };
         canvas.DrawText(title, Margin, 27, SKTextAlign.Left, titleFont, text);
 
@@ -41,7 +43,8 @@ public static class WorldMapRenderer
             canvas.DrawText(panels[p].Caption, left, top + 18, SKTextAlign.Left, textFont, text);
             DrawPanel(canvas, panels[p], new SKRect(left, top + CaptionHeight, left + panelWidth, top + CaptionHeight + panelHeight), outlines);
         }
-        canvas.DrawText(legend, Margin, height - 12, SKTextAlign.Left, textFont, text);
+        for (int i = 0; i < legendLines.Count; i++)
+            canvas.DrawText(legendLines[i], Margin, height - 12 - (legendLines.Count - 1 - i) * LegendLineHeight, SKTextAlign.Left, textFont, text);
 
         using var image = surface.Snapshot();
         using var png = image.Encode(SKEncodedImageFormat.Png, 100);
@@ -83,6 +86,28 @@ public static class WorldMapRenderer
             canvas.DrawPath(path, line);
         }
         canvas.Restore();
+    }
+
+    /// <summary>Splits text at spaces into lines no wider than <paramref name="maxWidth"/> pixels (a word longer than that gets a line of its own).</summary>
+    internal static List<string> Wrap(string text, SKFont font, float maxWidth)
+    {
+        var lines = new List<string>();
+        var line = "";
+        foreach (var word in text.Split(' '))
+        {
+            var candidate = line.Length == 0 ? word : line + " " + word;
+            if (line.Length > 0 && font.MeasureText(candidate) > maxWidth)
+            {
+                lines.Add(line);
+                line = word;
+            }
+            else
+            {
+                line = candidate;
+            }
+        }
+        lines.Add(line);
+        return lines;
     }
 
     /// <summary>
