@@ -10,8 +10,7 @@ namespace RangeOrleans.Evaluation.Tasks;
 /// with fewer than <see cref="MinSamples"/> samples, so every class has enough points to be learned and
 /// to appear in the test split. Classes are numbered in the country file's order.
 /// Defaults: 10,000 points, at least 25 per country (a country needs roughly 370,000 km^2 of land):
-/// with seed 0, 63 countries holding 9,162 of the points (Antarctica, Russia, Canada, ... down to about
-/// that size, give or take sampling noise).
+/// with seed 0, 63 countries holding 9,162 of the points.
 /// </summary>
 public sealed class CountryTask(string dataDir, int points = CountryTask.DefaultPoints, int minSamples = CountryTask.DefaultMinSamples) : IEvaluationTask
 {
