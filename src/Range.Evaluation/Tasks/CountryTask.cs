@@ -62,19 +62,6 @@ public sealed class CountryTask(string dataDir, int points = CountryTask.Default
         return (data, [.. names]);
     }
 
-    private static readonly Dictionary<string, CountryIndex> Indexes = [];
-
-    private static CountryIndex Countries(string dataDir)
-    {
-        var path = Path.GetFullPath(Path.Combine(dataDir, CountryIndex.DefaultFile));
-        lock (Indexes)
-        {
-            if (!Indexes.TryGetValue(path, out var index))
-            {
-                if (!File.Exists(path)) throw new FileNotFoundException($"country polygons '{path}' not found (the country task needs samples/data/{CountryIndex.DefaultFile})");
-                Indexes[path] = index = CountryIndex.Load(path);
-            }
-            return index;
-        }
-    }
+    private static CountryIndex Countries(string dataDir) =>
+        DataFileCache.Get(dataDir, CountryIndex.DefaultFile, "the country task", path => CountryIndex.Load(path));
 }

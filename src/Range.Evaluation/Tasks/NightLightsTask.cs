@@ -42,19 +42,6 @@ public sealed class NightLightsTask(string dataDir, int points = NightLightsTask
         return Math.Log(1 + 255 * mean);
     }
 
-    private static readonly Dictionary<string, EquirectangularRaster> Images = [];
-
-    private static EquirectangularRaster Image(string dataDir)
-    {
-        var path = Path.GetFullPath(Path.Combine(dataDir, EarthImagery.NightLightsFile));
-        lock (Images)
-        {
-            if (!Images.TryGetValue(path, out var image))
-            {
-                if (!File.Exists(path)) throw new FileNotFoundException($"night image '{path}' not found (the night-lights task needs samples/data/{EarthImagery.NightLightsFile})");
-                Images[path] = image = EquirectangularRaster.Decode(path, grayscale: true);
-            }
-            return image;
-        }
-    }
+    private static EquirectangularRaster Image(string dataDir) =>
+        DataFileCache.Get(dataDir, EarthImagery.NightLightsFile, "the night-lights task", path => EquirectangularRaster.Decode(path, grayscale: true));
 }
