@@ -61,3 +61,79 @@ public class MapRenderingTests
         return cov / Math.Sqrt(a.Sum(x => (x - ma) * (x - ma)) * b.Sum(y => (y - mb) * (y - mb)));
     }
 }
+
+public class CoastlineTests
+{
+    [Fact]
+    public void CoastlinesAreTheNaturalEarthLandRings()
+    {
+        var rings = Coastlines.Load();
+        Assert.True(rings.Count > 1000, $"{rings.Count} rings");
+        Assert.All(rings, r => Assert.True(r.Length >= 4));
+        // Some ring passes close to the coast at Gibraltar.
+        Assert.Contains(rings, r => r.Any(p => Math.Abs(p.Lon - -5.6) < 0.3 && Math.Abs(p.Lat - 36.0) < 0.3));
+    }
+
+    [Fact]
+    public void CoastlinesAreDrawnOverTheMapAndTheOceanStaysClear()
+    {
+        using var dir = new TempDir();
+        // A white 2-degree grid over the whole globe.
+        var lon = new List<double>();
+        var lat = new List<double>();
+        for (int y = 0; y < 90; y++)
+            for (int x = 0; x < 180; x++) { lon.Add(-179 + 2 * x); lat.Add(89 - 2 * y); }
+        var rgb = Enumerable.Repeat((byte)255, lon.Count * 3).ToArray();
+        WorldMapRenderer.WritePng(dir.File("m.png"), [new MapPanel("a", [.. lon], [.. lat], rgb)], 720, "t", "l", Coastlines.Load());
+        using var bitmap = SKBitmap.Decode(dir.File("m.png"));
+        // Panel origin: margin 8, title 40 + caption 26; 2 pixels per degree.
+        int Dark(double lo, double la, int radius)
+        {
+            int cx = 8 + (int)((lo + 180) * 2), cy = 66 + (int)((90 - la) * 2), dark = 0;
+            for (int dy = -radius; dy <= radius; dy++)
+                for (int dx = -radius; dx <= radius; dx++)
+                    if (bitmap.GetPixel(cx + dx, cy + dy).Red < 160) dark++;
+            return dark;
+        }
+        Assert.True(Dark(-9.5, 38.7, 2) > 0, "no line at the coast of Portugal");     // Lisbon, on the Atlantic coast
+        Assert.True(Dark(-80.2, 25.8, 2) > 0, "no line at the coast of Florida");     // Miami
+        Assert.Equal(0, Dark(-30, 0, 4));                                             // mid-Atlantic
+        Assert.Equal(0, Dark(20, 10, 4));                                             // inland Chad
+        Assert.Equal(0, Dark(-179.5, 0, 3));                                          // no line along the antimeridian at sea
+    }
+
+    [Fact]
+    public void SegmentsAcrossTheDateLineOrAlongTheMapEdgeAreNotCoast()
+    {
+        Assert.True(WorldMapRenderer.IsCoast((10, 10), (11, 11)));
+        Assert.False(WorldMapRenderer.IsCoast((179, 60), (-179, 60)));
+        Assert.False(WorldMapRenderer.IsCoast((180, 65), (180, 66)));
+        Assert.False(WorldMapRenderer.IsCoast((-170, -90), (-160, -90)));
+    }
+}
+
+public class LegendTests
+{
+    [Fact]
+    public void LongLegendsWrapAtSpacesToFitTheImage()
+    {
+        using var font = new SKFont(Typefaces.Sans, 14);
+        var text = string.Join(" ", Enumerable.Repeat("coastlines: Natural Earth", 20));
+        var lines = WorldMapRenderer.Wrap(text, font, 300);
+        Assert.True(lines.Count > 3);
+        Assert.All(lines, l => Assert.True(font.MeasureText(l) <= 300, l));
+        Assert.Equal(text, string.Join(" ", lines));
+    }
+
+    [Fact]
+    public void AWrappedLegendMakesTheImageTaller()
+    {
+        using var dir = new TempDir();
+        var panel = new MapPanel("a", [0.0], [0.0], [1, 2, 3]);
+        WorldMapRenderer.WritePng(dir.File("short.png"), [panel], 100, "t", "short");
+        WorldMapRenderer.WritePng(dir.File("long.png"), [panel], 100, "t", string.Join(" ", Enumerable.Repeat("legend words", 30)));
+        using var a = SKBitmap.Decode(dir.File("short.png"));
+        using var b = SKBitmap.Decode(dir.File("long.png"));
+        Assert.True(b.Height > a.Height);
+    }
+}

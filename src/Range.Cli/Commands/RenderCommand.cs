@@ -26,10 +26,11 @@ public static class RenderCommand
         var title = new Option<string?>("--title") { Description = "Title above the maps (default: the model names)." };
         var labels = new Option<string[]>("--label") { Description = "Caption of each panel, in input order (default: the model and input name).", AllowMultipleArgumentsPerToken = true };
         var seed = new Option<int>("--seed") { Description = "Seed of ICA's start and of the fit sample.", DefaultValueFactory = _ => 0 };
+        var noCoastlines = new Option<bool>("--no-coastlines") { Description = "Leave out the coastlines (Natural Earth 1:50m land outlines) drawn over the maps." };
 
         var command = new Command("render", "Draw embedding maps as a PNG: embeddings projected to RGB on an equirectangular world map.");
         command.Arguments.Add(inputs);
-        foreach (var option in new Option[] { png, method, width, title, labels, seed }) command.Options.Add(option);
+        foreach (var option in new Option[] { png, method, width, title, labels, seed, noCoastlines }) command.Options.Add(option);
         command.SetAction(result =>
         {
             var paths = result.GetValue(inputs)!;
@@ -57,8 +58,9 @@ public static class RenderCommand
             }
             string name = projection == ProjectionMethod.Ica ? "ICA" : "PCA";
             string heading = result.GetValue(title) ?? $"{string.Join(", ", models.Distinct())} location embeddings ({name})";
-            string legend = $"colour = {name} components 1, 2, 3 of the {dims}-d embedding as red, green, blue (1st-99th percentile stretch); {points:N0} points per panel; lon -180..180, lat 90..-90";
-            WorldMapRenderer.WritePng(outPath, panels, result.GetValue(width), heading, legend);
+            bool coast = !result.GetValue(noCoastlines);
+            string legend = $"colour = {name} components 1, 2, 3 of the {dims}-d embedding as red, green, blue (1st-99th percentile stretch); {points:N0} points per panel; lon -180..180, lat 90..-90{(coast ? "; coastlines: Natural Earth" : "")}";
+            WorldMapRenderer.WritePng(outPath, panels, result.GetValue(width), heading, legend, coast ? Coastlines.Load() : null);
             result.InvocationConfiguration.Output.WriteLine($"wrote {outPath} ({panels.Count} panel{(panels.Count > 1 ? "s" : "")}, {name})");
             return 0;
         });

@@ -21,7 +21,9 @@ public static class PaperSuite
         new AirTemperatureTask(dataDir),
         new PrecipitationTask(dataDir),
         new CaliforniaHousingTask(dataDir),
+        new CountryTask(dataDir),
         .. CheckerboardKs.Select(k => new CheckerboardTask(k)),
+        new NightLightsTask(dataDir),
     ];
 
     public static IReadOnlyList<EncoderRequest> Encoders(bool withModel, bool withBank)

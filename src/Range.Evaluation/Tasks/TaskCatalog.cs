@@ -8,7 +8,7 @@ public static class TaskCatalog
     public const string CsvPrefix = "csv:";
 
     public static readonly string[] Names =
-        [AirTemperatureTask.TaskName, PrecipitationTask.TaskName, CaliforniaHousingTask.TaskName, CheckerboardTask.TaskName];
+        [AirTemperatureTask.TaskName, PrecipitationTask.TaskName, CaliforniaHousingTask.TaskName, CountryTask.TaskName, CheckerboardTask.TaskName, NightLightsTask.TaskName];
 
     /// <summary>Options a task may need: the data folder, checkerboard k, a CSV task's target column and kind.</summary>
     public sealed record Options
@@ -36,7 +36,9 @@ public static class TaskCatalog
             AirTemperatureTask.TaskName => new AirTemperatureTask(Data()),
             PrecipitationTask.TaskName => new PrecipitationTask(Data()),
             CaliforniaHousingTask.TaskName => new CaliforniaHousingTask(Data()),
+            CountryTask.TaskName => new CountryTask(Data()),
             CheckerboardTask.TaskName => new CheckerboardTask(options.CheckerboardK),
+            NightLightsTask.TaskName => new NightLightsTask(Data()),
             _ => throw new ArgumentException($"unknown task '{name}' (expected one of: {string.Join(", ", Names)}, or csv:FILE)"),
         };
     }

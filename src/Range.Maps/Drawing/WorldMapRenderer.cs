@@ -5,7 +5,7 @@ namespace RangeOrleans.Maps.Drawing;
 /// <summary>
 /// Draws panels of coloured points on equirectangular (plate carree) world maps: x = lon -180..180,
 /// y = lat 90..-90, one panel width x width/2 each, in a grid of up to two columns, with a title above,
-/// a caption per panel, optional outlines (coastlines, as lon/lat rings) on top and a legend line below.
+/// a caption per panel, optional outlines (coastlines, as lon/lat rings, see <see cref="Coastlines"/>) on top and a legend line below.
 /// Each point fills its grid cell (the median spacing of the distinct longitudes and latitudes).
 /// </summary>
 public static class WorldMapRenderer
@@ -13,6 +13,7 @@ public static class WorldMapRenderer
     private const int TitleHeight = 40;
     private const int CaptionHeight = 26;
     private const int LegendHeight = 34;
+    private const int LegendLineHeight = 18;
     private const int Margin = 8;
 
     public static void WritePng(string path, IReadOnlyList<MapPanel> panels, int panelWidth, string title, string legend,
@@ -24,13 +25,14 @@ public static class WorldMapRenderer
         int rows = (panels.Count + columns - 1) / columns;
         int panelHeight = panelWidth / 2;
         int width = columns * panelWidth + (columns + 1) * Margin;
-        int height = TitleHeight + rows * (CaptionHeight + panelHeight + Margin) + LegendHeight;
+        using var textFont = new SKFont(Typefaces.Sans, 14);
+        var legendLines = Wrap(legend, textFont, width - 2 * Margin);
+        int height = TitleHeight + rows * (CaptionHeight + panelHeight + Margin) + LegendHeight + (legendLines.Count - 1) * LegendLineHeight;
 
         using var surface = SKSurface.Create(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
         var canvas = surface.Canvas;
         canvas.Clear(SKColors.White);
         using var titleFont = new SKFont(Typefaces.Sans, 20);
-        using var textFont = new SKFont(Typefaces.Sans, 14);
         using var text = new SKPaint { Color = SKColors.Black, IsAntialias = true };
         canvas.DrawText(title, Margin, 27, SKTextAlign.Left, titleFont, text);
 
@@ -41,7 +43,8 @@ public static class WorldMapRenderer
             canvas.DrawText(panels[p].Caption, left, top + 18, SKTextAlign.Left, textFont, text);
             DrawPanel(canvas, panels[p], new SKRect(left, top + CaptionHeight, left + panelWidth, top + CaptionHeight + panelHeight), outlines);
         }
-        canvas.DrawText(legend, Margin, height - 12, SKTextAlign.Left, textFont, text);
+        for (int i = 0; i < legendLines.Count; i++)
+            canvas.DrawText(legendLines[i], Margin, height - 12 - (legendLines.Count - 1 - i) * LegendLineHeight, SKTextAlign.Left, textFont, text);
 
         using var image = surface.Snapshot();
         using var png = image.Encode(SKEncodedImageFormat.Png, 100);
@@ -67,21 +70,55 @@ public static class WorldMapRenderer
         }
         if (outlines is not null)
         {
-            using var line = new SKPaint { Color = SKColors.Black, StrokeWidth = Math.Max(1f, area.Width / 1400f), Style = SKPaintStyle.Stroke, IsAntialias = true };
+            using var line = new SKPaint { Color = new SKColor(0, 0, 0, 220), StrokeWidth = Math.Max(1f, area.Width / 1400f), Style = SKPaintStyle.Stroke, IsAntialias = true };
+            using var builder = new SKPathBuilder();
             foreach (var ring in outlines)
             {
                 for (int j = 1; j < ring.Length; j++)
                 {
-                    // Skip the segment where a ring crosses the date line instead of drawing it across the map.
-                    if (Math.Abs(ring[j].Lon - ring[j - 1].Lon) > 180) continue;
-                    canvas.DrawLine(
-                        area.Left + (float)(ring[j - 1].Lon + 180) * sx, area.Top + (float)(90 - ring[j - 1].Lat) * sy,
-                        area.Left + (float)(ring[j].Lon + 180) * sx, area.Top + (float)(90 - ring[j].Lat) * sy, line);
+                    if (!IsCoast(ring[j - 1], ring[j])) continue;
+                    float x0 = area.Left + (float)(ring[j - 1].Lon + 180) * sx, y0 = area.Top + (float)(90 - ring[j - 1].Lat) * sy;
+                    if (j == 1 || !IsCoast(ring[j - 2], ring[j - 1])) builder.MoveTo(x0, y0);
+                    builder.LineTo(area.Left + (float)(ring[j].Lon + 180) * sx, area.Top + (float)(90 - ring[j].Lat) * sy);
                 }
             }
+            using var path = builder.Detach();
+            canvas.DrawPath(path, line);
         }
         canvas.Restore();
     }
+
+    /// <summary>Splits text at spaces into lines no wider than <paramref name="maxWidth"/> pixels (a word longer than that gets a line of its own).</summary>
+    internal static List<string> Wrap(string text, SKFont font, float maxWidth)
+    {
+        var lines = new List<string>();
+        var line = "";
+        foreach (var word in text.Split(' '))
+        {
+            var candidate = line.Length == 0 ? word : line + " " + word;
+            if (line.Length > 0 && font.MeasureText(candidate) > maxWidth)
+            {
+                lines.Add(line);
+                line = word;
+            }
+            else
+            {
+                line = candidate;
+            }
+        }
+        lines.Add(line);
+        return lines;
+    }
+
+    /// <summary>
+    /// Whether a ring segment is a real boundary: not the jump where a ring crosses the date line (it
+    /// would cross the whole map), nor the cuts polygons get along the map's edges (the antimeridian,
+    /// Antarctica's closure along the south pole), which are no coast.
+    /// </summary>
+    internal static bool IsCoast((double Lon, double Lat) a, (double Lon, double Lat) b) =>
+        Math.Abs(b.Lon - a.Lon) <= 180
+        && !(Math.Abs(a.Lon) >= 179.999 && Math.Abs(b.Lon) >= 179.999)
+        && !(Math.Abs(a.Lat) >= 89.999 && Math.Abs(b.Lat) >= 89.999);
 
     /// <summary>Median gap between sorted distinct values: the grid step of a regular grid (1 degree when there is no second value).</summary>
     public static double MedianStep(double[] values)

@@ -24,6 +24,20 @@ public class EvalCommandTests
     }
 
     [Fact]
+    public void CountryTaskRunsEndToEndOnSampledLandPoints()
+    {
+        using var dir = new TempDir();
+        var run = CliRunner.Run("eval", "--task", "country", "--encoder", "wrap", "--report", dir.File("r.json"));
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var json = JsonDocument.Parse(File.ReadAllText(dir.File("r.json")));
+        var root = json.RootElement;
+        Assert.Equal("country", root.GetProperty("task").GetString());
+        Assert.Equal("accuracy", root.GetProperty("metric").GetString());
+        Assert.InRange(root.GetProperty("value").GetDouble(), 0.3, 0.6);
+        Assert.Equal(0.2, root.GetProperty("n_test").GetInt32() / (double)(root.GetProperty("n_train").GetInt32() + root.GetProperty("n_test").GetInt32()), 2);
+    }
+
+    [Fact]
     public void UsersCsvTaskWithClassification()
     {
         using var dir = new TempDir();
