@@ -13,7 +13,8 @@ namespace RangeOrleans.Grains.Jobs;
 /// failed, dispatch pending shards up to (active silos x <see cref="CoordinatorOptions.ShardsInFlightPerSilo"/>),
 /// persist the shard table when it changed, and write the manifest when every shard is done.
 /// After a restart of the whole cluster, <see cref="ResumeAsync"/> (called by every silo at start-up)
-/// picks the job up again: done shards stay done, shards that were running are started again.
+/// picks the job up again: done shards whose files still match their recorded SHA-256 stay done (a
+/// damaged or missing file is recomputed), shards that were running are started again.
 /// Cancel stops dispatch and cancels running shards; finished shard files stay in DEST, the
 /// _work/ scratch blobs are deleted, and no manifest is written.
 /// </summary>
@@ -28,6 +29,8 @@ public sealed class JobCoordinatorGrain(
     private IGrainTimer? _timer;
     private Task<JobPlan>? _preparing;
     private Task? _finishing;
+    private Task<List<string>>? _verifying;
+    private bool _verified;
     private int _activeSilos = 1;
     private DateTime _silosCountedAt = DateTime.MinValue;
     private DateTime? _rateStartedAt;
@@ -153,6 +156,7 @@ public sealed class JobCoordinatorGrain(
         S.BankSha256 = plan.BankSha256;
         S.Shards = plan.Shards;
         S.State = JobState.Running;
+        _verified = true; // the planner just hashed the shards it found already produced
         await state.WriteStateAsync();
         await Registry.UpdateAsync(JobId, JobState.Running);
         logger.LogInformation("Job {Job}: {Shards} shards, {Points} points ({Skipped} already produced)",
@@ -161,6 +165,7 @@ public sealed class JobCoordinatorGrain(
 
     private async Task AdvanceShardsAsync()
     {
+        if (!await VerifyDoneShardsAsync()) return;
         if (_finishing is not null)
         {
             if (!_finishing.IsCompleted) return;
@@ -229,6 +234,44 @@ public sealed class JobCoordinatorGrain(
             _rateStartPoints = DonePoints();
         }
         if (changed) await state.WriteStateAsync();
+    }
+
+    /// <summary>
+    /// Once per activation, before anything else: re-hash the files of shards the table says are done
+    /// (off the scheduler) and put the damaged ones back to pending. False while the check runs.
+    /// </summary>
+    private async Task<bool> VerifyDoneShardsAsync()
+    {
+        if (_verified) return true;
+        if (_verifying is null)
+        {
+            var done = S.Shards.Where(s => s.Status == ShardStatus.Done).Select(s => (s.TileId, s.OutputBlob, s.Sha256)).ToList();
+            if (done.Count == 0) { _verified = true; return true; }
+            var destination = stores.Open(S.Spec!.Destination);
+            _verifying = Task.Run(() => ShardVerifier.FindDamagedAsync(destination, done, CancellationToken.None));
+        }
+        if (!_verifying.IsCompleted) return false;
+        var verifying = _verifying;
+        _verifying = null;
+        if (verifying.IsFaulted)
+        {
+            logger.LogWarning("Job {Job}: checking finished shards failed ({Error}); will try again", JobId, verifying.Exception!.InnerException!.Message);
+            return false;
+        }
+        _verified = true;
+        var damaged = verifying.Result.ToHashSet();
+        if (damaged.Count == 0) return true;
+        foreach (var shard in S.Shards.Where(s => damaged.Contains(s.TileId)))
+        {
+            shard.Status = ShardStatus.Pending;
+            shard.Skipped = false;
+            shard.Rows = 0;
+            shard.Sha256 = null;
+        }
+        logger.LogWarning("Job {Job}: {Count} finished shard file(s) missing or not matching their SHA-256 ({Tiles}); recomputing them",
+            JobId, damaged.Count, string.Join(", ", damaged.Order(StringComparer.Ordinal).Take(10)));
+        await state.WriteStateAsync();
+        return true;
     }
 
     private async Task<(ShardRecord Shard, ShardProgress? Progress, Exception? Failure)> PollAsync(ShardRecord shard)
