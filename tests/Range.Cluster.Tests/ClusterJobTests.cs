@@ -17,6 +17,7 @@ namespace RangeOrleans.Cluster.Tests;
 public sealed class ClusterJobTests : IDisposable
 {
     private static readonly TimeSpan JobTimeout = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan RedisOutage = TimeSpan.FromSeconds(5);
     private readonly AzuriteProcess _azurite = new();
     private readonly RedisProcess _redis = new(persistent: true); // append-only file: its data survives Restart()
     private readonly List<SiloProcess> _silos = [];
@@ -133,7 +134,11 @@ public sealed class ClusterJobTests : IDisposable
             await client.GetGrain<IJobCoordinatorGrain>("redis-restart").SubmitAsync(Spec(points, "az://maps/redis-restart"));
             await WaitAsync(client, "redis-restart", s => s.DoneShards >= 5 || s.IsFinal);
             Assert.False((await Status(client, "redis-restart")).IsFinal, "the job ended before Redis could be restarted: make it bigger");
-            _redis.Restart(); // graceful stop (the append-only file is flushed), then start on the same port and folder
+            // Graceful stop (the append-only file is flushed), 5 s down (state writes, membership heartbeats and
+            // status calls fail meanwhile), then start on the same port and folder.
+            _redis.Stop();
+            await Task.Delay(RedisOutage);
+            _redis.Start();
 
             var status = await WaitAsync(client, "redis-restart", s => s.IsFinal);
             Assert.True(status.State == JobState.Completed, $"{status.State}: {status.Error}");

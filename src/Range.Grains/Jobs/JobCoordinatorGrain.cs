@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
+using Orleans.Storage;
 using RangeOrleans.Abstractions;
 using RangeOrleans.Grains.Storage;
 
@@ -31,6 +32,8 @@ public sealed class JobCoordinatorGrain(
     private Task? _finishing;
     private Task<List<string>>? _verifying;
     private bool _verified;
+    private bool _unsaved;
+    private DateTime? _failingSince;
     private int _activeSilos = 1;
     private DateTime _silosCountedAt = DateTime.MinValue;
     private DateTime? _rateStartedAt;
@@ -127,9 +130,28 @@ public sealed class JobCoordinatorGrain(
     {
         try
         {
+            if (_unsaved)
+            {
+                await state.WriteStateAsync();
+                _unsaved = false;
+            }
             if (S.State == JobState.Preparing) await AdvancePreparationAsync();
             else if (S.State == JobState.Running) await AdvanceShardsAsync();
             else StopTimer();
+            _failingSince = null;
+        }
+        catch (InconsistentStateException e)
+        {
+            // A write whose reply was lost may have landed: re-read the stored table in a new activation.
+            logger.LogWarning("Job {Job}: stored state changed under this activation ({Error}); reloading it", JobId, e.Message);
+            StopTimer();
+            DeactivateOnIdle();
+        }
+        catch (Exception e) when (IsTransient(e) && (DateTime.UtcNow - (_failingSince ??= DateTime.UtcNow)) < _options.TransientFailureLimit)
+        {
+            // The state store (Redis) restarting, or a silo going away: keep the table in memory, save it next tick.
+            _unsaved = true;
+            logger.LogWarning("Job {Job}: tick failed transiently ({Error}); will retry", JobId, e.Message);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -347,8 +369,10 @@ public sealed class JobCoordinatorGrain(
         S.State = JobState.Failed;
         S.Error = error;
         S.CompletedAt = DateTimeOffset.UtcNow;
-        StopTimer();
+        _unsaved = true;
         await state.WriteStateAsync();
+        _unsaved = false;
+        StopTimer(); // after the write: if it fails transiently, the next tick saves the failure
         await Registry.UpdateAsync(JobId, JobState.Failed);
     }
 
