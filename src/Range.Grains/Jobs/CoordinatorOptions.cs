@@ -14,4 +14,7 @@ public sealed class CoordinatorOptions
 
     /// <summary>A poll that takes longer than this counts as failed (the shard is restarted).</summary>
     public TimeSpan PollTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long ticks may keep failing for transient reasons (state store or silos unreachable) before the job fails.</summary>
+    public TimeSpan TransientFailureLimit { get; set; } = TimeSpan.FromMinutes(5);
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
+using Orleans.Storage;
 using RangeOrleans.Abstractions;
 using RangeOrleans.Grains.Storage;
 
@@ -13,7 +14,8 @@ namespace RangeOrleans.Grains.Jobs;
 /// failed, dispatch pending shards up to (active silos x <see cref="CoordinatorOptions.ShardsInFlightPerSilo"/>),
 /// persist the shard table when it changed, and write the manifest when every shard is done.
 /// After a restart of the whole cluster, <see cref="ResumeAsync"/> (called by every silo at start-up)
-/// picks the job up again: done shards stay done, shards that were running are started again.
+/// picks the job up again: done shards whose files still match their recorded SHA-256 stay done (a
+/// damaged or missing file is recomputed), shards that were running are started again.
 /// Cancel stops dispatch and cancels running shards; finished shard files stay in DEST, the
 /// _work/ scratch blobs are deleted, and no manifest is written.
 /// </summary>
@@ -28,6 +30,10 @@ public sealed class JobCoordinatorGrain(
     private IGrainTimer? _timer;
     private Task<JobPlan>? _preparing;
     private Task? _finishing;
+    private Task<List<string>>? _verifying;
+    private bool _verified;
+    private bool _unsaved;
+    private DateTime? _failingSince;
     private int _activeSilos = 1;
     private DateTime _silosCountedAt = DateTime.MinValue;
     private DateTime? _rateStartedAt;
@@ -124,9 +130,28 @@ public sealed class JobCoordinatorGrain(
     {
         try
         {
+            if (_unsaved)
+            {
+                await state.WriteStateAsync();
+                _unsaved = false;
+            }
             if (S.State == JobState.Preparing) await AdvancePreparationAsync();
             else if (S.State == JobState.Running) await AdvanceShardsAsync();
             else StopTimer();
+            _failingSince = null;
+        }
+        catch (InconsistentStateException e)
+        {
+            // A write whose reply was lost may have landed: re-read the stored table in a new activation.
+            logger.LogWarning("Job {Job}: stored state changed under this activation ({Error}); reloading it", JobId, e.Message);
+            StopTimer();
+            DeactivateOnIdle();
+        }
+        catch (Exception e) when (IsTransient(e) && (DateTime.UtcNow - (_failingSince ??= DateTime.UtcNow)) < _options.TransientFailureLimit)
+        {
+            // The state store (Redis) restarting, or a silo going away: keep the table in memory, save it next tick.
+            _unsaved = true;
+            logger.LogWarning("Job {Job}: tick failed transiently ({Error}); will retry", JobId, e.Message);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -153,6 +178,7 @@ public sealed class JobCoordinatorGrain(
         S.BankSha256 = plan.BankSha256;
         S.Shards = plan.Shards;
         S.State = JobState.Running;
+        _verified = true; // the planner just hashed the shards it found already produced
         await state.WriteStateAsync();
         await Registry.UpdateAsync(JobId, JobState.Running);
         logger.LogInformation("Job {Job}: {Shards} shards, {Points} points ({Skipped} already produced)",
@@ -161,6 +187,7 @@ public sealed class JobCoordinatorGrain(
 
     private async Task AdvanceShardsAsync()
     {
+        if (!await VerifyDoneShardsAsync()) return;
         if (_finishing is not null)
         {
             if (!_finishing.IsCompleted) return;
@@ -229,6 +256,44 @@ public sealed class JobCoordinatorGrain(
             _rateStartPoints = DonePoints();
         }
         if (changed) await state.WriteStateAsync();
+    }
+
+    /// <summary>
+    /// Once per activation, before anything else: re-hash the files of shards the table says are done
+    /// (off the scheduler) and put the damaged ones back to pending. False while the check runs.
+    /// </summary>
+    private async Task<bool> VerifyDoneShardsAsync()
+    {
+        if (_verified) return true;
+        if (_verifying is null)
+        {
+            var done = S.Shards.Where(s => s.Status == ShardStatus.Done).Select(s => (s.TileId, s.OutputBlob, s.Sha256)).ToList();
+            if (done.Count == 0) { _verified = true; return true; }
+            var destination = stores.Open(S.Spec!.Destination);
+            _verifying = Task.Run(() => ShardVerifier.FindDamagedAsync(destination, done, CancellationToken.None));
+        }
+        if (!_verifying.IsCompleted) return false;
+        var verifying = _verifying;
+        _verifying = null;
+        if (verifying.IsFaulted)
+        {
+            logger.LogWarning("Job {Job}: checking finished shards failed ({Error}); will try again", JobId, verifying.Exception!.InnerException!.Message);
+            return false;
+        }
+        _verified = true;
+        var damaged = verifying.Result.ToHashSet();
+        if (damaged.Count == 0) return true;
+        foreach (var shard in S.Shards.Where(s => damaged.Contains(s.TileId)))
+        {
+            shard.Status = ShardStatus.Pending;
+            shard.Skipped = false;
+            shard.Rows = 0;
+            shard.Sha256 = null;
+        }
+        logger.LogWarning("Job {Job}: {Count} finished shard file(s) missing or not matching their SHA-256 ({Tiles}); recomputing them",
+            JobId, damaged.Count, string.Join(", ", damaged.Order(StringComparer.Ordinal).Take(10)));
+        await state.WriteStateAsync();
+        return true;
     }
 
     private async Task<(ShardRecord Shard, ShardProgress? Progress, Exception? Failure)> PollAsync(ShardRecord shard)
@@ -304,8 +369,10 @@ public sealed class JobCoordinatorGrain(
         S.State = JobState.Failed;
         S.Error = error;
         S.CompletedAt = DateTimeOffset.UtcNow;
-        StopTimer();
+        _unsaved = true;
         await state.WriteStateAsync();
+        _unsaved = false;
+        StopTimer(); // after the write: if it fails transiently, the next tick saves the failure
         await Registry.UpdateAsync(JobId, JobState.Failed);
     }
 

@@ -93,6 +93,46 @@ public class MapCommandTests
         foreach (var (name, time) in shardTimes) Assert.Equal(time, File.GetLastWriteTimeUtc(Path.Combine(dest, name)));
     }
 
+    [Fact]
+    public void AShardFileCorruptedAfterTheJobIsDetectedByItsChecksumAndRecomputedOnReprocess()
+    {
+        using var dir = new TempDir();
+        var dest = dir.File("map");
+        string[] args = ["map", "--checkpoint", F("satclip.ckpt"), "--model", "satclip", "--grid", "5", "--shard-degrees", "90", "--out", dest];
+        var first = CliRunner.Run(args);
+        Assert.True(first.ExitCode == 0, first.Error + first.Output);
+        var before = JobManifest.Parse(File.ReadAllBytes(Path.Combine(dest, JobManifest.FileName)), "manifest");
+        Assert.Equal(8, before.Shards.Count);
+
+        // Flip bytes in the middle of one finished shard (inside the embedding data): same length, different content.
+        var victim = before.Shards[3];
+        var path = Path.Combine(dest, victim.Name);
+        var original = EmbeddingArrowReader.ReadAll(path);
+        var bytes = File.ReadAllBytes(path);
+        for (int i = bytes.Length / 2; i < bytes.Length / 2 + 16; i++) bytes[i] ^= 0xFF;
+        File.WriteAllBytes(path, bytes);
+        Assert.NotEqual(victim.Sha256, ContentHash.OfFile(path));
+        var untouched = before.Shards.Where(s => s != victim).ToDictionary(s => s.Name, s => File.GetLastWriteTimeUtc(Path.Combine(dest, s.Name)));
+
+        var again = CliRunner.Run(args);
+        Assert.True(again.ExitCode == 0, again.Error + again.Output);
+        Assert.Contains($"{before.Shards.Count - 1} already produced", again.Output);
+        var after = JobManifest.Parse(File.ReadAllBytes(Path.Combine(dest, JobManifest.FileName)), "manifest");
+        Assert.Equal(before.Shards.Select(s => (s.Name, s.Rows)), after.Shards.Select(s => (s.Name, s.Rows)));
+        Assert.Equal(before.TotalRows, after.TotalRows);
+        foreach (var shard in after.Shards) Assert.Equal(shard.Sha256, ContentHash.OfFile(Path.Combine(dest, shard.Name)));
+        foreach (var (name, time) in untouched)
+        {
+            Assert.Equal(time, File.GetLastWriteTimeUtc(Path.Combine(dest, name)));
+            Assert.Equal(before.Shards.Single(s => s.Name == name).Sha256, after.Shards.Single(s => s.Name == name).Sha256);
+        }
+        // The recomputed shard holds the same rows as the original (its file differs only in the job id it records).
+        var recomputed = EmbeddingArrowReader.ReadAll(path);
+        Assert.Equal(original.Lon, recomputed.Lon);
+        Assert.Equal(original.Lat, recomputed.Lat);
+        Assert.Equal(original.Embeddings, recomputed.Embeddings);
+    }
+
     [Theory]
     [InlineData("--grid", "1", "--fibonacci", "100")]
     [InlineData("--grid", "0.7")]
