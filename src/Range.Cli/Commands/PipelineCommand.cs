@@ -42,14 +42,12 @@ public static class PipelineCommand
 
             var data = DataSource.Open(spec, result.GetValue(o.Entries), options.Seed);
             output.WriteLine($"[1/3] pretrain on {data.Name}: {data.Count:N0} tiles, {options.Epochs} epochs, batch {options.BatchSize}");
-            var modelDir = Path.Combine(dest, "model");
-            SatClipTrainer.Train(data, options, modelDir, report => output.WriteLine(report.ToString()));
-            var checkpoint = Path.Combine(modelDir, SatClipTrainer.CheckpointFile);
+            TrainingOptions.Pretrain(data, options, $"{dest}/model", report => output.WriteLine(report.ToString()), out var checkpoint);
             output.WriteLine($"      {clock.Elapsed.TotalMinutes:F1} min");
 
             output.WriteLine("[2/3] bank");
             var bankData = DataSource.Open(spec, result.GetValue(bankEntries), options.Seed);
-            var bankDir = Path.Combine(dest, "bank");
+            var bankDir = $"{dest}/bank";
             var bank = BankBuild.Run(checkpoint, bankData, bankDir, null, new MaeTrainingOptions().Epochs, options.Seed, LocalBankJob.DefaultShardSize, output);
             output.WriteLine($"      {bank.Count:N0} entries; {clock.Elapsed.TotalMinutes:F1} min");
 
@@ -70,11 +68,11 @@ public static class PipelineCommand
             Points = new PointSourceSpec { Kind = PointSourceKind.Grid, GridDegrees = step },
             Model = new ModelSpec
             {
-                Checkpoint = Path.Combine(dest, "model", SatClipTrainer.CheckpointFile),
+                Checkpoint = $"{dest}/model/{SatClipTrainer.CheckpointFile}",
                 Model = "range",
-                Bank = Path.Combine(dest, "bank", LocalBankJob.BankFile),
+                Bank = $"{dest}/bank/{LocalBankJob.BankFile}",
             },
-            Destination = Path.Combine(dest, "map"),
+            Destination = $"{dest}/map",
             ShardDegrees = shardDegrees,
         };
         JobPoints.Validate(spec); // before hours of training: --resolution and --shard-degrees must divide 180
