@@ -5,14 +5,15 @@ using RangeOrleans.Cli.Jobs;
 using RangeOrleans.Grains.Jobs;
 using RangeOrleans.Training.Banks;
 using RangeOrleans.Training.Data;
+using RangeOrleans.Training.Encoders;
 using RangeOrleans.Training.Training;
 
 namespace RangeOrleans.Cli.Commands;
 
 /// <summary>
 /// <c>range pipeline</c>: pretrain, build a bank, map the globe at 1 degree with RANGE, in that order,
-/// (DEST/model, DEST/bank, DEST/map). Pretraining and the bank run here; the map is a <c>range map --grid</c> job
-/// (in-process silo, or the cluster given by --cluster). Each step resumes from what an interrupted run left.
+/// (DEST/model, DEST/bank, DEST/map). Pretraining (and the value encoder) run here; the bank is a sharded bank job and
+/// the map a <c>range map --grid</c> job (in-process silo, or the cluster given by --cluster). Each step resumes from what an interrupted run left.
 /// </summary>
 public static class PipelineCommand
 {
@@ -48,8 +49,17 @@ public static class PipelineCommand
             output.WriteLine("[2/3] bank");
             var bankData = DataSource.Open(spec, result.GetValue(bankEntries), options.Seed);
             var bankDir = $"{dest}/bank";
-            var bank = BankBuild.Run(checkpoint, bankData, bankDir, null, new MaeTrainingOptions().Epochs, options.Seed, LocalBankJob.DefaultShardSize, output);
-            output.WriteLine($"      {bank.Count:N0} entries; {clock.Elapsed.TotalMinutes:F1} min");
+            string mae;
+            using (var keys = ImageEncoders.SatClip(checkpoint))
+                mae = Path.GetFullPath(BankBuild.ValueEncoder(keys, bankData, bankDir, null, new MaeTrainingOptions().Epochs, options.Seed, output));
+            var bankJob = new BankJobSpec
+            {
+                Checkpoint = Path.GetFullPath(checkpoint), Mae = mae, Data = spec, Entries = result.GetValue(bankEntries), Seed = options.Seed,
+                ShardSize = LocalBankJob.DefaultShardSize, Destination = bankDir,
+            };
+            var bank = BankJobRunner.RunAsync(bankJob, MapJobRunner.NewJobId("pipeline-bank"), redis, output).GetAwaiter().GetResult();
+            if (bank.State != JobState.Completed) return 1;
+            output.WriteLine($"      {bank.Entries:N0} entries; {clock.Elapsed.TotalMinutes:F1} min");
 
             output.WriteLine($"[3/3] map: RANGE embeddings on the {step}-degree global grid, as a 'range map' job ({(redis is null ? "in-process silo" : "cluster " + redis)})");
             var status = MapJobRunner.RunAsync(mapJob, MapJobRunner.NewJobId("pipeline-map"), redis, "cpu", output).GetAwaiter().GetResult();
