@@ -95,17 +95,9 @@ public static class BankCommand
     }
 }
 
-/// <summary>The bank-building steps shared by 'bank build' and 'pipeline'; <paramref name="dest"/> is a local folder or az://.</summary>
+/// <summary>The client-side step of 'bank build' and 'pipeline' before the bank job: the value encoder; DEST is a local folder or az://.</summary>
 internal static class BankBuild
 {
-    public static FeatureBank Run(string checkpointPath, IGeoTileDataset dataset, string dest, string? maePath, int maeEpochs, int seed, int shardSize, TextWriter output)
-    {
-        using var keys = ImageEncoders.SatClip(checkpointPath);
-        using var values = ImageEncoders.Mae(ValueEncoder(keys, dataset, dest, maePath, maeEpochs, seed, output));
-        output.WriteLine($"building bank: {dataset.Count:N0} entries, keys {keys.Name} ({keys.Dimension}), values {values.Name} ({values.Dimension})");
-        return LocalBankJob.Run(dataset, keys, values, BlobStores.Open(dest), shardSize, output.WriteLine);
-    }
-
     /// <summary>The local path of the value encoder (MAE): the one given, the one DEST already has, or one trained now (and stored in DEST).</summary>
     public static string ValueEncoder(IImageEncoder keys, IGeoTileDataset dataset, string dest, string? maePath, int maeEpochs, int seed, TextWriter output)
     {
