@@ -24,6 +24,7 @@ public static class RangeHostingExtensions
     {
         silo.Services.AddSingleton<IBlobStoreFactory, BlobStoreFactory>();
         silo.Services.AddSingleton<ModelReplicaCache>();
+        silo.Services.AddSingleton<Grains.Banks.BankEncoderCache>();
         silo.Services.AddOptions<ModelReplicaOptions>().Configure(o => replicas?.Invoke(o));
         silo.Services.AddOptions<CoordinatorOptions>().Configure(o => coordinator?.Invoke(o));
         silo.AddStartupTask<JobResumer>();

@@ -1,6 +1,8 @@
 using RangeOrleans.Core.Banks;
 using RangeOrleans.Core.Embedding;
 using RangeOrleans.Core.Formats.Checkpoint;
+using RangeOrleans.Core.Jobs;
+using RangeOrleans.Storage;
 using RangeOrleans.Training.Banks;
 using RangeOrleans.Training.Data;
 using RangeOrleans.Training.Encoders;
@@ -46,6 +48,31 @@ public sealed class PretrainingTests
     }
 
     [Fact]
+    public void TrainingIntoABlobStoreUploadsEachEpochAndResumesFromAFreshWorkFolder()
+    {
+        using var stored = new TempDir();
+        using var work1 = new TempDir();
+        using var work2 = new TempDir();
+        var store = new LocalFolderBlobStore(stored.Path);
+        var data = EarthImageryDataset.Sample(64, seed: 3);
+        Assert.Single(StoredSatClipTraining.Train(data, Tiny, store, work1.Path));
+        Assert.True(File.Exists(stored.File("last.ckpt")));
+        Assert.Equal(["epoch-0.optim"], Directory.GetFiles(stored.Path, "*.optim").Select(Path.GetFileName));
+
+        // Another machine (an empty work folder) picks up the stored checkpoint and runs only epoch 1.
+        var resumed = StoredSatClipTraining.Train(data, Tiny with { Epochs = 2 }, store, work2.Path);
+        Assert.Equal(1, Assert.Single(resumed).Epoch);
+        Assert.Equal(["epoch-1.optim"], Directory.GetFiles(stored.Path, "*.optim").Select(Path.GetFileName));
+        Assert.Equal(File.ReadAllBytes(work2.File("last.ckpt")), File.ReadAllBytes(stored.File("last.ckpt")));
+        Assert.Equal(1L, TorchCheckpointReader.Read(stored.File("last.ckpt")).GetEntry("epoch"));
+
+        // A stored checkpoint without its optimiser state is refused, not silently restarted.
+        File.Delete(stored.File("epoch-1.optim"));
+        using var work3 = new TempDir();
+        Assert.Throws<RangeOrleans.Core.Formats.RangeFormatException>(() => StoredSatClipTraining.Train(data, Tiny with { Epochs = 3 }, store, work3.Path));
+    }
+
+    [Fact]
     public void TrainingIsDeterministicUnderASeed()
     {
         using var a = new TempDir();
@@ -77,6 +104,15 @@ public sealed class PretrainingTests
         var whole = BankBuilder.BuildShard(data, new BankShard(0, 0, 100), keys, values);
         var sharded = LocalBankJob.Run(data, keys, values, dir.File("bank"), shardSize: 30);
         Assert.Equal(4, Directory.GetFiles(dir.File("bank/shards")).Length);
+        // Every shard's SHA-256 is recorded; a rerun finds them finished, and a corrupted shard is rebuilt.
+        var hashes = File.ReadAllLines(dir.File("bank/shards.sha256"));
+        Assert.Equal(4, hashes.Length);
+        Assert.Contains($"{ContentHash.OfFile(dir.File("bank/shards/shard-00002.arrow"))}  shards/shard-00002.arrow", hashes);
+        File.WriteAllText(dir.File("bank/shards/shard-00001.arrow"), "not a bank");
+        var log = new List<string>();
+        var again = LocalBankJob.Run(data, keys, values, dir.File("bank"), shardSize: 30, log: log.Add);
+        Assert.Equal(3, log.Count(l => l.Contains("already built")));
+        Assert.Equal(sharded.Keys, again.Keys);
         Assert.Equal((100, 16, 32), (sharded.Count, sharded.KeyDim, sharded.ValueDim));
         Assert.Equal(whole.Lon, sharded.Lon);
         for (int i = 0; i < whole.Keys.Length; i++) Assert.Equal(whole.Keys[i], sharded.Keys[i], 4);

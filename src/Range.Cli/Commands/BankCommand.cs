@@ -1,5 +1,8 @@
 using System.CommandLine;
+using RangeOrleans.Abstractions;
+using RangeOrleans.Cli.Jobs;
 using RangeOrleans.Core.Banks;
+using RangeOrleans.Storage;
 using RangeOrleans.Training.Banks;
 using RangeOrleans.Training.Data;
 using RangeOrleans.Training.Encoders;
@@ -28,17 +31,30 @@ public static class BankCommand
         var mae = new Option<FileInfo?>("--mae") { Description = "A masked-autoencoder checkpoint for the values; without it one is trained on the same tiles and saved as DEST/mae.ckpt." };
         var maeEpochs = new Option<int>("--mae-epochs") { Description = "Epochs when training the MAE here.", DefaultValueFactory = _ => new MaeTrainingOptions().Epochs };
         var shardSize = new Option<int>("--shard-size") { Description = "Entries per shard file.", DefaultValueFactory = _ => LocalBankJob.DefaultShardSize };
-        var output = new Option<DirectoryInfo>("--out") { Description = "Destination folder: shards/, bank.arrow, mae.ckpt.", Required = true };
-        var command = new Command("build", "Build a bank: keys = SatCLIP image embeddings, values = frozen MAE features, one entry per location/tile. Writes DEST/bank.arrow.");
-        foreach (var o in new Option[] { checkpoint, data, entries, seed, mae, maeEpochs, shardSize, output }) command.Options.Add(o);
+        var output = new Option<string>("--out") { Description = "Destination: a local folder or az://CONTAINER/PREFIX; gets shards/, shards.sha256, bank.arrow, mae.ckpt.", Required = true };
+        var cluster = ClusterOption.Create(required: false);
+        var command = new Command("build", "Build a bank: keys = SatCLIP image embeddings, values = frozen MAE features, one entry per location/tile. " +
+            "Runs as a sharded bank job (an in-process silo, or the cluster given by --cluster; paths must be readable by every silo). Writes DEST/shards/*.arrow, DEST/shards.sha256, DEST/bank.arrow.");
+        foreach (var o in new Option[] { checkpoint, data, entries, seed, mae, maeEpochs, shardSize, output, cluster }) command.Options.Add(o);
         command.SetAction(result =>
         {
-            var dest = result.GetValue(output)!.FullName;
-            Directory.CreateDirectory(dest);
+            var dest = TrainingOptions.DestinationOf(result.GetValue(output)!);
             var spec = result.GetValue(data)!;
-            var dataset = DataSource.Open(spec, result.GetValue(entries) ?? (spec.StartsWith("earth", StringComparison.Ordinal) ? 10000 : null), result.GetValue(seed));
-            var bank = BankBuild.Run(result.GetValue(checkpoint)!.FullName, dataset, dest, result.GetValue(mae)?.FullName, result.GetValue(maeEpochs), result.GetValue(seed), result.GetValue(shardSize), result.InvocationConfiguration.Output);
-            result.InvocationConfiguration.Output.WriteLine($"bank: {bank.Count:N0} entries, keys {bank.KeyDim}, values {bank.ValueDim}, sha256 {bank.Info.Sha256} -> {Path.Combine(dest, LocalBankJob.BankFile)}");
+            int? count = result.GetValue(entries) ?? (spec.StartsWith("earth", StringComparison.Ordinal) ? 10000 : null);
+            var checkpointPath = result.GetValue(checkpoint)!.FullName;
+            var dataset = DataSource.Open(spec, count, result.GetValue(seed));
+            string maePath;
+            using (var keys = ImageEncoders.SatClip(checkpointPath))
+                maePath = Path.GetFullPath(BankBuild.ValueEncoder(keys, dataset, dest, result.GetValue(mae)?.FullName, result.GetValue(maeEpochs), result.GetValue(seed), result.InvocationConfiguration.Output));
+            var job = new BankJobSpec
+            {
+                Checkpoint = checkpointPath, Mae = maePath, Data = spec, Entries = count, Seed = result.GetValue(seed),
+                ShardSize = result.GetValue(shardSize), Destination = dest,
+            };
+            if (job.ShardSize < 1) throw new ArgumentException($"--shard-size must be at least 1, got {job.ShardSize}");
+            var status = BankJobRunner.RunAsync(job, MapJobRunner.NewJobId("bank"), result.GetValue(cluster), result.InvocationConfiguration.Output).GetAwaiter().GetResult();
+            if (status.State != JobState.Completed) return 1;
+            result.InvocationConfiguration.Output.WriteLine($"bank: {status.Entries:N0} entries, sha256 {status.BankSha256} -> {dest}/{LocalBankJob.BankFile}");
             return 0;
         });
         return command;
@@ -79,34 +95,30 @@ public static class BankCommand
     }
 }
 
-/// <summary>The bank-building steps shared by 'bank build' and 'pipeline'.</summary>
+/// <summary>The client-side step of 'bank build' and 'pipeline' before the bank job: the value encoder; DEST is a local folder or az://.</summary>
 internal static class BankBuild
 {
-    public static FeatureBank Run(string checkpointPath, IGeoTileDataset dataset, string dest, string? maePath, int maeEpochs, int seed, int shardSize, TextWriter output)
+    /// <summary>The local path of the value encoder (MAE): the one given, the one DEST already has, or one trained now (and stored in DEST).</summary>
+    public static string ValueEncoder(IImageEncoder keys, IGeoTileDataset dataset, string dest, string? maePath, int maeEpochs, int seed, TextWriter output)
     {
-        Directory.CreateDirectory(dest);
-        using var keys = ImageEncoders.SatClip(checkpointPath);
-        IImageEncoder values;
-        var trained = Path.Combine(dest, MaeTrainer.CheckpointFile);
-        if (maePath is null && File.Exists(trained))
+        if (maePath is not null) return maePath;
+        var store = BlobStores.Open(dest);
+        // The MAE trains in a local folder: DEST itself, or a work folder whose mae.ckpt is uploaded to az:// DEST.
+        bool remote = BlobStores.IsAzure(dest);
+        var work = remote ? TrainingOptions.WorkFolderFor(dest) : dest;
+        Directory.CreateDirectory(work);
+        var trained = Path.Combine(work, MaeTrainer.CheckpointFile);
+        if (remote && !File.Exists(trained) && store.ExistsAsync(MaeTrainer.CheckpointFile).GetAwaiter().GetResult())
+            StoredSatClipTraining.DownloadFileAsync(store, MaeTrainer.CheckpointFile, trained).GetAwaiter().GetResult();
+        if (File.Exists(trained))
         {
-            output.WriteLine($"value encoder: reusing {trained}");
-            maePath = trained;
+            output.WriteLine($"value encoder: reusing {dest}/{MaeTrainer.CheckpointFile}");
+            return trained;
         }
-        if (maePath is not null)
-        {
-            values = ImageEncoders.Mae(maePath);
-        }
-        else
-        {
-            var options = new MaeTrainingOptions { Epochs = maeEpochs, Seed = seed, TileSize = keys.TileSize };
-            output.WriteLine($"training the value encoder (masked autoencoder, {options.FeatureDim}-d features, {options.TileSize} px tiles) on {dataset.Name}");
-            values = ImageEncoders.Mae(MaeTrainer.Train(dataset, options, trained, output.WriteLine));
-        }
-        using (values)
-        {
-            output.WriteLine($"building bank: {dataset.Count:N0} entries, keys {keys.Name} ({keys.Dimension}), values {values.Name} ({values.Dimension})");
-            return LocalBankJob.Run(dataset, keys, values, dest, shardSize, output.WriteLine);
-        }
+        var options = new MaeTrainingOptions { Epochs = maeEpochs, Seed = seed, TileSize = keys.TileSize };
+        output.WriteLine($"training the value encoder (masked autoencoder, {options.FeatureDim}-d features, {options.TileSize} px tiles) on {dataset.Name}");
+        using (MaeTrainer.Train(dataset, options, trained, output.WriteLine)) { }
+        if (remote) StoredSatClipTraining.UploadFileAsync(store, trained, MaeTrainer.CheckpointFile).GetAwaiter().GetResult();
+        return trained;
     }
 }

@@ -20,27 +20,9 @@ public static class MapCommand
             string jobId = job.JobIdOf(result);
             string? redis = result.GetValue(cluster);
             string device = result.GetValue(job.Model.Device)!;
-            return RunAsync(spec, jobId, redis, device, result.InvocationConfiguration.Output).GetAwaiter().GetResult();
+            var status = MapJobRunner.RunAsync(spec, jobId, redis, device, result.InvocationConfiguration.Output).GetAwaiter().GetResult();
+            return status.State == JobState.Completed ? 0 : 1;
         });
         return command;
-    }
-
-    private static async Task<int> RunAsync(JobSpec spec, string jobId, string? redis, string device, TextWriter output)
-    {
-        var (host, client) = redis is null
-            ? await ClusterHosts.StartEmbeddedAsync(device, CancellationToken.None)
-            : await ClusterHosts.ConnectAsync(redis, CancellationToken.None);
-        try
-        {
-            await client.GetGrain<IJobCoordinatorGrain>(jobId).SubmitAsync(spec);
-            var status = await JobWatcher.WatchAsync(client, jobId, CancellationToken.None);
-            output.WriteLine(JobWatcher.Describe(status));
-            return status.State == JobState.Completed ? 0 : 1;
-        }
-        finally
-        {
-            await host.StopAsync();
-            host.Dispose();
-        }
     }
 }

@@ -21,8 +21,8 @@ public static class PretrainCommand
             var output = result.InvocationConfiguration.Output;
             var data = DataSource.Open(result.GetValue(o.Data)!, result.GetValue(o.Entries), options.Seed);
             output.WriteLine($"pretrain on {data.Name}: {data.Count:N0} tiles x {data.Channels} channels, {options.TileSize} px; {options.Epochs} epochs, batch {options.BatchSize}, seed {options.Seed}");
-            var reports = SatClipTrainer.Train(data, options, dest, report => output.WriteLine(report.ToString()));
-            output.WriteLine(reports.Count == 0 ? $"nothing to do: {dest}/last.ckpt already has all {options.Epochs} epochs" : $"checkpoint: {Path.Combine(dest, SatClipTrainer.CheckpointFile)}");
+            var reports = TrainingOptions.Pretrain(data, options, dest, report => output.WriteLine(report.ToString()), out _);
+            output.WriteLine(reports.Count == 0 ? $"nothing to do: {dest}/last.ckpt already has all {options.Epochs} epochs" : $"checkpoint: {dest}/{SatClipTrainer.CheckpointFile}");
             return 0;
         });
         return command;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using RangeOrleans.Storage;
 using RangeOrleans.Training.Training;
 
 namespace RangeOrleans.Cli.Commands;
@@ -25,7 +26,7 @@ public sealed class TrainingOptions
     public Option<double> LearningRate { get; } = new("--lr") { Description = "AdamW learning rate.", DefaultValueFactory = _ => Defaults.LearningRate };
     public Option<int?> TileSize { get; } = new("--tile-size") { Description = "Tile side in pixels fed to the image encoder (default 16 for earth, 32 for s2; must divide 256 for s2)." };
     public Option<int> LegendrePolys { get; } = new("--legendre-polys") { Description = "Spherical-harmonic degree L (L*L features).", DefaultValueFactory = _ => Defaults.LegendrePolys };
-    public Option<DirectoryInfo> Out { get; } = new("--out") { Description = "Destination folder (created if needed).", Required = true };
+    public Option<string> Out { get; } = new("--out") { Description = "Destination: a local folder (created if needed) or az://CONTAINER/PREFIX (connection from AZURE_STORAGE_CONNECTION_STRING).", Required = true };
 
     public void AddTo(Command command)
     {
@@ -49,5 +50,30 @@ public sealed class TrainingOptions
         return options;
     }
 
-    public string Destination(ParseResult result) => result.GetValue(Out)!.FullName;
+    public string Destination(ParseResult result) => DestinationOf(result.GetValue(Out)!);
+
+    /// <summary>az://CONTAINER/PREFIX as given (checked), a local folder as an absolute path.</summary>
+    public static string DestinationOf(string value)
+    {
+        if (!BlobStores.IsAzure(value)) return Path.GetFullPath(value);
+        BlobStores.ParseAzure(value);
+        return value.TrimEnd('/');
+    }
+
+    /// <summary>The local folder where work for a blob destination happens (checkpoints before upload): one per destination, so a rerun finds it.</summary>
+    public static string WorkFolderFor(string destination) =>
+        Path.Combine(Path.GetTempPath(), "range-work", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(destination)))[..16]);
+
+    /// <summary>Pretrains into <paramref name="destination"/>: in place for a local folder, through a work folder and uploads for az://.</summary>
+    public static IReadOnlyList<EpochReport> Pretrain(Training.Data.IGeoTileDataset data, SatClipTrainingOptions options, string destination, Action<EpochReport> onEpoch, out string localCheckpoint)
+    {
+        if (!BlobStores.IsAzure(destination))
+        {
+            localCheckpoint = Path.Combine(destination, SatClipTrainer.CheckpointFile);
+            return SatClipTrainer.Train(data, options, destination, onEpoch);
+        }
+        var work = WorkFolderFor(destination);
+        localCheckpoint = Path.Combine(work, SatClipTrainer.CheckpointFile);
+        return StoredSatClipTraining.Train(data, options, BlobStores.Open(destination), work, onEpoch);
+    }
 }

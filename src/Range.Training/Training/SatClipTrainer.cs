@@ -16,17 +16,20 @@ namespace RangeOrleans.Training.Training;
 /// loadable by <c>range embed</c>) and its optimiser side file are written atomically to the output
 /// folder; a run pointed at a folder holding <c>last.ckpt</c> resumes after that epoch. Deterministic
 /// for a given seed: data order comes from the seed and epoch, torch's generator is re-seeded per epoch.
+/// <see cref="StoredSatClipTraining"/> runs the same loop against a blob store.
 /// </summary>
 public static class SatClipTrainer
 {
     public const string CheckpointFile = "last.ckpt";
+    public const string OptimizerFilePattern = "epoch-*.optim";
 
     public static IReadOnlyList<EpochReport> Train(
         IGeoTileDataset data,
         SatClipTrainingOptions options,
         string outputFolder,
         Action<EpochReport>? onEpoch = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        Action<string, string>? onCheckpoint = null)
     {
         options.Validate();
         if (!data.SupportsTileSize(options.TileSize))
@@ -72,6 +75,7 @@ public static class SatClipTrainer
             string optimizerFile = $"epoch-{epoch}.optim";
             SaveOptimizer(optimizer, Path.Combine(outputFolder, optimizerFile));
             SatClipCheckpoint.Write(checkpointPath, model, options, data.Channels, data.Name, epoch, step, optimizerFile);
+            onCheckpoint?.Invoke(Path.Combine(outputFolder, optimizerFile), checkpointPath); // e.g. upload: the epoch counts once this returns
             DeleteOlderOptimizerFiles(outputFolder, optimizerFile);
             var report = new EpochReport(epoch, options.Epochs, trainBatches == 0 ? double.NaN : trainSum / trainBatches, valLoss, chance, step, clock.Elapsed, checkpointPath);
             reports.Add(report);
@@ -159,7 +163,7 @@ public static class SatClipTrainer
 
     private static void DeleteOlderOptimizerFiles(string folder, string keep)
     {
-        foreach (var file in Directory.EnumerateFiles(folder, "epoch-*.optim"))
+        foreach (var file in Directory.EnumerateFiles(folder, OptimizerFilePattern))
         {
             if (Path.GetFileName(file) != keep) File.Delete(file);
         }

@@ -1,0 +1,19 @@
+namespace RangeOrleans.Abstractions;
+
+/// <summary>
+/// One shard of a bank job (key: "JOB/INDEX"), placed at random. Builds entries [Start, Start + Count) with the
+/// silo's shared frozen encoders and writes shards/shard-NNNNN.arrow, committed only when complete. Calls return at once.
+/// </summary>
+public interface IBankShardGrain : IGrainWithStringKey
+{
+    Task<BankShardProgress> StartAsync(BankJobSpec spec, int index, int start, int count);
+
+    Task<BankShardProgress> GetProgressAsync();
+}
+
+/// <summary>A bank shard's state: running, done (with the blob's SHA-256), failed (with why), or idle (never started here).</summary>
+[GenerateSerializer, Immutable, Alias("range.BankShardProgress")]
+public sealed record BankShardProgress(
+    [property: Id(0)] ShardRunState State,
+    [property: Id(1)] string? Sha256 = null,
+    [property: Id(2)] string? Error = null);

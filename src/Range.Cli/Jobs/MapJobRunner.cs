@@ -1,0 +1,30 @@
+using RangeOrleans.Abstractions;
+
+namespace RangeOrleans.Cli.Jobs;
+
+/// <summary>Submits a mapping job and waits for it with progress: in an in-process silo (embedded default) or on a Redis cluster.</summary>
+public static class MapJobRunner
+{
+    /// <summary>Runs <paramref name="spec"/> as job <paramref name="jobId"/> and returns its final status (one line of it goes to <paramref name="output"/>).</summary>
+    public static async Task<JobStatus> RunAsync(JobSpec spec, string jobId, string? redis, string device, TextWriter output)
+    {
+        var (host, client) = redis is null
+            ? await ClusterHosts.StartEmbeddedAsync(device, CancellationToken.None)
+            : await ClusterHosts.ConnectAsync(redis, CancellationToken.None);
+        try
+        {
+            await client.GetGrain<IJobCoordinatorGrain>(jobId).SubmitAsync(spec);
+            var status = await JobWatcher.WatchAsync(client, jobId, CancellationToken.None);
+            output.WriteLine(JobWatcher.Describe(status));
+            return status;
+        }
+        finally
+        {
+            await host.StopAsync();
+            host.Dispose();
+        }
+    }
+
+    /// <summary>A fresh job id: PREFIX-yyyyMMdd-HHmmss-RANDOM.</summary>
+    public static string NewJobId(string prefix) => $"{prefix}-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
+}

@@ -1,0 +1,211 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+using RangeOrleans.Abstractions;
+using RangeOrleans.Core.Banks;
+using RangeOrleans.Grains.Jobs;
+using RangeOrleans.Grains.Storage;
+using RangeOrleans.Storage;
+using RangeOrleans.Training.Banks;
+using RangeOrleans.Training.Data;
+
+namespace RangeOrleans.Grains.Banks;
+
+/// <summary>
+/// One bank job. A grain timer drives it: plan the shards (<see cref="BankShard.Plan"/>) off the scheduler,
+/// then every tick poll running shards, record finished ones (SHA-256 in the durable state and in
+/// shards.sha256), restart those whose silo died or whose run failed (up to <see cref="MaxAttempts"/> runs),
+/// dispatch pending ones, and when all are recorded merge them into bank.arrow. A finished shard stays
+/// finished across silo deaths: its blob is committed and its hash persisted before it counts.
+/// </summary>
+public sealed class BankJobGrain(
+    [PersistentState("bank", RangeStorage.Name)] IPersistentState<BankJobState> state,
+    IBlobStoreFactory stores,
+    IOptions<CoordinatorOptions> options,
+    ILogger<BankJobGrain> logger) : Grain, IBankJobGrain
+{
+    public const int MaxAttempts = 8;
+    private readonly CoordinatorOptions _options = options.Value;
+    private IGrainTimer? _timer;
+    private Task<(List<BankShardRecord> Shards, long Entries)>? _planning;
+    private Task<string>? _merging;
+
+    private BankJobState S => state.State;
+    private string JobId => this.GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (S.State is JobState.Preparing or JobState.Running) EnsureTimer();
+        return Task.CompletedTask;
+    }
+
+    public async Task<BankJobStatus> SubmitAsync(BankJobSpec spec)
+    {
+        if (JobId.Contains('/')) throw new ArgumentException($"job id '{JobId}' must not contain '/'");
+        if (spec.ShardSize < 1) throw new ArgumentException($"shard size must be at least 1, got {spec.ShardSize}");
+        if (S.Spec is not null)
+        {
+            if (S.Spec != spec) throw new ArgumentException($"bank job '{JobId}' already exists with a different spec; choose another job id");
+            return Status();
+        }
+        S.Spec = spec;
+        S.State = JobState.Preparing;
+        await state.WriteStateAsync();
+        EnsureTimer();
+        return Status();
+    }
+
+    public Task<BankJobStatus> GetStatusAsync() => Task.FromResult(Status());
+
+    private BankJobStatus Status() => new()
+    {
+        JobId = JobId,
+        State = S.State,
+        TotalShards = S.Shards.Count,
+        DoneShards = S.Shards.Count(s => s.Sha256 is not null),
+        RunningShards = S.Shards.Count(s => s.Running),
+        Retries = S.Retries,
+        Entries = S.Entries,
+        BankSha256 = S.BankSha256,
+        Error = S.Error,
+    };
+
+    private void EnsureTimer() =>
+        _timer ??= this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(TimeSpan.Zero, _options.PollInterval) { KeepAlive = true });
+
+    private async Task TickAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (S.State == JobState.Preparing) await PlanAsync();
+            else if (S.State == JobState.Running) await AdvanceAsync();
+            else { _timer?.Dispose(); _timer = null; }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await FailAsync($"{e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    private async Task PlanAsync()
+    {
+        var spec = S.Spec!;
+        _planning ??= Task.Run(() =>
+        {
+            int count = DataSource.Open(spec.Data, spec.Entries, spec.Seed).Count; // deterministic: every silo opens the same entries
+            var shards = BankShard.Plan(count, spec.ShardSize).Select(s => new BankShardRecord { Index = s.Index, Start = s.Start, Count = s.Count }).ToList();
+            return (shards, (long)count);
+        });
+        if (!_planning.IsCompleted) return;
+        var planning = _planning;
+        _planning = null;
+        if (planning.IsFaulted) { await FailAsync($"planning the bank: {planning.Exception!.InnerException!.Message}"); return; }
+        (S.Shards, S.Entries) = planning.Result;
+        S.State = JobState.Running;
+        await state.WriteStateAsync();
+        logger.LogInformation("Bank job {Job}: {Entries} entries in {Shards} shards", JobId, S.Entries, S.Shards.Count);
+    }
+
+    private async Task AdvanceAsync()
+    {
+        if (_merging is not null)
+        {
+            if (!_merging.IsCompleted) return;
+            var merging = _merging;
+            _merging = null;
+            if (merging.IsFaulted) { await FailAsync($"merging the bank: {merging.Exception!.InnerException!.Message}"); return; }
+            S.BankSha256 = merging.Result;
+            S.State = JobState.Completed;
+            await state.WriteStateAsync();
+            logger.LogInformation("Bank job {Job} completed: {Entries} entries", JobId, S.Entries);
+            return;
+        }
+
+        bool changed = false;
+        foreach (var shard in S.Shards.Where(s => s.Running).ToList())
+        {
+            BankShardProgress progress;
+            try { progress = await Shard(shard).GetProgressAsync().WaitAsync(_options.PollTimeout); }
+            catch (Exception e) when (JobCoordinatorGrain.IsTransient(e)) { progress = new BankShardProgress(ShardRunState.Idle); }
+            switch (progress.State)
+            {
+                case ShardRunState.Done:
+                    shard.Running = false;
+                    shard.Sha256 = progress.Sha256;
+                    changed = true;
+                    break;
+                case ShardRunState.Failed or ShardRunState.Idle:
+                    shard.Running = false;
+                    changed = true;
+                    if (shard.Attempts >= MaxAttempts)
+                    {
+                        await FailAsync($"shard {shard.Index} failed {shard.Attempts} times: {progress.Error ?? "its silo died"}");
+                        return;
+                    }
+                    S.Retries++;
+                    break;
+            }
+        }
+        if (changed)
+        {
+            await state.WriteStateAsync(); // a finished shard's hash is durable before anything else happens
+            await RecordHashesAsync();
+        }
+
+        if (S.Shards.All(s => s.Sha256 is not null))
+        {
+            var spec = S.Spec!;
+            var shards = S.Shards.Select(s => (s.Index, s.Sha256!)).ToList();
+            _merging = Task.Run(() => Merge(stores.Open(spec.Destination), shards));
+            return;
+        }
+
+        int silos = 1;
+        try { silos = Math.Max(1, (await GrainFactory.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count); }
+        catch (Exception e) when (JobCoordinatorGrain.IsTransient(e)) { }
+        int slots = silos * Math.Max(1, _options.ShardsInFlightPerSilo) - S.Shards.Count(s => s.Running);
+        foreach (var shard in S.Shards.Where(s => !s.Running && s.Sha256 is null).Take(Math.Max(0, slots)).ToList())
+        {
+            shard.Attempts++;
+            shard.Running = true;
+            try { await Shard(shard).StartAsync(S.Spec!, shard.Index, shard.Start, shard.Count).WaitAsync(_options.PollTimeout); }
+            catch (Exception e) when (JobCoordinatorGrain.IsTransient(e)) { } // polled as Idle next tick, then retried
+        }
+        await state.WriteStateAsync();
+    }
+
+    private IBankShardGrain Shard(BankShardRecord shard) => GrainFactory.GetGrain<IBankShardGrain>($"{JobId}/{shard.Index}");
+
+    // shards.sha256 next to the shards, in sha256sum format: the same record LocalBankJob keeps.
+    private Task RecordHashesAsync()
+    {
+        var text = string.Concat(S.Shards.Where(s => s.Sha256 is not null).Select(s => $"{s.Sha256}  {LocalBankJob.ShardFolder}/{new BankShard(s.Index, s.Start, s.Count).FileName}\n"));
+        return stores.Open(S.Spec!.Destination).WriteAllTextAsync(LocalBankJob.ShardHashesFile, text);
+    }
+
+    private static string Merge(IBlobStore store, List<(int Index, string Sha256)> shards)
+    {
+        var banks = new List<FeatureBank>();
+        foreach (var (index, sha) in shards)
+        {
+            var name = $"{LocalBankJob.ShardFolder}/shard-{index:D5}.arrow";
+            var bytes = store.ReadAllBytesAsync(name).GetAwaiter().GetResult();
+            using var stream = new MemoryStream(bytes, writable: false);
+            if (Core.Jobs.ContentHash.OfStream(stream) != sha) throw new InvalidOperationException($"{store.Location}/{name} does not match the SHA-256 recorded when it was built");
+            stream.Position = 0;
+            banks.Add(ArrowBankFile.Read(stream, $"{store.Location}/{name}"));
+        }
+        var merged = BankBuilder.Merge(banks, $"{store.Location}: {banks.Sum(b => b.Count)} entries");
+        return LocalBankJob.Write(store, LocalBankJob.BankFile, merged);
+    }
+
+    private async Task FailAsync(string error)
+    {
+        logger.LogError("Bank job {Job} failed: {Error}", JobId, error);
+        S.State = JobState.Failed;
+        S.Error = error;
+        await state.WriteStateAsync();
+        _timer?.Dispose();
+        _timer = null;
+    }
+}

@@ -1,0 +1,28 @@
+using RangeOrleans.Abstractions;
+
+namespace RangeOrleans.Grains.Banks;
+
+/// <summary>A bank job's durable state. Stored as JSON that names this type: do not rename it.</summary>
+[GenerateSerializer, Alias("range.BankJobState")]
+public sealed class BankJobState
+{
+    [Id(0)] public BankJobSpec? Spec { get; set; }
+    [Id(1)] public JobState State { get; set; }
+    [Id(2)] public List<BankShardRecord> Shards { get; set; } = [];
+    [Id(3)] public int Retries { get; set; }
+    [Id(4)] public long Entries { get; set; }
+    [Id(5)] public string? BankSha256 { get; set; }
+    [Id(6)] public string? Error { get; set; }
+}
+
+/// <summary>One planned shard: entries [Start, Start + Count), and once done the SHA-256 of its blob.</summary>
+[GenerateSerializer, Alias("range.BankShardRecord")]
+public sealed class BankShardRecord
+{
+    [Id(0)] public int Index { get; set; }
+    [Id(1)] public int Start { get; set; }
+    [Id(2)] public int Count { get; set; }
+    [Id(3)] public bool Running { get; set; }
+    [Id(4)] public string? Sha256 { get; set; }
+    [Id(5)] public int Attempts { get; set; }
+}
