@@ -7,7 +7,7 @@ namespace RangeOrleans.Core.Retrieval;
 /// <summary>
 /// Soft RANGE / RANGE+ on the CPU at close to the machine's matmul rate. The two products (tau q K^T and
 /// W V) run through BLAS into reusable buffers; between them each row of weights is finished in one
-/// pass while it sits in L2: softmax of the semantic scores, the spatial scores computed on the fly
+/// pass while it sits in cache: softmax of the semantic scores, the spatial scores computed on the fly
 /// from three coordinates (no [c, N] geo matrix, no K = 3 GEMM), their softmax and the beta mix. So
 /// RANGE+ costs RANGE plus one vectorised exp per bank entry, and the [c, N] weights cross main memory
 /// as few times as the products themselves need.

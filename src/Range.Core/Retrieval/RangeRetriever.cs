@@ -61,14 +61,14 @@ public sealed class RangeRetriever : IDisposable
     public int ValueDim { get; }
 
     /// <summary>
-    /// Query rows per chunk. On the CPU the [chunk, N] weights should stay in the last-level cache between
-    /// the products (about 8 MiB) while a chunk stays tall enough for the products to run at BLAS speed;
-    /// elsewhere the weight matrices are bounded by <paramref name="budgetBytes"/>.
+    /// Query rows per chunk. On the CPU, taller chunks keep both products at BLAS speed (measured: 1,024 rows
+    /// run RANGE+ against 10k entries ~2x faster than 64), so a chunk takes up to 1,024 rows within a
+    /// 256 MiB [chunk, N] weight buffer; elsewhere the weight matrices are bounded by <paramref name="budgetBytes"/>.
     /// </summary>
     public int ChunkRows(RetrievalOptions options, long budgetBytes = 256L << 20, int maxRows = 4096)
     {
         if (_cpu is not null && options.Selection == RetrievalSelection.Soft)
-            return (int)Math.Clamp((8L << 20) / ((long)Count * sizeof(float)), 64, 1024);
+            return (int)Math.Clamp(budgetBytes / ((long)Count * sizeof(float)), 64, 1024);
         long perRow = (long)Count * sizeof(float) * (options.Spatial ? 4 : 2);
         return (int)Math.Clamp(budgetBytes / perRow, 1, maxRows);
     }

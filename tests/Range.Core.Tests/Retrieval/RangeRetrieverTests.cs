@@ -77,8 +77,9 @@ public class RangeRetrieverTests
         int rows = retriever.ChunkRows(topK, budgetBytes: 1 << 20);
         Assert.InRange(rows * 1000L * 4 * 4, 1, 1 << 20);
         Assert.Equal(1, retriever.ChunkRows(topK, budgetBytes: 10));
-        // The fused CPU path keeps a chunk's weights within about 8 MiB of cache.
-        Assert.InRange(retriever.ChunkRows(RetrievalOptions.RangePlus()) * 1000L * 4, 64 * 4000, 8 << 20);
+        // The fused CPU path: up to 1,024 rows, and a chunk's weights within the budget.
+        Assert.Equal(1024, retriever.ChunkRows(RetrievalOptions.RangePlus()));
+        Assert.Equal(262, retriever.ChunkRows(RetrievalOptions.RangePlus(), budgetBytes: 1L << 20));
     }
 
     [Fact]
