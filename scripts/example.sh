@@ -15,3 +15,9 @@ dotnet src/Range.Cli/bin/Release/net10.0/range.dll embed \
   --model range+ --bank samples/models/range_db_fixture.npz \
   --input samples/data/air_temperature/stationDataAll.csv \
   --output out/stations_range_plus.arrow
+# ...and a global map job on the embedded default (an in-process Orleans silo): RANGE+ on a 2-degree grid,
+# written as tile shards + manifest.json under out/grid2.
+dotnet src/Range.Cli/bin/Release/net10.0/range.dll map \
+  --checkpoint samples/models/satclip_l10_fixture.ckpt \
+  --model range+ --bank samples/models/range_db_fixture.npz \
+  --grid 2 --out out/grid2
