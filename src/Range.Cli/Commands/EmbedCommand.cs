@@ -27,11 +27,7 @@ public static class EmbedCommand
             Description = "Points per record batch written.",
             DefaultValueFactory = _ => EmbeddingPipeline.DefaultBatchRows,
         };
-        var precision = new Option<string>("--precision")
-        {
-            Description = "Embedding column type: float32 (default) or float16 (half the bytes).",
-            DefaultValueFactory = _ => "float32",
-        }.AcceptOnlyFromAmong("float32", "float16");
+        var precision = PrecisionOption.Create();
         var command = new Command("embed", "Embed points with SatCLIP, RANGE or RANGE+ and write an Arrow file.");
         model.AddTo(command);
         command.Options.Add(input);

@@ -45,11 +45,7 @@ public sealed class JobOptions
         DefaultValueFactory = _ => 10,
     };
 
-    public Option<string> Precision { get; } = new Option<string>("--precision")
-    {
-        Description = "Embedding storage: float32 (exact) or float16 (half the size).",
-        DefaultValueFactory = _ => "float32",
-    }.AcceptOnlyFromAmong("float32", "float16");
+    public Option<string> Precision { get; } = PrecisionOption.Create();
 
     public Option<string?> JobId { get; } = new("--job-id")
     {
