@@ -169,7 +169,12 @@ public sealed class BankJobGrain(
             shard.Attempts++;
             shard.Running = true;
             try { await Shard(shard).StartAsync(S.Spec!, shard.Index, shard.Start, shard.Count).WaitAsync(_options.PollTimeout); }
-            catch (Exception e) when (JobCoordinatorGrain.IsTransient(e)) { } // polled as Idle next tick, then retried
+            catch (Exception e) when (JobCoordinatorGrain.IsTransient(e))
+            {
+                // Not a run (see JobCoordinatorGrain): a start placed on a silo not yet declared dead fails at once.
+                shard.Attempts--;
+                shard.Running = false;
+            }
         }
         await state.WriteStateAsync();
     }

@@ -245,6 +245,10 @@ public sealed class JobCoordinatorGrain(
             }
             catch (Exception e) when (IsTransient(e))
             {
+                // Not a run: until membership declares a killed silo dead, starts placed there fail within
+                // milliseconds, and counting them would exhaust MaxAttempts in seconds. A start that did reach
+                // a live shard grain is harmless to repeat: StartAsync of a running shard returns its progress.
+                shard.Attempts--;
                 shard.Status = ShardStatus.Pending;
                 S.Retries++;
                 logger.LogWarning("Job {Job}: starting shard {Tile} failed ({Error}); will retry", JobId, shard.TileId, e.Message);
