@@ -37,15 +37,14 @@ public sealed class RangeEmbedder : ILocationEmbedder
     {
         EmbedderGuard.CheckLengths(lon, lat, output, Dimension);
         var device = _retriever.Device;
-        int rows = Math.Min(_chunkRows, lon.Length), keyDim = _encoder.Config.EmbedDim, valueDim = _retriever.ValueDim;
+        int rows = _chunkRows, keyDim = _encoder.Config.EmbedDim, valueDim = _retriever.ValueDim;
         var queries = new float[rows * keyDim];
         var unit = new float[3 * rows];
         var h = new float[rows * valueDim];
-        for (int start = 0; start < lon.Length; start += _chunkRows)
+        var padded = new FixedHeightChunks(lon, lat, rows);
+        for (int start = 0; start < lon.Length; start += rows)
         {
-            int n = Math.Min(_chunkRows, lon.Length - start);
-            var chunkLon = lon.Slice(start, n);
-            var chunkLat = lat.Slice(start, n);
+            int n = padded.Chunk(start, out var chunkLon, out var chunkLat);
             var chunkOut = output.Slice(start * Dimension, n * Dimension);
             using var scope = NewDisposeScope();
             var q = nn.functional.normalize(_encoder.Encode(chunkLon, chunkLat, device), p: 2, dim: 1).to(ScalarType.Float32);
@@ -53,15 +52,15 @@ public sealed class RangeEmbedder : ILocationEmbedder
             {
                 // Stay on the device: only the finished rows come back.
                 var u = _options.Spatial ? UnitTensor(chunkLon, chunkLat, unit, device) : null;
-                var embeddings = cat(new[] { _retriever.Retrieve(q, u, _options), q }, 1).cpu().contiguous();
+                var embeddings = cat(new[] { _retriever.Retrieve(q, u, _options), q }, 1).narrow(0, 0, n).cpu().contiguous();
                 embeddings.data<float>().CopyTo(chunkOut, 0, 0);
                 continue;
             }
-            var qRows = queries.AsSpan(0, n * keyDim);
+            var qRows = queries.AsSpan();
             q.contiguous().data<float>().CopyTo(qRows, 0, 0);
-            var uRows = unit.AsSpan(0, _options.Spatial ? 3 * n : 0);
+            var uRows = unit.AsSpan(0, _options.Spatial ? unit.Length : 0);
             if (_options.Spatial) UnitVectors.FromLonLat(chunkLon, chunkLat, uRows);
-            var hRows = h.AsSpan(0, n * valueDim);
+            var hRows = h.AsSpan();
             _retriever.Retrieve(qRows, uRows, hRows, _options);
             for (int i = 0; i < n; i++)
             {

@@ -5,19 +5,23 @@ using static TorchSharp.torch;
 namespace RangeOrleans.Core.Embedding;
 
 /// <summary>SatCLIP location embeddings: the encoder's float64 output, written as float32.</summary>
-public sealed class SatClipEmbedder(LocationEncoder encoder, int chunkRows = 8192) : ILocationEmbedder
+public sealed class SatClipEmbedder(LocationEncoder encoder, int chunkRows = SatClipEmbedder.ChunkRows) : ILocationEmbedder
 {
+    /// <summary>Rows per encoder pass; every pass runs at this height (see <see cref="FixedHeightChunks"/>).</summary>
+    public const int ChunkRows = 1024;
+
     public string Model => "satclip";
     public int Dimension => encoder.Config.EmbedDim;
 
     public void Embed(ReadOnlySpan<double> lon, ReadOnlySpan<double> lat, Span<float> output)
     {
         EmbedderGuard.CheckLengths(lon, lat, output, Dimension);
+        var chunks = new FixedHeightChunks(lon, lat, chunkRows);
         for (int start = 0; start < lon.Length; start += chunkRows)
         {
-            int n = Math.Min(chunkRows, lon.Length - start);
+            int n = chunks.Chunk(start, out var chunkLon, out var chunkLat);
             using var scope = NewDisposeScope();
-            var q = encoder.Encode(lon.Slice(start, n), lat.Slice(start, n)).to(ScalarType.Float32).cpu().contiguous();
+            var q = encoder.Encode(chunkLon, chunkLat).narrow(0, 0, n).to(ScalarType.Float32).cpu().contiguous();
             q.data<float>().CopyTo(output.Slice(start * Dimension, n * Dimension), 0, 0);
         }
     }
