@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.Intrinsics;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using static TorchSharp.torch;
 
@@ -56,14 +57,17 @@ internal sealed class CpuSoftRetrieval
             scores.addmm_(q, _keys.t(), beta: 0, alpha: 1);
 
             var unit = options.Spatial ? queryUnit.ToArray() : null;
+            var rowScale = ws.RowScale;
             Parallel.For(0, c, () => new float[_count], (row, _, geo) =>
             {
-                FinishRow(ws.Scores.AsSpan(row * _count, _count), geo, unit, row, options);
+                rowScale[row] = FinishRow(ws.Scores.AsSpan(row * _count, _count), geo, unit, row, options);
                 return geo;
             }, _ => { });
 
             ws.OutputTensor.narrow(0, 0, c).addmm_(scores, _values, beta: 0, alpha: 1);
-            ws.Output.AsSpan(0, c * _valueDim).CopyTo(h);
+            // The softmax denominators are applied to the [c, D] output rather than the [c, N] weights: D < N.
+            for (int row = 0; row < c; row++)
+                TensorPrimitives.Multiply(ws.Output.AsSpan(row * _valueDim, _valueDim), rowScale[row], h.Slice(row * _valueDim, _valueDim));
         }
         finally
         {
@@ -71,36 +75,82 @@ internal sealed class CpuSoftRetrieval
         }
     }
 
-    private void FinishRow(Span<float> weights, float[] geoBuffer, float[]? unit, int row, RetrievalOptions options)
+    /// <summary>
+    /// Turns a row of semantic scores into unnormalised weights in place and returns the factor that normalises
+    /// the row's product with V: weights x V x factor = (beta w_sem + (1 - beta) w_geo) V.
+    /// </summary>
+    private float FinishRow(Span<float> weights, float[] geoBuffer, float[]? unit, int row, RetrievalOptions options)
     {
-        float semanticSum = SoftmaxNumerator(weights);
-        if (unit is null)
-        {
-            TensorPrimitives.Multiply(weights, 1f / semanticSum, weights);
-            return;
-        }
+        if (unit is null || options.Beta == 1.0)
+            return 1f / ExpShiftedSum(weights, TensorPrimitives.Max(weights));
         var geo = geoBuffer.AsSpan();
-        TensorPrimitives.Multiply(_ux, unit[3 * row], geo);
-        TensorPrimitives.MultiplyAdd(_uy, unit[3 * row + 1], geo, geo);
-        TensorPrimitives.MultiplyAdd(_uz, unit[3 * row + 2], geo, geo);
-        if (options.AngularThresholdDegrees is { } degrees && !MaskOutside(geo, (float)Math.Cos(degrees * Math.PI / 180.0)))
+        float qx = unit[3 * row], qy = unit[3 * row + 1], qz = unit[3 * row + 2];
+        if (options.AngularThresholdDegrees is { } degrees)
         {
-            // No bank entry within the angle: this query keeps its semantic weights alone.
-            TensorPrimitives.Multiply(weights, 1f / semanticSum, weights);
-            return;
+            Cosines(geo, qx, qy, qz);
+            if (!MaskOutside(geo, (float)Math.Cos(degrees * Math.PI / 180.0)))
+                return 1f / ExpShiftedSum(weights, TensorPrimitives.Max(weights)); // no bank entry within the angle: semantic weights alone
+            TensorPrimitives.Multiply(geo, (float)options.GeoTemperature, geo);
         }
-        TensorPrimitives.Multiply(geo, (float)options.GeoTemperature, geo);
-        float geoSum = SoftmaxNumerator(geo);
-        TensorPrimitives.Multiply(weights, (float)(options.Beta / semanticSum), weights);
-        TensorPrimitives.MultiplyAdd(geo, (float)((1.0 - options.Beta) / geoSum), weights, weights);
+        else
+        {
+            float t = (float)options.GeoTemperature;
+            Cosines(geo, t * qx, t * qy, t * qz);
+        }
+        // exp(t cos) cannot overflow for t <= 80 (cos <= 1), so the usual max shift is needed only above that.
+        float geoSum = ExpShiftedSum(geo, options.GeoTemperature <= 80 && options.AngularThresholdDegrees is null ? 0f : TensorPrimitives.Max(geo));
+        float geoShare = (float)((1.0 - options.Beta) / geoSum);
+        if (options.Beta == 0.0)
+        {
+            geo.CopyTo(weights);
+            return geoShare;
+        }
+        float semanticShare = (float)(options.Beta / ExpShiftedSum(weights, TensorPrimitives.Max(weights)));
+        TensorPrimitives.MultiplyAdd(geo, geoShare / semanticShare, weights, weights);
+        return semanticShare;
     }
 
-    /// <summary>x := exp(x - max x); returns the sum (the softmax denominator).</summary>
-    private static float SoftmaxNumerator(Span<float> x)
+    /// <summary>cos[i] = u_i . (qx, qy, qz) for every bank entry, in one pass over the three coordinate arrays.</summary>
+    private void Cosines(Span<float> cos, float qx, float qy, float qz)
     {
-        TensorPrimitives.Subtract(x, TensorPrimitives.Max(x), x);
-        TensorPrimitives.Exp(x, x);
-        return TensorPrimitives.Sum(x);
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var vx = Vector256.Create(qx);
+            var vy = Vector256.Create(qy);
+            var vz = Vector256.Create(qz);
+            for (; i <= _count - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                var d = Vector256.FusedMultiplyAdd(Vector256.Create<float>(_uz.AsSpan(i)), vz,
+                    Vector256.FusedMultiplyAdd(Vector256.Create<float>(_uy.AsSpan(i)), vy, Vector256.Create<float>(_ux.AsSpan(i)) * vx));
+                d.CopyTo(cos.Slice(i));
+            }
+        }
+        for (; i < _count; i++) cos[i] = MathF.FusedMultiplyAdd(_uz[i], qz, MathF.FusedMultiplyAdd(_uy[i], qy, _ux[i] * qx));
+    }
+
+    /// <summary>x := exp(x - shift) in one pass; returns the sum (the softmax denominator when shift is the max).</summary>
+    private static float ExpShiftedSum(Span<float> x, float shift)
+    {
+        int i = 0;
+        var sum = Vector256<float>.Zero;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var s = Vector256.Create(shift);
+            for (; i <= x.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                var e = Vector256.Exp(Vector256.Create<float>(x.Slice(i)) - s);
+                e.CopyTo(x.Slice(i));
+                sum += e;
+            }
+        }
+        float total = Vector256.Sum(sum);
+        for (; i < x.Length; i++)
+        {
+            x[i] = MathF.Exp(x[i] - shift);
+            total += x[i];
+        }
+        return total;
     }
 
     /// <summary>Sets cosines below the threshold to -inf; false when none is left.</summary>
@@ -124,6 +174,7 @@ internal sealed class CpuSoftRetrieval
             Queries = new float[rows * keyDim];
             Scores = new float[(long)rows * count];
             Output = new float[(long)rows * valueDim];
+            RowScale = new float[rows];
             QueriesTensor = from_array(Queries).view(rows, keyDim).DetachFromDisposeScope();
             ScoresTensor = from_array(Scores).view(rows, count).DetachFromDisposeScope();
             OutputTensor = from_array(Output).view(rows, valueDim).DetachFromDisposeScope();
@@ -133,6 +184,7 @@ internal sealed class CpuSoftRetrieval
         public float[] Queries { get; }
         public float[] Scores { get; }
         public float[] Output { get; }
+        public float[] RowScale { get; }
         public Tensor QueriesTensor { get; }
         public Tensor ScoresTensor { get; }
         public Tensor OutputTensor { get; }
