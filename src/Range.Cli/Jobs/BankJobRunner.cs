@@ -5,12 +5,8 @@ namespace RangeOrleans.Cli.Jobs;
 /// <summary>Submits a bank construction job and waits for it: in an in-process silo (embedded default) or on a Redis cluster.</summary>
 public static class BankJobRunner
 {
-    public static async Task<BankJobStatus> RunAsync(BankJobSpec spec, string jobId, string? redis, TextWriter output)
-    {
-        var (host, client) = redis is null
-            ? await ClusterHosts.StartEmbeddedAsync("cpu", CancellationToken.None)
-            : await ClusterHosts.ConnectAsync(redis, CancellationToken.None);
-        try
+    public static Task<BankJobStatus> RunAsync(BankJobSpec spec, string jobId, string? redis, TextWriter output) =>
+        ClusterHosts.WithClientAsync(redis, "cpu", async client =>
         {
             var job = client.GetGrain<IBankJobGrain>(jobId);
             var status = await job.SubmitAsync(spec);
@@ -29,11 +25,5 @@ public static class BankJobRunner
             output.WriteLine($"{jobId}: {status.State.ToString().ToLowerInvariant()}, {status.Entries:N0} entries in {status.TotalShards} shards" +
                 (status.Retries > 0 ? $", {status.Retries} retried" : "") + (status.Error is null ? "" : $"; error: {status.Error}") + $" -> {spec.Destination}");
             return status;
-        }
-        finally
-        {
-            await host.StopAsync();
-            host.Dispose();
-        }
-    }
+        });
 }
