@@ -10,6 +10,9 @@ public interface IPretrainWorkerGrain : IGrainWithStringKey
     Task<PretrainWorkerProgress> StartAsync(PretrainJobSpec spec, int attempt);
 
     Task<PretrainWorkerProgress> GetProgressAsync();
+
+    /// <summary>Stops the run at its next batch (it ends Failed, "cancelled"); what it stored stays.</summary>
+    Task CancelAsync();
 }
 
 /// <summary>

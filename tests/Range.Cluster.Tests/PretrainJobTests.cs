@@ -36,7 +36,7 @@ public sealed class PretrainJobTests(ITestOutputHelper log) : IDisposable
 
         var spec = new PretrainJobSpec
         {
-            Data = "earth", Entries = 200, Epochs = 5, BatchSize = 32, Seed = 7, LearningRate = 1e-4, TileSize = 16, LegendrePolys = 4,
+            Data = "earth", Entries = 120, Epochs = 4, BatchSize = 32, Seed = 7, LearningRate = 1e-4, TileSize = 16, LegendrePolys = 4,
             Destination = "az://models/failover",
         };
         var job = client.GetGrain<IPretrainJobGrain>("pretrain-failover");
@@ -52,7 +52,7 @@ public sealed class PretrainJobTests(ITestOutputHelper log) : IDisposable
         log.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: {status.State} in {status.Attempts} attempts; reports: " +
             string.Join("; ", status.Reports.Select(r => $"attempt {r.Attempt} epoch {r.Epoch + 1} ({r.Elapsed.TotalSeconds:F1} s)")));
         Assert.True(status.State == JobState.Completed, $"{status.State}: {status.Error}");
-        Assert.Equal((5, 5), (status.Epochs, status.EpochsDone));
+        Assert.Equal((4, 4), (status.Epochs, status.EpochsDone));
         Assert.True(status.Attempts >= 2, $"{status.Attempts} attempt(s): the kill should have cost one");
 
         // No epoch trained twice: each epoch reported once, and the attempt after the kill began after the stored epochs.
@@ -61,20 +61,20 @@ public sealed class PretrainJobTests(ITestOutputHelper log) : IDisposable
         var resumed = status.Reports.First(r => r.Attempt > 1);
         Assert.True(resumed.Epoch >= storedAtKill, $"attempt {resumed.Attempt} trained epoch {resumed.Epoch + 1} again; {storedAtKill} were stored when the silo died");
         Assert.All(status.Reports.Where(r => r.Attempt == 1), r => Assert.True(r.Epoch < resumed.Epoch));
-        Assert.Equal(4, status.Reports[^1].Epoch);
+        Assert.Equal(3, status.Reports[^1].Epoch);
 
-        // The stored checkpoint has all five epochs' steps (one epoch's worth each) and loads as a SatCLIP model.
+        // The stored checkpoint has all four epochs' steps (one epoch's worth each) and loads as a SatCLIP model.
         var store = BlobStores.Open(spec.Destination, _azurite.ConnectionString);
         Assert.Equal($"{spec.Destination}/last.ckpt", status.Checkpoint);
         var names = new List<string>();
         await foreach (var blob in store.ListAsync()) names.Add(blob.Name);
-        Assert.Equal(["epoch-4.optim", "last.ckpt"], names.Order());
+        Assert.Equal(["epoch-3.optim", "last.ckpt"], names.Order());
         Directory.CreateDirectory(_work);
         var checkpointPath = Path.Combine(_work, "last.ckpt");
         await File.WriteAllBytesAsync(checkpointPath, await store.ReadAllBytesAsync("last.ckpt"));
         var checkpoint = TorchCheckpointReader.Read(checkpointPath);
-        Assert.Equal(4L, checkpoint.GetEntry("epoch"));
-        Assert.Equal(5 * status.Reports.Single(r => r.Epoch == 0).GlobalStep, checkpoint.GetEntry("global_step"));
+        Assert.Equal(3L, checkpoint.GetEntry("epoch"));
+        Assert.Equal(4 * status.Reports.Single(r => r.Epoch == 0).GlobalStep, checkpoint.GetEntry("global_step"));
         using (var embedder = EmbedderLoader.Load(new EmbedderSpec(checkpointPath, EmbeddingModelKind.SatClip)))
         {
             var output = new float[2 * embedder.Dimension];
@@ -85,7 +85,7 @@ public sealed class PretrainJobTests(ITestOutputHelper log) : IDisposable
 
         // Submitting is idempotent for the same spec; a different spec under the same id is refused.
         Assert.Equal(JobState.Completed, (await job.SubmitAsync(spec)).State);
-        await Assert.ThrowsAsync<ArgumentException>(() => job.SubmitAsync(spec with { Epochs = 6 }));
+        await Assert.ThrowsAsync<ArgumentException>(() => job.SubmitAsync(spec with { Epochs = 5 }));
         await host.StopAsync();
     }
 

@@ -13,16 +13,10 @@ public static class PretrainJobRunner
         ClusterHosts.WithClientAsync(redis, "cpu", async client =>
         {
             var job = client.GetGrain<IPretrainJobGrain>(jobId);
-            var status = await job.SubmitAsync(spec);
             var shown = new Shown(spec, jobId, output);
-            shown.Update(status);
-            while (!status.IsFinal)
-            {
-                await Task.Delay(JobWatcher.PollInterval);
-                try { status = await job.GetStatusAsync(); }
-                catch (Exception e) when (e is OrleansException or TimeoutException) { continue; } // its silo died: the next call reactivates it
-                shown.Update(status);
-            }
+            var submitted = await job.SubmitAsync(spec);
+            shown.Update(submitted);
+            var status = await JobWatcher.PollAsync(submitted, s => s.IsFinal, job.GetStatusAsync, shown.Update);
             output.WriteLine($"{jobId}: {status.State.ToString().ToLowerInvariant()}, {status.EpochsDone}/{status.Epochs} epochs stored in {status.Attempts} attempt(s)" +
                 (status.Error is null ? "" : $"; error: {status.Error}") + $" -> {spec.Destination}");
             return status;

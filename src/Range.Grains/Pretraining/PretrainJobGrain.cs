@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Storage;
 using RangeOrleans.Abstractions;
 using RangeOrleans.Grains.Jobs;
 using RangeOrleans.Training.Data;
@@ -12,7 +13,9 @@ namespace RangeOrleans.Grains.Pretraining;
 /// and record the epoch reports it has added (durable before they count here); when the worker is done, complete;
 /// when its silo died (the poll finds a new, idle activation) or its run failed, start attempt N+1 on worker "JOB/N+1",
 /// which resumes from the stored last.ckpt (up to <see cref="MaxAttempts"/> runs). A finished epoch stays finished
-/// across silo deaths: the worker stores its checkpoint before reporting it.
+/// across silo deaths: the worker stores its checkpoint before reporting it. As in <see cref="JobCoordinatorGrain"/>,
+/// a tick that fails transiently (Redis restarting) keeps the state in memory and saves it next tick; a job that
+/// fails cancels its worker, so no run is left writing to DEST.
 /// </summary>
 public sealed class PretrainJobGrain(
     [PersistentState("pretrain", RangeStorage.Name)] IPersistentState<PretrainJobState> state,
@@ -24,6 +27,8 @@ public sealed class PretrainJobGrain(
     private IGrainTimer? _timer;
     private PretrainWorkerProgress? _worker;
     private DateTime? _pollFailingSince;
+    private DateTime? _failingSince;
+    private bool _unsaved;
 
     private PretrainJobState S => state.State;
     private string JobId => this.GetPrimaryKeyString();
@@ -85,12 +90,32 @@ public sealed class PretrainJobGrain(
     {
         try
         {
+            if (_unsaved)
+            {
+                await state.WriteStateAsync();
+                _unsaved = false;
+            }
             if (S.State != JobState.Running) { StopTimer(); return; }
             if (S.WorkerRunning) await PollAsync();
             if (S.State == JobState.Running && !S.WorkerRunning) await StartAttemptAsync();
+            _failingSince = null;
+        }
+        catch (InconsistentStateException e)
+        {
+            // A write whose reply was lost may have landed: re-read the stored state in a new activation.
+            logger.LogWarning("Pretrain job {Job}: stored state changed under this activation ({Error}); reloading it", JobId, e.Message);
+            StopTimer();
+            DeactivateOnIdle();
+        }
+        catch (Exception e) when (JobCoordinatorGrain.IsTransient(e) && DateTime.UtcNow - (_failingSince ??= DateTime.UtcNow) < _options.TransientFailureLimit)
+        {
+            // The state store (Redis) restarting: keep the state in memory, save it next tick (as JobCoordinatorGrain does).
+            _unsaved = true;
+            logger.LogWarning("Pretrain job {Job}: tick failed transiently ({Error}); will retry", JobId, e.Message);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            logger.LogError(e, "Pretrain job {Job} tick failed", JobId);
             await FailAsync($"{e.GetType().Name}: {e.Message}");
         }
     }
@@ -192,10 +217,18 @@ public sealed class PretrainJobGrain(
     private async Task FailAsync(string error)
     {
         logger.LogError("Pretrain job {Job} failed: {Error}", JobId, error);
+        if (S.WorkerRunning)
+        {
+            // A failed job leaves no writer of last.ckpt behind: a rerun onto the same DEST starts one of its own.
+            try { await Worker().CancelAsync().WaitAsync(_options.PollTimeout); }
+            catch (Exception e) when (JobCoordinatorGrain.IsTransient(e)) { } // its silo is gone: nothing runs there any more
+        }
         S.State = JobState.Failed;
         S.WorkerRunning = false;
         S.Error = error;
+        _unsaved = true;
         await state.WriteStateAsync();
-        StopTimer();
+        _unsaved = false;
+        StopTimer(); // after the write: if it fails transiently, the next tick saves the failure
     }
 }

@@ -45,6 +45,12 @@ public sealed class PretrainWorkerGrain(IBlobStoreFactory stores, ILocalSiloDeta
         lock (_gate) return Task.FromResult(_progress);
     }
 
+    public Task CancelAsync()
+    {
+        lock (_gate) _cancellation?.Cancel();
+        return Task.CompletedTask;
+    }
+
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         Task? run;

@@ -34,6 +34,13 @@ public class PretrainCommandTests
         Assert.True(again.ExitCode == 0, again.Error + again.Output);
         Assert.Contains($"nothing to do: {dest}/last.ckpt already has all 3 epochs", again.Output);
 
+        // Other settings onto the same DEST: the job fails at once (no retries) naming the conflict; the checkpoint stays.
+        var other = CliRunner.Run(["pretrain", .. Tiny[..^2], "--legendre-polys", "5", "--epochs", "4", "--out", dest]);
+        Assert.Equal(1, other.ExitCode);
+        Assert.Contains("failed, 3/4 epochs stored in 1 attempt(s); error: ArgumentException: cannot resume", other.Output);
+        Assert.Contains("legendre_polys = 4", other.Output);
+        Assert.Equal(2L, TorchCheckpointReader.Read(Path.Combine(dest, "last.ckpt")).GetEntry("epoch"));
+
         var points = dir.File("points.csv");
         File.WriteAllText(points, "lon,lat\n10,20\n-70,-30\n");
         var embedded = CliRunner.Run("embed", "--checkpoint", Path.Combine(dest, "last.ckpt"), "--model", "satclip", "--input", points, "--output", dir.File("e.arrow"));
