@@ -11,8 +11,8 @@ namespace RangeOrleans.Grains.Pretraining;
 
 /// <summary>
 /// One attempt of a pretrain job, placed at random. Runs <see cref="StoredSatClipTraining.Train"/> on a thread of its own
-/// (not in a grain call: calls time out after 30 s, and an epoch takes minutes) in a fresh work folder under the silo's
-/// temp folder, removed when the run ends; the job's destination gets last.ckpt after every epoch. Progress lives in
+/// (not in a grain call: calls time out after 30 s, and an epoch takes minutes) in a fresh <see cref="PretrainWorkFolder"/>
+/// under the silo's temp folder, removed when the run ends; the job's destination gets last.ckpt after every epoch. Progress lives in
 /// memory only: a new activation (after its silo died) reports Idle and the job starts another attempt. Deactivation
 /// cancels the run between batches.
 /// </summary>
@@ -67,12 +67,14 @@ public sealed class PretrainWorkerGrain(IBlobStoreFactory stores, ILocalSiloDeta
 
     private void Run(string worker, PretrainJobSpec spec, int attempt, CancellationToken cancellationToken)
     {
-        var work = Path.Combine(Path.GetTempPath(), "range-work", $"pretrain-{Guid.NewGuid():N}");
+        PretrainWorkFolder? work = null;
         try
         {
+            work = PretrainWorkFolder.Create(out var removed);
+            foreach (var folder in removed) logger.LogInformation("Pretrain {Worker}: removed {Folder}, left by a run that was killed", worker, folder);
             var data = DataSource.Open(spec.Data, spec.Entries, spec.Seed);
             Update(p => p with { DataName = data.Name, Tiles = data.Count, Channels = data.Channels });
-            StoredSatClipTraining.Train(data, PretrainJobs.TrainingOptions(spec), stores.Open(spec.Destination), work,
+            StoredSatClipTraining.Train(data, PretrainJobs.TrainingOptions(spec), stores.Open(spec.Destination), work.Path,
                 onEpoch: report =>
                 {
                     Update(p => p with { Reports = [.. p.Reports, PretrainJobs.Report(report, attempt)] });
@@ -94,8 +96,8 @@ public sealed class PretrainWorkerGrain(IBlobStoreFactory stores, ILocalSiloDeta
         }
         finally
         {
-            try { if (Directory.Exists(work)) Directory.Delete(work, recursive: true); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { logger.LogWarning("Pretrain {Worker}: could not remove {Folder}: {Error}", worker, work, e.Message); }
+            try { work?.Dispose(); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { logger.LogWarning("Pretrain {Worker}: could not remove {Folder}: {Error}", worker, work!.Path, e.Message); }
         }
     }
 
