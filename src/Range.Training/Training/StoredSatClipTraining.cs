@@ -56,12 +56,13 @@ public static class StoredSatClipTraining
         var optimizerName = Path.GetFileName(optimizerPath);
         await UploadFileAsync(store, optimizerPath, optimizerName, cancellationToken);
         await UploadFileAsync(store, checkpointPath, SatClipTrainer.CheckpointFile, cancellationToken);
+        // The epoch is stored: its cleanup is not cancelled, so a cancelled run has reported every epoch it stored.
         var older = new List<string>();
-        await foreach (var blob in store.ListAsync("epoch-", cancellationToken))
+        await foreach (var blob in store.ListAsync("epoch-", CancellationToken.None))
         {
             if (blob.Name != optimizerName && blob.Name.EndsWith(".optim", StringComparison.Ordinal)) older.Add(blob.Name);
         }
-        foreach (var name in older) await store.DeleteAsync(name, cancellationToken);
+        foreach (var name in older) await store.DeleteAsync(name, CancellationToken.None);
     }
 
     /// <summary>Uploads a local file as one blob, committed only when complete.</summary>
