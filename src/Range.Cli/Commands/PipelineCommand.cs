@@ -3,6 +3,7 @@ using System.Diagnostics;
 using RangeOrleans.Abstractions;
 using RangeOrleans.Cli.Jobs;
 using RangeOrleans.Grains.Jobs;
+using RangeOrleans.Storage;
 using RangeOrleans.Training.Banks;
 using RangeOrleans.Training.Data;
 using RangeOrleans.Training.Encoders;
@@ -12,8 +13,9 @@ namespace RangeOrleans.Cli.Commands;
 
 /// <summary>
 /// <c>range pipeline</c>: pretrain, build a bank, map the globe at 1 degree with RANGE, in that order,
-/// (DEST/model, DEST/bank, DEST/map). Pretraining (and the value encoder) run here; the bank is a sharded bank job and
-/// the map a <c>range map --grid</c> job (in-process silo, or the cluster given by --cluster). Each step resumes from what an interrupted run left.
+/// (DEST/model, DEST/bank, DEST/map). Pretraining is a pretrain job, the bank a sharded bank job (its value encoder
+/// trains here) and the map a <c>range map --grid</c> job, each in an in-process silo or on the cluster given by
+/// --cluster. Each step resumes from what an interrupted run left.
 /// </summary>
 public static class PipelineCommand
 {
@@ -34,40 +36,51 @@ public static class PipelineCommand
         {
             var clock = Stopwatch.StartNew();
             var output = result.InvocationConfiguration.Output;
-            var options = o.ToOptions(result);
             var dest = o.Destination(result);
-            var spec = result.GetValue(o.Data)!;
+            var pretrainJob = o.ToJobSpec(result, $"{dest}/model");
             double step = result.GetValue(resolution);
             string? redis = result.GetValue(cluster);
+            string where = redis is null ? "in-process silo" : "cluster " + redis;
             var mapJob = MapJob(dest, step, result.GetValue(shardDegrees));
 
-            var data = DataSource.Open(spec, result.GetValue(o.Entries), options.Seed);
-            output.WriteLine($"[1/3] pretrain on {data.Name}: {data.Count:N0} tiles, {options.Epochs} epochs, batch {options.BatchSize}");
-            TrainingOptions.Pretrain(data, options, $"{dest}/model", report => output.WriteLine(report.ToString()), out var checkpoint);
+            output.WriteLine($"[1/3] pretrain: {pretrainJob.Epochs} epochs, batch {pretrainJob.BatchSize}, as a pretrain job ({where})");
+            var trained = PretrainJobRunner.RunAsync(pretrainJob, MapJobRunner.NewJobId("pipeline-pretrain"), redis, output).GetAwaiter().GetResult();
+            if (trained.State != JobState.Completed) return 1;
+            var checkpoint = LocalCheckpoint(pretrainJob.Destination);
             output.WriteLine($"      {clock.Elapsed.TotalMinutes:F1} min");
 
             output.WriteLine("[2/3] bank");
-            var bankData = DataSource.Open(spec, result.GetValue(bankEntries), options.Seed);
+            var bankData = DataSource.Open(pretrainJob.Data, result.GetValue(bankEntries), pretrainJob.Seed);
             var bankDir = $"{dest}/bank";
             string mae;
             using (var keys = ImageEncoders.SatClip(checkpoint))
-                mae = Path.GetFullPath(BankBuild.ValueEncoder(keys, bankData, bankDir, null, new MaeTrainingOptions().Epochs, options.Seed, output));
+                mae = Path.GetFullPath(BankBuild.ValueEncoder(keys, bankData, bankDir, null, new MaeTrainingOptions().Epochs, pretrainJob.Seed, output));
             var bankJob = new BankJobSpec
             {
-                Checkpoint = Path.GetFullPath(checkpoint), Mae = mae, Data = spec, Entries = result.GetValue(bankEntries), Seed = options.Seed,
+                Checkpoint = checkpoint, Mae = mae, Data = pretrainJob.Data, Entries = result.GetValue(bankEntries), Seed = pretrainJob.Seed,
                 ShardSize = LocalBankJob.DefaultShardSize, Destination = bankDir,
             };
             var bank = BankJobRunner.RunAsync(bankJob, MapJobRunner.NewJobId("pipeline-bank"), redis, output).GetAwaiter().GetResult();
             if (bank.State != JobState.Completed) return 1;
             output.WriteLine($"      {bank.Entries:N0} entries; {clock.Elapsed.TotalMinutes:F1} min");
 
-            output.WriteLine($"[3/3] map: RANGE embeddings on the {step}-degree global grid, as a 'range map' job ({(redis is null ? "in-process silo" : "cluster " + redis)})");
+            output.WriteLine($"[3/3] map: RANGE embeddings on the {step}-degree global grid, as a 'range map' job ({where})");
             var status = MapJobRunner.RunAsync(mapJob, MapJobRunner.NewJobId("pipeline-map"), redis, "cpu", output).GetAwaiter().GetResult();
             if (status.State != JobState.Completed) return 1;
             output.WriteLine($"pipeline done in {clock.Elapsed.TotalMinutes:F1} min: {dest}");
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The local path of DEST/last.ckpt for the bank step's encoders: the file itself, or for az:// a download of it.</summary>
+    private static string LocalCheckpoint(string destination)
+    {
+        if (!BlobStores.IsAzure(destination)) return Path.Combine(destination, SatClipTrainer.CheckpointFile);
+        var path = Path.Combine(TrainingOptions.WorkFolderFor(destination), SatClipTrainer.CheckpointFile);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        StoredSatClipTraining.DownloadFileAsync(BlobStores.Open(destination), SatClipTrainer.CheckpointFile, path).GetAwaiter().GetResult();
+        return path;
     }
 
     /// <summary>The map step as the job <c>range map --model range --bank DEST/bank/bank.arrow --grid STEP --out DEST/map</c> submits.</summary>

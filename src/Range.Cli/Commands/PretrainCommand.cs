@@ -1,28 +1,30 @@
 using System.CommandLine;
-using RangeOrleans.Training.Data;
-using RangeOrleans.Training.Training;
+using RangeOrleans.Abstractions;
+using RangeOrleans.Cli.Jobs;
 
 namespace RangeOrleans.Cli.Commands;
 
-/// <summary><c>range pretrain</c>: SatCLIP contrastive pretraining on the Earth imagery or an S2-100K folder, writing a loadable checkpoint.</summary>
+/// <summary><c>range pretrain</c>: SatCLIP contrastive pretraining on the Earth imagery or an S2-100K folder, as a pretrain job, writing a loadable checkpoint.</summary>
 public static class PretrainCommand
 {
     public static Command Create()
     {
         var o = new TrainingOptions();
+        var cluster = ClusterOption.Create(required: false);
         var command = new Command("pretrain",
             "Train a SatCLIP model (ResNet image encoder + spherical-harmonics/SIREN location encoder, symmetric InfoNCE). " +
-            "Writes DEST/last.ckpt after every epoch (loadable by 'range embed --model satclip'); rerun with the same DEST to resume.");
+            "Runs as a pretrain job (an in-process silo, or the cluster given by --cluster; s2:DIR and a local DEST must then be readable by every silo); " +
+            "stores DEST/last.ckpt after every epoch (loadable by 'range embed --model satclip'), and a silo that dies costs at most the epoch it was on. " +
+            "Rerun with the same DEST to resume.");
         o.AddTo(command);
+        command.Options.Add(cluster);
         command.SetAction(result =>
         {
-            var options = o.ToOptions(result);
-            var dest = o.Destination(result);
+            var spec = o.ToJobSpec(result, o.Destination(result));
             var output = result.InvocationConfiguration.Output;
-            var data = DataSource.Open(result.GetValue(o.Data)!, result.GetValue(o.Entries), options.Seed);
-            output.WriteLine($"pretrain on {data.Name}: {data.Count:N0} tiles x {data.Channels} channels, {options.TileSize} px; {options.Epochs} epochs, batch {options.BatchSize}, seed {options.Seed}");
-            var reports = TrainingOptions.Pretrain(data, options, dest, report => output.WriteLine(report.ToString()), out _);
-            output.WriteLine(reports.Count == 0 ? $"nothing to do: {dest}/last.ckpt already has all {options.Epochs} epochs" : $"checkpoint: {dest}/{SatClipTrainer.CheckpointFile}");
+            var status = PretrainJobRunner.RunAsync(spec, MapJobRunner.NewJobId("pretrain"), result.GetValue(cluster), output).GetAwaiter().GetResult();
+            if (status.State != JobState.Completed) return 1;
+            output.WriteLine(status.Reports.Length == 0 ? $"nothing to do: {status.Checkpoint} already has all {spec.Epochs} epochs" : $"checkpoint: {status.Checkpoint}");
             return 0;
         });
         return command;

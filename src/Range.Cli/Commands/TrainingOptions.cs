@@ -1,5 +1,8 @@
 using System.CommandLine;
+using RangeOrleans.Abstractions;
+using RangeOrleans.Grains.Pretraining;
 using RangeOrleans.Storage;
+using RangeOrleans.Training.Data;
 using RangeOrleans.Training.Training;
 
 namespace RangeOrleans.Cli.Commands;
@@ -17,7 +20,7 @@ public sealed class TrainingOptions
 
     public Option<int?> Entries { get; } = new("--entries")
     {
-        Description = $"Locations to sample for earth (default {Training.Data.DataSource.DefaultEarthEntries:N0}); for s2, a random subset of this many tiles.",
+        Description = $"Locations to sample for earth (default {DataSource.DefaultEarthEntries:N0}); for s2, a random subset of this many tiles.",
     };
 
     public Option<int> Epochs { get; } = new("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => Defaults.Epochs };
@@ -34,20 +37,27 @@ public sealed class TrainingOptions
             command.Options.Add(option);
     }
 
-    public SatClipTrainingOptions ToOptions(ParseResult result)
+    /// <summary>The pretrain job these options describe, checked; an s2 folder made absolute (silos do not share this working directory).</summary>
+    public PretrainJobSpec ToJobSpec(ParseResult result, string destination)
     {
-        bool s2 = result.GetValue(Data)?.StartsWith("s2:", StringComparison.Ordinal) == true;
-        var options = Defaults with
+        var data = result.GetValue(Data)!;
+        var entries = result.GetValue(Entries);
+        DataSource.Validate(data, entries);
+        var s2 = DataSource.S2Folder(data);
+        var spec = new PretrainJobSpec
         {
+            Data = s2 is null ? data : DataSource.S2Prefix + Path.GetFullPath(s2),
+            Entries = entries,
             Epochs = result.GetValue(Epochs),
             BatchSize = result.GetValue(BatchSize),
             Seed = result.GetValue(Seed),
             LearningRate = result.GetValue(LearningRate),
-            TileSize = result.GetValue(TileSize) ?? (s2 ? 32 : 16),
+            TileSize = result.GetValue(TileSize) ?? (s2 is null ? EarthImageryDataset.DefaultTileSize : 32),
             LegendrePolys = result.GetValue(LegendrePolys),
+            Destination = destination,
         };
-        options.Validate();
-        return options;
+        PretrainJobs.Validate(spec);
+        return spec;
     }
 
     public string Destination(ParseResult result) => DestinationOf(result.GetValue(Out)!);
@@ -60,20 +70,7 @@ public sealed class TrainingOptions
         return value.TrimEnd('/');
     }
 
-    /// <summary>The local folder where work for a blob destination happens (checkpoints before upload): one per destination, so a rerun finds it.</summary>
+    /// <summary>The local folder for the files of a blob destination that are needed locally (the value encoder, a downloaded checkpoint): one per destination, so a rerun finds it.</summary>
     public static string WorkFolderFor(string destination) =>
         Path.Combine(Path.GetTempPath(), "range-work", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(destination)))[..16]);
-
-    /// <summary>Pretrains into <paramref name="destination"/>: in place for a local folder, through a work folder and uploads for az://.</summary>
-    public static IReadOnlyList<EpochReport> Pretrain(Training.Data.IGeoTileDataset data, SatClipTrainingOptions options, string destination, Action<EpochReport> onEpoch, out string localCheckpoint)
-    {
-        if (!BlobStores.IsAzure(destination))
-        {
-            localCheckpoint = Path.Combine(destination, SatClipTrainer.CheckpointFile);
-            return SatClipTrainer.Train(data, options, destination, onEpoch);
-        }
-        var work = WorkFolderFor(destination);
-        localCheckpoint = Path.Combine(work, SatClipTrainer.CheckpointFile);
-        return StoredSatClipTraining.Train(data, options, BlobStores.Open(destination), work, onEpoch);
-    }
 }

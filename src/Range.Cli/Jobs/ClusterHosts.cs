@@ -32,6 +32,26 @@ public static class ClusterHosts
         return (host, host.Services.GetRequiredService<IClusterClient>());
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> with a client of the cluster whose membership is in <paramref name="redis"/>, or of
+    /// an in-process silo computing on <paramref name="device"/> when it is null; stops the host after.
+    /// </summary>
+    public static async Task<T> WithClientAsync<T>(string? redis, string device, Func<IClusterClient, Task<T>> work)
+    {
+        var (host, client) = redis is null
+            ? await StartEmbeddedAsync(device, CancellationToken.None)
+            : await ConnectAsync(redis, CancellationToken.None);
+        try
+        {
+            return await work(client);
+        }
+        finally
+        {
+            await host.StopAsync();
+            host.Dispose();
+        }
+    }
+
     /// <summary>A silo host for <c>range silo</c> (runs until stopped).</summary>
     public static IHost Silo(RangeClusterOptions cluster, ModelReplicaOptions replicas, CoordinatorOptions? coordinator = null)
     {

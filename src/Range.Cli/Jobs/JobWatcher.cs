@@ -32,6 +32,22 @@ public static class JobWatcher
         });
     }
 
+    /// <summary>
+    /// Reads a job's status every <see cref="PollInterval"/> until <paramref name="isFinal"/>, passing each one read to
+    /// <paramref name="show"/>. A read that fails is retried: the job grain's silo died, and the next call reactivates it.
+    /// </summary>
+    public static async Task<T> PollAsync<T>(T status, Func<T, bool> isFinal, Func<Task<T>> read, Action<T> show)
+    {
+        while (!isFinal(status))
+        {
+            await Task.Delay(PollInterval);
+            try { status = await read(); }
+            catch (Exception e) when (e is OrleansException or TimeoutException) { continue; }
+            show(status);
+        }
+        return status;
+    }
+
     // The silo holding the coordinator may die while we watch: the next call reactivates it elsewhere.
     private static async Task<JobStatus> StatusAsync(IJobCoordinatorGrain coordinator, CancellationToken cancellationToken)
     {

@@ -6,24 +6,14 @@ namespace RangeOrleans.Cli.Jobs;
 public static class MapJobRunner
 {
     /// <summary>Runs <paramref name="spec"/> as job <paramref name="jobId"/> and returns its final status (one line of it goes to <paramref name="output"/>).</summary>
-    public static async Task<JobStatus> RunAsync(JobSpec spec, string jobId, string? redis, string device, TextWriter output)
-    {
-        var (host, client) = redis is null
-            ? await ClusterHosts.StartEmbeddedAsync(device, CancellationToken.None)
-            : await ClusterHosts.ConnectAsync(redis, CancellationToken.None);
-        try
+    public static Task<JobStatus> RunAsync(JobSpec spec, string jobId, string? redis, string device, TextWriter output) =>
+        ClusterHosts.WithClientAsync(redis, device, async client =>
         {
             await client.GetGrain<IJobCoordinatorGrain>(jobId).SubmitAsync(spec);
             var status = await JobWatcher.WatchAsync(client, jobId, CancellationToken.None);
             output.WriteLine(JobWatcher.Describe(status));
             return status;
-        }
-        finally
-        {
-            await host.StopAsync();
-            host.Dispose();
-        }
-    }
+        });
 
     /// <summary>A fresh job id: PREFIX-yyyyMMdd-HHmmss-RANDOM.</summary>
     public static string NewJobId(string prefix) => $"{prefix}-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";

@@ -8,23 +8,29 @@ public static class DataSource
 {
     public const int DefaultEarthEntries = 20000;
 
+    public const string S2Prefix = "s2:";
+
     public static IGeoTileDataset Open(string spec, int? entries = null, int seed = 0)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(spec);
+        Validate(spec, entries);
         if (spec is "earth" or "earth-land")
-        {
-            int count = entries ?? DefaultEarthEntries;
-            if (count < 1) throw new ArgumentException($"--entries must be at least 1, got {count}");
-            return EarthImageryDataset.Sample(count, seed, landOnly: spec == "earth-land");
-        }
-        if (spec.StartsWith("s2:", StringComparison.Ordinal))
-        {
-            var folder = spec[3..];
-            if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"S2 dataset folder '{folder}' does not exist");
-            var s2 = new S2Dataset(folder);
-            if (s2.Count == 0) throw new ArgumentException($"S2 dataset '{folder}' has no usable tiles ({s2.Skipped} rows skipped: missing or under 10 kB)");
-            return entries is int n && n < s2.Count ? new SubsetDataset(s2, n, seed) : s2;
-        }
-        throw new ArgumentException($"--data must be 'earth', 'earth-land' or 's2:DIR', got '{spec}'");
+            return EarthImageryDataset.Sample(entries ?? DefaultEarthEntries, seed, landOnly: spec == "earth-land");
+        var folder = S2Folder(spec)!;
+        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"S2 dataset folder '{folder}' does not exist");
+        var s2 = new S2Dataset(folder);
+        if (s2.Count == 0) throw new ArgumentException($"S2 dataset '{folder}' has no usable tiles ({s2.Skipped} rows skipped: missing or under 10 kB)");
+        return entries is int n && n < s2.Count ? new SubsetDataset(s2, n, seed) : s2;
     }
+
+    /// <summary>Checks the spelling of a data spec and entry count without reading anything (ArgumentException naming the problem).</summary>
+    public static void Validate(string spec, int? entries)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(spec);
+        if (spec is not ("earth" or "earth-land") && string.IsNullOrWhiteSpace(S2Folder(spec)))
+            throw new ArgumentException($"--data must be 'earth', 'earth-land' or 's2:DIR', got '{spec}'");
+        if (entries < 1) throw new ArgumentException($"--entries must be at least 1, got {entries}");
+    }
+
+    /// <summary>DIR of an <c>s2:DIR</c> spec; null for any other spec.</summary>
+    public static string? S2Folder(string spec) => spec.StartsWith(S2Prefix, StringComparison.Ordinal) ? spec[S2Prefix.Length..] : null;
 }

@@ -71,6 +71,10 @@ public static class SatClipCheckpoint
         }
     }
 
+    /// <summary>Epochs a checkpoint written by <see cref="Write"/> has finished (its 0-based <c>epoch</c> + 1).</summary>
+    public static int FinishedEpochs(TorchCheckpoint checkpoint) =>
+        checkpoint.GetEntry("epoch") is long epoch ? checked((int)epoch) + 1 : throw new RangeFormatException(checkpoint.SourcePath, "no integer 'epoch' entry");
+
     /// <summary>The image tower described by a checkpoint written by <see cref="Write"/>.</summary>
     public static ResNetConfig ReadVisionConfig(TorchCheckpoint checkpoint)
     {

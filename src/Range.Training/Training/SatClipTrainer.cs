@@ -149,9 +149,8 @@ public static class SatClipTrainer
             if (!File.Exists(path)) throw new RangeFormatException(checkpointPath, $"its optimiser state '{optimizerFile}' is missing from {folder}");
             optimizer.load_state_dict(path);
         }
-        int epoch = checkpoint.GetEntry("epoch") is long e ? checked((int)e) : throw new RangeFormatException(checkpointPath, "no integer 'epoch' entry");
         long step = checkpoint.GetEntry("global_step") is long s ? s : 0;
-        return (epoch + 1, step);
+        return (SatClipCheckpoint.FinishedEpochs(checkpoint), step);
     }
 
     private static void SaveOptimizer(AdamW optimizer, string path)

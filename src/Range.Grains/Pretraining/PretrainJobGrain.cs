@@ -1,0 +1,234 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Storage;
+using RangeOrleans.Abstractions;
+using RangeOrleans.Grains.Jobs;
+using RangeOrleans.Training.Data;
+using RangeOrleans.Training.Training;
+
+namespace RangeOrleans.Grains.Pretraining;
+
+/// <summary>
+/// One pretrain job. A grain timer drives it: every tick poll the current attempt's <see cref="IPretrainWorkerGrain"/>
+/// and record the epoch reports it has added (durable before they count here); when the worker is done, complete;
+/// when its silo died (the poll finds a new, idle activation) or its run failed, start attempt N+1 on worker "JOB/N+1",
+/// which resumes from the stored last.ckpt (up to <see cref="MaxAttempts"/> runs). A finished epoch stays finished
+/// across silo deaths: the worker stores its checkpoint before reporting it. As in <see cref="JobCoordinatorGrain"/>,
+/// a tick that fails transiently (Redis restarting) keeps the state in memory and saves it next tick; a job that
+/// fails cancels its worker, so no run is left writing to DEST.
+/// </summary>
+public sealed class PretrainJobGrain(
+    [PersistentState("pretrain", RangeStorage.Name)] IPersistentState<PretrainJobState> state,
+    IOptions<CoordinatorOptions> options,
+    ILogger<PretrainJobGrain> logger) : Grain, IPretrainJobGrain
+{
+    public const int MaxAttempts = 8;
+    private readonly CoordinatorOptions _options = options.Value;
+    private IGrainTimer? _timer;
+    private PretrainWorkerProgress? _worker;
+    private DateTime? _pollFailingSince;
+    private DateTime? _failingSince;
+    private bool _unsaved;
+
+    private PretrainJobState S => state.State;
+    private string JobId => this.GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (S.State == JobState.Running) EnsureTimer();
+        return Task.CompletedTask;
+    }
+
+    public async Task<PretrainJobStatus> SubmitAsync(PretrainJobSpec spec)
+    {
+        if (JobId.Contains('/')) throw new ArgumentException($"job id '{JobId}' must not contain '/'");
+        PretrainJobs.Validate(spec);
+        if (S.Spec is not null)
+        {
+            if (S.Spec != spec) throw new ArgumentException($"pretrain job '{JobId}' already exists with a different spec; choose another job id");
+            return Status();
+        }
+        if (DataSource.S2Folder(spec.Data) is { } folder && !Directory.Exists(folder))
+            throw new DirectoryNotFoundException($"S2 dataset folder '{folder}' does not exist (it must be readable by every silo)");
+        S.Spec = spec;
+        S.State = JobState.Running;
+        await state.WriteStateAsync();
+        EnsureTimer();
+        logger.LogInformation("Pretrain job {Job}: {Epochs} epochs on {Data} -> {Destination}", JobId, spec.Epochs, spec.Data, spec.Destination);
+        return Status();
+    }
+
+    public Task<PretrainJobStatus> GetStatusAsync() => Task.FromResult(Status());
+
+    private PretrainJobStatus Status() => new()
+    {
+        JobId = JobId,
+        State = S.Spec is null ? JobState.Unknown : S.State,
+        Epochs = S.Spec?.Epochs ?? 0,
+        EpochsDone = S.EpochsDone,
+        Reports = [.. S.Reports],
+        Attempts = S.Attempts,
+        WorkerSilo = S.WorkerRunning ? _worker?.Silo : null,
+        WorkerProcessId = S.WorkerRunning ? _worker?.ProcessId : null,
+        DataName = S.DataName,
+        Tiles = S.Tiles,
+        Channels = S.Channels,
+        Checkpoint = S.State == JobState.Completed ? $"{S.Spec!.Destination}/{SatClipTrainer.CheckpointFile}" : null,
+        Error = S.Error,
+    };
+
+    private void EnsureTimer() =>
+        _timer ??= this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(TimeSpan.Zero, _options.PollInterval) { KeepAlive = true });
+
+    private void StopTimer()
+    {
+        _timer?.Dispose();
+        _timer = null;
+    }
+
+    private async Task TickAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (_unsaved)
+            {
+                await state.WriteStateAsync();
+                _unsaved = false;
+            }
+            if (S.State != JobState.Running) { StopTimer(); return; }
+            if (S.WorkerRunning) await PollAsync();
+            if (S.State == JobState.Running && !S.WorkerRunning) await StartAttemptAsync();
+            _failingSince = null;
+        }
+        catch (InconsistentStateException e)
+        {
+            // A write whose reply was lost may have landed: re-read the stored state in a new activation.
+            logger.LogWarning("Pretrain job {Job}: stored state changed under this activation ({Error}); reloading it", JobId, e.Message);
+            StopTimer();
+            DeactivateOnIdle();
+        }
+        catch (Exception e) when (JobCoordinatorGrain.IsTransient(e) && DateTime.UtcNow - (_failingSince ??= DateTime.UtcNow) < _options.TransientFailureLimit)
+        {
+            // The state store (Redis) restarting: keep the state in memory, save it next tick (as JobCoordinatorGrain does).
+            _unsaved = true;
+            logger.LogWarning("Pretrain job {Job}: tick failed transiently ({Error}); will retry", JobId, e.Message);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "Pretrain job {Job} tick failed", JobId);
+            await FailAsync($"{e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    private IPretrainWorkerGrain Worker() => GrainFactory.GetGrain<IPretrainWorkerGrain>($"{JobId}/{S.Attempts}");
+
+    private async Task PollAsync()
+    {
+        PretrainWorkerProgress progress;
+        try
+        {
+            progress = await Worker().GetProgressAsync().WaitAsync(_options.PollTimeout);
+            _pollFailingSince = null;
+        }
+        catch (Exception e) when (JobCoordinatorGrain.IsTransient(e))
+        {
+            // Until membership declares a dead silo dead, polls fail; after, they find a new, idle activation. A worker
+            // that is only slow to answer keeps its run: a second writer of last.ckpt is never started beside it.
+            if (DateTime.UtcNow - (_pollFailingSince ??= DateTime.UtcNow) < _options.TransientFailureLimit) return;
+            progress = new PretrainWorkerProgress { State = ShardRunState.Idle, Error = $"its silo did not answer for {_options.TransientFailureLimit}: {e.Message}" };
+        }
+        bool changed = Record(progress);
+        switch (progress.State)
+        {
+            case ShardRunState.Running:
+                if (changed) await state.WriteStateAsync();
+                break;
+            case ShardRunState.Done:
+                S.WorkerRunning = false;
+                S.State = JobState.Completed;
+                await state.WriteStateAsync();
+                StopTimer();
+                logger.LogInformation("Pretrain job {Job} completed: {Epochs} epochs in {Attempts} attempt(s)", JobId, S.EpochsDone, S.Attempts);
+                break;
+            case ShardRunState.Failed when progress.Permanent:
+                await FailAsync(progress.Error ?? "the run failed");
+                break;
+            default:
+                // Idle: a new activation (its silo died). Failed: a run that may succeed again. Either way the next
+                // attempt resumes from the stored checkpoint.
+                S.WorkerRunning = false;
+                S.LastFailure = progress.Error ?? "its silo died";
+                await state.WriteStateAsync();
+                logger.LogWarning("Pretrain job {Job}: attempt {Attempt} ended unfinished ({Reason}); {Done} epochs stored", JobId, S.Attempts, S.LastFailure, S.EpochsDone);
+                break;
+        }
+    }
+
+    /// <summary>Takes the dataset and the reports this job has not recorded yet; true when the durable state changed.</summary>
+    private bool Record(PretrainWorkerProgress progress)
+    {
+        _worker = progress;
+        bool changed = false;
+        if (progress.DataName is not null && S.DataName is null)
+        {
+            (S.DataName, S.Tiles, S.Channels) = (progress.DataName, progress.Tiles, progress.Channels);
+            changed = true;
+        }
+        foreach (var report in progress.Reports)
+        {
+            if (S.Reports.Any(r => r.Attempt == report.Attempt && r.Epoch == report.Epoch)) continue;
+            S.Reports.Add(report);
+            changed = true;
+        }
+        int done = Math.Max(progress.ResumedEpochs ?? 0, progress.Reports.Length == 0 ? 0 : progress.Reports.Max(r => r.Epoch) + 1);
+        if (done > S.EpochsDone)
+        {
+            S.EpochsDone = done;
+            changed = true;
+        }
+        return changed;
+    }
+
+    private async Task StartAttemptAsync()
+    {
+        if (S.Attempts >= MaxAttempts)
+        {
+            await FailAsync($"pretraining ended unfinished {S.Attempts} times (last: {S.LastFailure}); {S.EpochsDone} of {S.Spec!.Epochs} epochs are stored");
+            return;
+        }
+        S.Attempts++;
+        S.WorkerRunning = true;
+        _worker = null;
+        try
+        {
+            Record(await Worker().StartAsync(S.Spec!, S.Attempts).WaitAsync(_options.PollTimeout));
+        }
+        catch (Exception e) when (JobCoordinatorGrain.IsTransient(e))
+        {
+            // Not a run (see JobCoordinatorGrain): a start placed on a silo not yet declared dead fails at once. The next
+            // tick starts the same worker key: a start that did reach a running worker returns its progress.
+            S.Attempts--;
+            S.WorkerRunning = false;
+            logger.LogWarning("Pretrain job {Job}: starting attempt {Attempt} failed ({Error}); will retry", JobId, S.Attempts + 1, e.Message);
+        }
+        await state.WriteStateAsync();
+    }
+
+    private async Task FailAsync(string error)
+    {
+        logger.LogError("Pretrain job {Job} failed: {Error}", JobId, error);
+        if (S.WorkerRunning)
+        {
+            // A failed job leaves no writer of last.ckpt behind: a rerun onto the same DEST starts one of its own.
+            try { await Worker().CancelAsync().WaitAsync(_options.PollTimeout); }
+            catch (Exception e) when (JobCoordinatorGrain.IsTransient(e)) { } // its silo is gone: nothing runs there any more
+        }
+        S.State = JobState.Failed;
+        S.WorkerRunning = false;
+        S.Error = error;
+        _unsaved = true;
+        await state.WriteStateAsync();
+        _unsaved = false;
+        StopTimer(); // after the write: if it fails transiently, the next tick saves the failure
+    }
+}

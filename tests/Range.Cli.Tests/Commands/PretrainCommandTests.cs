@@ -1,0 +1,87 @@
+using RangeOrleans.Abstractions;
+using RangeOrleans.Core.Formats.Arrow;
+using RangeOrleans.Core.Formats.Checkpoint;
+using RangeOrleans.Grains.Pretraining;
+
+namespace RangeOrleans.Cli.Tests.Commands;
+
+public class PretrainCommandTests
+{
+    private static readonly string[] Tiny = ["--data", "earth", "--entries", "48", "--batch-size", "16", "--legendre-polys", "4"];
+
+    [Fact]
+    public void PretrainRunsAsAJobPrintingEachEpochAndARerunTrainsOnlyTheEpochsNotStored()
+    {
+        using var dir = new TempDir();
+        var dest = dir.File("model");
+        var first = CliRunner.Run(["pretrain", .. Tiny, "--epochs", "2", "--out", dest]);
+        Assert.True(first.ExitCode == 0, first.Error + first.Output);
+        Assert.Contains("pretrain on earth: 48 tiles x 4 channels, 16 px; 2 epochs, batch 16, seed 0", first.Output);
+        Assert.Contains("epoch 1/2: train loss", first.Output);
+        Assert.Contains("epoch 2/2: train loss", first.Output);
+        Assert.Contains($"checkpoint: {dest}/last.ckpt", first.Output);
+        Assert.Equal(["epoch-1.optim", "last.ckpt"], Directory.GetFiles(dest).Select(Path.GetFileName).Order());
+
+        // The same DEST with more epochs: a new job resumes from the stored checkpoint and trains epoch 3 only.
+        var more = CliRunner.Run(["pretrain", .. Tiny, "--epochs", "3", "--out", dest]);
+        Assert.True(more.ExitCode == 0, more.Error + more.Output);
+        Assert.DoesNotContain("epoch 1/3", more.Output);
+        Assert.DoesNotContain("epoch 2/3", more.Output);
+        Assert.Contains("epoch 3/3: train loss", more.Output);
+        Assert.Equal(2L, TorchCheckpointReader.Read(Path.Combine(dest, "last.ckpt")).GetEntry("epoch"));
+
+        var again = CliRunner.Run(["pretrain", .. Tiny, "--epochs", "3", "--out", dest]);
+        Assert.True(again.ExitCode == 0, again.Error + again.Output);
+        Assert.Contains($"nothing to do: {dest}/last.ckpt already has all 3 epochs", again.Output);
+
+        // Other settings onto the same DEST: the job fails at once (no retries) naming the conflict; the checkpoint stays.
+        var other = CliRunner.Run(["pretrain", .. Tiny[..^2], "--legendre-polys", "5", "--epochs", "4", "--out", dest]);
+        Assert.Equal(1, other.ExitCode);
+        Assert.Contains("failed, 3/4 epochs stored in 1 attempt(s); error: ArgumentException: cannot resume", other.Output);
+        Assert.Contains("legendre_polys = 4", other.Output);
+        Assert.Equal(2L, TorchCheckpointReader.Read(Path.Combine(dest, "last.ckpt")).GetEntry("epoch"));
+
+        var points = dir.File("points.csv");
+        File.WriteAllText(points, "lon,lat\n10,20\n-70,-30\n");
+        var embedded = CliRunner.Run("embed", "--checkpoint", Path.Combine(dest, "last.ckpt"), "--model", "satclip", "--input", points, "--output", dir.File("e.arrow"));
+        Assert.True(embedded.ExitCode == 0, embedded.Error);
+        Assert.Equal(2, EmbeddingArrowReader.ReadAll(dir.File("e.arrow")).Count);
+    }
+
+    [Theory]
+    [InlineData("--data", "moon", "--data must be 'earth', 'earth-land' or 's2:DIR'")]
+    [InlineData("--epochs", "0", "epochs must be at least 1")]
+    [InlineData("--batch-size", "1", "batch size must be at least 2")]
+    [InlineData("--entries", "0", "--entries must be at least 1")]
+    [InlineData("--out", "az://models/a/../b", "'..'")]
+    [InlineData("--data", "s2:no-such-folder", "does not exist")]
+    public void BadInputEndsInOneClearLineAndNoDestination(string option, string value, string expected)
+    {
+        using var dir = new TempDir();
+        var args = new Dictionary<string, string> { ["--data"] = "earth", ["--entries"] = "48", ["--epochs"] = "1", ["--out"] = dir.File("model") };
+        args[option] = value;
+        var run = CliRunner.Run(["pretrain", .. args.SelectMany(a => new[] { a.Key, a.Value })]);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(expected, run.Error);
+        Assert.Single(run.Error.Trim().Split('\n'));
+        Assert.False(Directory.Exists(dir.File("model")));
+    }
+
+    public static TheoryData<string, string> SpecsOtherClientsMaySubmit => new()
+    {
+        { "relative/model", "absolute folder" },
+        { "/tmp/range/../etc", "'..'" },
+        { "az://Bad_Container/x", "container" },
+    };
+
+    [Theory]
+    [MemberData(nameof(SpecsOtherClientsMaySubmit))]
+    public void AJobRefusesADestinationThatSilosWouldResolveDifferentlyOrThatLeavesIt(string destination, string expected)
+    {
+        var spec = new PretrainJobSpec { Data = "earth", Epochs = 1, BatchSize = 16, LearningRate = 1e-4, TileSize = 16, LegendrePolys = 4, Destination = destination };
+        var error = Assert.ThrowsAny<ArgumentException>(() => PretrainJobs.Validate(spec));
+        Assert.Contains(expected, error.Message);
+        var s2 = spec with { Data = "s2:relative/folder", Destination = "/tmp/model" };
+        Assert.Contains("absolute path", Assert.ThrowsAny<ArgumentException>(() => PretrainJobs.Validate(s2)).Message);
+    }
+}
