@@ -70,7 +70,8 @@ public static class JobPlanner
             string blob = JobPaths.PointsBlob(tileId);
             await using (var writer = await destination.CreateAsync(blob, cancellationToken))
             {
-                PointsArrowFile.Write(writer.Stream, points);
+                // Arrow's file writer needs a Position; an Azure upload stream cannot seek (this one reports where it is).
+                using (var forward = new HashingWriteStream(writer.Stream)) PointsArrowFile.Write(forward, points);
                 await writer.CommitAsync(cancellationToken);
             }
             shards.Add(new ShardRecord { TileId = tileId, ExpectedRows = points.Count, PointsBlob = blob });
