@@ -17,6 +17,15 @@ internal static class MapJobs
         ShardDegrees = shardDegrees,
     };
 
+    /// <summary>A job over point files: the coordinator writes each shard's points to DEST/_work/ first.</summary>
+    public static JobSpec Files(string input, string destination, double shardDegrees) => new()
+    {
+        Points = new PointSourceSpec { Kind = PointSourceKind.Files, Inputs = [input] },
+        Model = new ModelSpec { Checkpoint = Checkpoint, Model = "satclip" },
+        Destination = destination,
+        ShardDegrees = shardDegrees,
+    };
+
     public static Task<JobStatus> StatusAsync(this IClusterClient client, string jobId) =>
         client.GetGrain<IJobCoordinatorGrain>(jobId).GetStatusAsync();
 

@@ -16,8 +16,10 @@ namespace RangeOrleans.Grains.Jobs;
 /// After a restart of the whole cluster, <see cref="ResumeAsync"/> (called by every silo at start-up)
 /// picks the job up again: done shards whose files still match their recorded SHA-256 stay done (a
 /// damaged or missing file is recomputed), shards that were running are started again.
-/// Cancel stops dispatch and cancels running shards; finished shard files stay in DEST, the
-/// _work/ scratch blobs are deleted, and no manifest is written.
+/// Cancel stops dispatch at once; then, on the timer, the running shards are stopped (one that finished
+/// meanwhile is recorded as done), what unfinished attempts left (partial files, staged Azure blocks) and
+/// the _work/ scratch blobs are deleted, retried while storage is unreachable. Finished shard files stay
+/// in DEST; no manifest is written.
 /// </summary>
 public sealed class JobCoordinatorGrain(
     [PersistentState("job", RangeStorage.Name)] IPersistentState<JobCoordinatorState> state,
@@ -31,6 +33,8 @@ public sealed class JobCoordinatorGrain(
     private Task<JobPlan>? _preparing;
     private Task? _finishing;
     private Task<List<string>>? _verifying;
+    private Task? _cleaning;
+    private DateTime? _cleanupFailingSince;
     private bool _verified;
     private bool _unsaved;
     private DateTime? _failingSince;
@@ -44,7 +48,7 @@ public sealed class JobCoordinatorGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (S.State is JobState.Preparing or JobState.Running) EnsureTimer();
+        if (HasWorkLeft) EnsureTimer();
         return Task.CompletedTask;
     }
 
@@ -82,34 +86,32 @@ public sealed class JobCoordinatorGrain(
 
     public Task<JobStatus> ResumeAsync()
     {
-        if (S.State is JobState.Preparing or JobState.Running) EnsureTimer();
+        if (HasWorkLeft) EnsureTimer();
         return Task.FromResult(Status());
     }
 
     public async Task ShardChangedAsync()
     {
-        if (S.State == JobState.Running && _timer is not null) await TickAsync(CancellationToken.None);
+        if ((S.State == JobState.Running || S.CleanupPending) && _timer is not null) await TickAsync(CancellationToken.None);
     }
 
     public async Task<JobStatus> CancelAsync()
     {
         if (S.Spec is null || Status().IsFinal) return Status();
+        if (_finishing is not null) return Status(); // every shard is done and the manifest is being written: the job completes
         S.State = JobState.Cancelled;
         S.CompletedAt = DateTimeOffset.UtcNow;
-        await state.WriteStateAsync();
+        S.CleanupPending = true;
+        _unsaved = true;
         StopTimer();
-        var running = S.Shards.Where(s => s.Status == ShardStatus.Running).ToList();
-        foreach (var shard in running) shard.Status = ShardStatus.Pending;
+        EnsureTimer(); // the cleanup runs on the timer, so this call returns at once even while storage is down
         await state.WriteStateAsync();
-        await Task.WhenAll(running.Select(async s =>
-        {
-            try { await Shard(s).CancelAsync().WaitAsync(_options.PollTimeout); }
-            catch (Exception e) when (IsTransient(e)) { } // its silo is gone: nothing runs there any more
-        }));
-        await DeleteWorkBlobsAsync();
-        await Registry.UpdateAsync(JobId, JobState.Cancelled);
+        _unsaved = false;
+        logger.LogInformation("Job {Job} cancelled: stopping {Running} running shard(s)", JobId, S.Shards.Count(s => s.Status == ShardStatus.Running));
         return Status();
     }
+
+    private bool HasWorkLeft => S.State is JobState.Preparing or JobState.Running || S.CleanupPending;
 
     private IJobRegistryGrain Registry => GrainFactory.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.Key);
 
@@ -137,6 +139,7 @@ public sealed class JobCoordinatorGrain(
             }
             if (S.State == JobState.Preparing) await AdvancePreparationAsync();
             else if (S.State == JobState.Running) await AdvanceShardsAsync();
+            else if (S.CleanupPending) await AdvanceCleanupAsync();
             else StopTimer();
             _failingSince = null;
         }
@@ -218,10 +221,11 @@ public sealed class JobCoordinatorGrain(
             if (changed) await state.WriteStateAsync();
             var manifest = ManifestWriter.Build(JobId, S);
             var destination = stores.Open(S.Spec!.Destination);
+            var retried = S.Shards.Where(s => s.Attempts > 1).Select(s => s.OutputBlob).ToList();
             _finishing = Task.Run(async () =>
             {
                 await ManifestWriter.WriteAsync(destination, manifest, CancellationToken.None);
-                await DeleteWorkBlobsAsync(destination);
+                await RemoveTemporaryBlobsAsync(destination, retried);
             });
             return;
         }
@@ -260,6 +264,76 @@ public sealed class JobCoordinatorGrain(
             _rateStartPoints = DonePoints();
         }
         if (changed) await state.WriteStateAsync();
+    }
+
+    /// <summary>
+    /// A cancelled job: stop the shards that were running (each tick asks again until none runs), then,
+    /// off the scheduler, remove what unfinished attempts left and the _work/ blobs. A storage outage
+    /// makes it try again next tick, for up to <see cref="CoordinatorOptions.TransientFailureLimit"/>.
+    /// </summary>
+    private async Task AdvanceCleanupAsync()
+    {
+        if (_preparing is { IsCompleted: false }) return; // the planner may still be writing _work/
+        _preparing = null;
+        if (_cleaning is null)
+        {
+            if (!await StopRunningShardsAsync()) return;
+            var unfinished = S.Shards.Where(s => s.Status != ShardStatus.Done && s.Attempts > 0).Select(s => s.OutputBlob).ToList();
+            var destination = stores.Open(S.Spec!.Destination);
+            _cleaning = Task.Run(() => RemoveTemporaryBlobsAsync(destination, unfinished));
+        }
+        if (!_cleaning.IsCompleted) return;
+        var cleaning = _cleaning;
+        _cleaning = null;
+        if (cleaning.IsFaulted)
+        {
+            var error = cleaning.Exception!.InnerException!;
+            if (DateTime.UtcNow - (_cleanupFailingSince ??= DateTime.UtcNow) < _options.TransientFailureLimit)
+            {
+                logger.LogWarning("Job {Job}: removing the cancelled job's temporary blobs failed ({Error}); will retry", JobId, error.Message);
+                return;
+            }
+            S.Error = $"cancelled, but removing its temporary blobs failed: {error.Message}";
+            logger.LogError("Job {Job}: {Error}", JobId, S.Error);
+        }
+        // The registry last lists it as running, so silos keep resuming this coordinator until the cleanup is done.
+        await Registry.UpdateAsync(JobId, JobState.Cancelled);
+        S.CleanupPending = false;
+        await state.WriteStateAsync();
+        StopTimer();
+        logger.LogInformation("Job {Job}: cancelled; {Done} finished shard(s) kept, temporary blobs removed", JobId, S.Shards.Count(s => s.Status == ShardStatus.Done));
+    }
+
+    /// <summary>Asks every shard the table still shows running to stop; true when none runs any more.</summary>
+    private async Task<bool> StopRunningShardsAsync()
+    {
+        var running = S.Shards.Where(s => s.Status == ShardStatus.Running).ToList();
+        if (running.Count == 0) return true;
+        var stops = await Task.WhenAll(running.Select(async shard =>
+        {
+            try
+            {
+                await Shard(shard).CancelAsync().WaitAsync(_options.PollTimeout);
+                return (shard, Progress: await Shard(shard).GetProgressAsync().WaitAsync(_options.PollTimeout));
+            }
+            catch (Exception e) when (IsTransient(e)) { return (shard, Progress: (ShardProgress?)null); } // its silo is gone: nothing runs there any more
+        }));
+        bool changed = false;
+        foreach (var (shard, progress) in stops)
+        {
+            if (progress is { State: ShardRunState.Running }) continue; // it stops at its next batch
+            if (progress is { State: ShardRunState.Done, Result: { } result } && result.Rows == shard.ExpectedRows)
+            {
+                // Finished before it saw the cancel: its file is complete, keep it listed.
+                shard.Status = ShardStatus.Done;
+                shard.Rows = result.Rows;
+                shard.Sha256 = result.Sha256;
+            }
+            else shard.Status = ShardStatus.Pending;
+            changed = true;
+        }
+        if (changed) await state.WriteStateAsync();
+        return S.Shards.All(s => s.Status != ShardStatus.Running);
     }
 
     /// <summary>
@@ -380,9 +454,10 @@ public sealed class JobCoordinatorGrain(
         await Registry.UpdateAsync(JobId, JobState.Failed);
     }
 
-    private async Task DeleteWorkBlobsAsync(RangeOrleans.Storage.IBlobStore? destination = null)
+    /// <summary>What a job leaves behind besides its output: unfinished uploads of <paramref name="outputs"/> and every _work/ blob.</summary>
+    private static async Task RemoveTemporaryBlobsAsync(RangeOrleans.Storage.IBlobStore destination, IReadOnlyList<string> outputs)
     {
-        destination ??= stores.Open(S.Spec!.Destination);
+        foreach (var output in outputs) await destination.DiscardUnfinishedAsync(output);
         var names = new List<string>();
         await foreach (var entry in destination.ListAsync(JobPaths.WorkPrefix)) names.Add(entry.Name);
         foreach (var name in names) await destination.DeleteAsync(name);
@@ -412,6 +487,7 @@ public sealed class JobCoordinatorGrain(
             CompletedAt = S.CompletedAt,
             PointsPerSecond = rate,
             Error = S.Error,
+            CleaningUp = S.CleanupPending,
         };
     }
 
