@@ -54,8 +54,8 @@ public sealed class JobCoordinatorGrain(
 
     public async Task<JobStatus> SubmitAsync(JobSpec spec)
     {
+        JobPoints.ValidateJobId(JobId);
         JobPoints.Validate(spec);
-        if (JobId.Contains('/')) throw new ArgumentException($"job id '{JobId}' must not contain '/'");
         if (S.Spec is not null)
         {
             if (JsonSerializer.Serialize(S.Spec, ManifestWriter.SpecJson) != JsonSerializer.Serialize(spec, ManifestWriter.SpecJson))
