@@ -12,6 +12,7 @@ public sealed record BoundingBox(double West, double South, double East, double 
     /// <summary>Parses "W,S,E,N" (degrees, invariant culture) and checks the order and ranges.</summary>
     public static BoundingBox Parse(string text)
     {
+        if (text.Length > 256) throw new ArgumentException($"--bbox: {text.Length:N0} characters, expected W,S,E,N (four numbers separated by commas)");
         var parts = text.Split(',');
         if (parts.Length != 4)
             throw new ArgumentException($"--bbox '{text}': expected W,S,E,N (four numbers separated by commas)");
