@@ -159,7 +159,7 @@ public sealed class ClusterJobTests : IDisposable
         var (host, client) = await _cluster.ConnectAsync();
         using (host)
         {
-            const long points = 300_000;
+            const long points = 150_000;
             await client.GetGrain<IJobCoordinatorGrain>("azurite-restart").SubmitAsync(MapJobs.Fibonacci(points, "az://maps/azurite-restart"));
             var before = await WaitAsync(client, "azurite-restart", s => (s.DoneShards >= 5 && s.RunningShards > 0) || s.IsFinal);
             Assert.False(before.IsFinal, "the job ended before Azurite could be stopped: make it bigger");

@@ -13,15 +13,15 @@ namespace RangeOrleans.Cluster.Tests;
 /// </summary>
 public sealed class ClusterLoadTests(ITestOutputHelper output) : IDisposable
 {
-    private const int Jobs = 10;
+    private const int Jobs = 8;
     private const int Submitters = 4;    // client connections that submit (jobs spread over them)
     private const int Pollers = 16;      // client connections that poll, each on its own
-    private const long PointsPerJob = 30_000;
+    private const long PointsPerJob = 20_000;
     private const double ShardDegrees = 45; // 32 shards per job
     private readonly LocalCluster _cluster = new();
 
     [Fact]
-    public async Task TenJobsFromFourClientsWithSixteenPollersAllCompleteWithCompleteOutput()
+    public async Task EightJobsFromFourClientsWithSixteenPollersAllCompleteWithCompleteOutput()
     {
         await _cluster.StartSilosAsync(3);
         var connections = await Task.WhenAll(Enumerable.Range(0, Submitters + Pollers).Select(_ => _cluster.ConnectAsync()));

@@ -106,9 +106,13 @@ public sealed class JobCancellationTests : IDisposable
         Assert.Equal(done.Select(s => JobManifest.ShardBlobName(s.TileId)).Order(StringComparer.Ordinal), await MapJobs.NamesAsync(store, "shards/"));
         foreach (var shard in done) Assert.Equal(shard.Sha256, await store.Sha256Async(JobManifest.ShardBlobName(shard.TileId)));
         // No unfinished upload is left, among them those seen staging before the cancel.
-        foreach (var shard in shards.Where(s => s.Status != "done"))
-            Assert.Equal(0, await StagedBlocksAsync(jobId, JobManifest.ShardBlobName(shard.TileId)));
-        foreach (var name in stagedBeforeCancel) Assert.Equal(0, await StagedBlocksAsync(jobId, name));
+        var left = new List<string>();
+        foreach (var name in shards.Where(s => s.Status != "done").Select(s => JobManifest.ShardBlobName(s.TileId)).Concat(stagedBeforeCancel).Distinct())
+        {
+            if (await StagedBlocksAsync(jobId, name) is > 0 and var blocks)
+                left.Add($"{name}: {blocks} staged block(s) (silo logs: {_cluster.SiloLogsAbout(name.Split('/', '.')[1])})");
+        }
+        Assert.True(left.Count == 0, $"{string.Join(", ", left)}; shards: {string.Join(", ", shards.Select(s => $"{s.TileId} {s.Status} #{s.Attempts}"))}; coordinator: {_cluster.SiloLogsAbout("Job " + jobId)}");
 
         // Nothing is dispatched any more, and `range jobs` shows it cancelled.
         await Task.Delay(TimeSpan.FromSeconds(1));

@@ -83,6 +83,10 @@ internal sealed class LocalCluster : IDisposable
         throw new TimeoutException($"{what} did not get there in {JobTimeout}: last status {last}; silo logs: {SiloLogs()}");
     }
 
+    /// <summary>Every silo's remembered log lines that mention <paramref name="text"/>.</summary>
+    public string SiloLogsAbout(string text) =>
+        string.Join(" || ", _started.SelectMany(s => s.LinesAbout(text).Select(line => $"[{s.Id}] {line}")));
+
     public string SiloLogs() => string.Join(" || ", _started.Select(s => $"[{s.Id}] {s.Tail()}"));
 
     public void Dispose()

@@ -34,6 +34,7 @@ public sealed class JobCoordinatorGrain(
     private Task? _finishing;
     private Task<List<string>>? _verifying;
     private Task? _cleaning;
+    private readonly HashSet<string> _stopped = []; // shards seen stopped during this activation's cleanup
     private DateTime? _cleanupFailingSince;
     private bool _verified;
     private bool _unsaved;
@@ -233,16 +234,35 @@ public sealed class JobCoordinatorGrain(
         await CountActiveSilosAsync();
         int capacity = Math.Max(1, _activeSilos) * Math.Max(1, _options.ShardsInFlightPerSilo);
         int inFlight = S.Shards.Count(s => s.Status == ShardStatus.Running);
-        foreach (var shard in S.Shards.Where(s => s.Status == ShardStatus.Pending).Take(Math.Max(0, capacity - inFlight)).ToList())
+        var starting = S.Shards.Where(s => s.Status == ShardStatus.Pending).Take(Math.Max(0, capacity - inFlight)).ToList();
+        if (starting.FirstOrDefault(s => s.Attempts >= _options.MaxAttempts) is { } exhausted)
         {
-            if (shard.Attempts >= _options.MaxAttempts)
-            {
-                await FailAsync($"shard {shard.TileId} failed {shard.Attempts} times");
-                return;
-            }
+            await FailAsync($"shard {exhausted.TileId} failed {exhausted.Attempts} times");
+            return;
+        }
+        foreach (var shard in starting)
+        {
             shard.Attempts++;
             shard.Status = ShardStatus.Running;
-            changed = true;
+        }
+        if (starting.Count > 0)
+        {
+            // Recorded before they start: a coordinator that dies in between leaves them "running" (its successor
+            // polls them and finds them idle), never started but unrecorded (a cancel would not stop them).
+            try { await state.WriteStateAsync(); }
+            catch
+            {
+                foreach (var shard in starting)
+                {
+                    shard.Attempts--;
+                    shard.Status = ShardStatus.Pending;
+                }
+                throw;
+            }
+            changed = false;
+        }
+        foreach (var shard in starting)
+        {
             try
             {
                 await Shard(shard).StartAsync(Assignment(shard)).WaitAsync(_options.PollTimeout);
@@ -255,6 +275,7 @@ public sealed class JobCoordinatorGrain(
                 shard.Attempts--;
                 shard.Status = ShardStatus.Pending;
                 S.Retries++;
+                changed = true;
                 logger.LogWarning("Job {Job}: starting shard {Tile} failed ({Error}); will retry", JobId, shard.TileId, e.Message);
             }
         }
@@ -304,10 +325,13 @@ public sealed class JobCoordinatorGrain(
         logger.LogInformation("Job {Job}: cancelled; {Done} finished shard(s) kept, temporary blobs removed", JobId, S.Shards.Count(s => s.Status == ShardStatus.Done));
     }
 
-    /// <summary>Asks every shard the table still shows running to stop; true when none runs any more.</summary>
+    /// <summary>
+    /// Asks every shard that may still run to stop: those the table shows running, and unfinished ones
+    /// started before (a run whose poll failed may live on). True when none runs any more.
+    /// </summary>
     private async Task<bool> StopRunningShardsAsync()
     {
-        var running = S.Shards.Where(s => s.Status == ShardStatus.Running).ToList();
+        var running = S.Shards.Where(s => s.Status == ShardStatus.Running || (s.Status == ShardStatus.Pending && s.Attempts > 0 && !_stopped.Contains(s.TileId))).ToList();
         if (running.Count == 0) return true;
         var stops = await Task.WhenAll(running.Select(async shard =>
         {
@@ -319,9 +343,17 @@ public sealed class JobCoordinatorGrain(
             catch (Exception e) when (IsTransient(e)) { return (shard, Progress: (ShardProgress?)null); } // its silo is gone: nothing runs there any more
         }));
         bool changed = false;
+        bool stillRunning = false;
         foreach (var (shard, progress) in stops)
         {
-            if (progress is { State: ShardRunState.Running }) continue; // it stops at its next batch
+            if (progress is { State: ShardRunState.Running })
+            {
+                stillRunning = true; // it stops at its next batch
+                continue;
+            }
+            _stopped.Add(shard.TileId);
+            logger.LogInformation("Job {Job}: shard {Tile} stopped ({State} on {Silo})", JobId, shard.TileId, progress?.State.ToString() ?? "silo gone", progress?.Silo ?? "-");
+            if (shard.Status != ShardStatus.Running) continue; // an earlier run, stopped now
             if (progress is { State: ShardRunState.Done, Result: { } result } && result.Rows == shard.ExpectedRows)
             {
                 // Finished before it saw the cancel: its file is complete, keep it listed.
@@ -333,7 +365,7 @@ public sealed class JobCoordinatorGrain(
             changed = true;
         }
         if (changed) await state.WriteStateAsync();
-        return S.Shards.All(s => s.Status != ShardStatus.Running);
+        return !stillRunning;
     }
 
     /// <summary>

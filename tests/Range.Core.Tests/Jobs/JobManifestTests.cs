@@ -10,11 +10,10 @@ namespace RangeOrleans.Core.Tests.Jobs;
 
 public class JobManifestTests
 {
-    [Fact]
-    public void JsonRoundTripKeepsEveryField()
+    private static JobManifest Sample()
     {
         using var spec = JsonDocument.Parse("""{"points":{"kind":"grid","degrees":1},"destination":"az://out/run1"}""");
-        var manifest = new JobManifest
+        return new JobManifest
         {
             JobId = "job-1",
             Spec = spec.RootElement.Clone(),
@@ -28,6 +27,12 @@ public class JobManifestTests
             CompletedAt = new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero),
             Shards = [new ManifestShard("shards/t+000+00.arrow", "t+000+00", 100, new string('c', 64)), new ManifestShard("shards/t+010+00.arrow", "t+010+00", 200, new string('d', 64))],
         };
+    }
+
+    [Fact]
+    public void JsonRoundTripKeepsEveryField()
+    {
+        var manifest = Sample();
         var back = JobManifest.Parse(manifest.ToJsonBytes(), "test");
         Assert.Equal(manifest.JobId, back.JobId);
         Assert.Equal(manifest.Model, back.Model);
@@ -42,23 +47,7 @@ public class JobManifestTests
         Assert.True(JsonElement.DeepEquals(manifest.Spec, back.Spec));
     }
 
-    private static JsonObject ValidManifest()
-    {
-        using var spec = JsonDocument.Parse("""{"points":{"kind":"grid","gridDegrees":1},"destination":"az://out/run1"}""");
-        var manifest = new JobManifest
-        {
-            JobId = "job-1",
-            Spec = spec.RootElement.Clone(),
-            Model = new ArtifactIdentity("satclip.ckpt", new string('a', 64)),
-            ModelKind = "satclip",
-            Dimension = 256,
-            Precision = "float32",
-            TileDegrees = 10,
-            TotalRows = 300,
-            Shards = [new ManifestShard("shards/t+000+00.arrow", "t+000+00", 100, new string('c', 64)), new ManifestShard("shards/t+010+00.arrow", "t+010+00", 200, new string('d', 64))],
-        };
-        return JsonNode.Parse(manifest.ToJsonBytes())!.AsObject();
-    }
+    private static JsonObject ValidManifest() => JsonNode.Parse(Sample().ToJsonBytes())!.AsObject();
 
     /// <summary>Manifests that parse as JSON but would point a reprocess elsewhere or crash it: each is refused, naming the problem.</summary>
     public static TheoryData<string, string> HostileManifests => new()
