@@ -2,7 +2,7 @@ namespace RangeOrleans.Core.Jobs;
 
 /// <summary>
 /// The largest job this system takes. A spec beyond them is refused when it is submitted, before
-/// anything is sized from it: a typo such as <c>--grid 0.00001</c> (6.5 x 10^12 points) must end in
+/// anything is sized from it: a typo such as <c>--grid 0.00001</c> (6.5 x 10^14 points) must end in
 /// a clear error, not in a coordinator allocating terabytes.
 /// </summary>
 public static class JobLimits

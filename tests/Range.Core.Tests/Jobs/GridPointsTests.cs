@@ -66,8 +66,9 @@ public class GridPointsTests
         Assert.Contains("finite", Assert.Throws<ArgumentException>(() => new GridPoints(1, ParseUnchecked(box))).Message);
 
     [Theory]
-    [InlineData(0.00001)]   // 6.5 x 10^12 points
-    [InlineData(0.0000002)] // 1.6 x 10^15 points, 1.8 x 10^9 columns
+    [InlineData(0.0002)]    // 1.6 x 10^12 points
+    [InlineData(0.00001)]   // 6.5 x 10^14 points
+    [InlineData(0.0000002)] // 1.6 x 10^18 points, 1.8 x 10^9 columns
     public void AbsurdStepsAreRefusedBeforeAnythingIsSizedFromThem(double degrees)
     {
         long before = GC.GetAllocatedBytesForCurrentThread();
