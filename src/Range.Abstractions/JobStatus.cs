@@ -27,6 +27,9 @@ public sealed record JobStatus
 
     [Id(13)] public string? Error { get; init; }
 
+    /// <summary>Cancelled, and still stopping its running shards or removing its temporary blobs.</summary>
+    [Id(14)] public bool CleaningUp { get; init; }
+
     public bool IsFinal => State is JobState.Completed or JobState.Failed or JobState.Cancelled;
 
     /// <summary>Estimated time left at the current rate, or null when unknown.</summary>

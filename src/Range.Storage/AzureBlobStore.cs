@@ -129,6 +129,38 @@ public sealed class AzureBlobStore : IBlobStore
         }
     }
 
+    /// <summary>
+    /// Azure has no call that deletes staged blocks; a block-list commit drops every staged block it does
+    /// not name. So when blocks are staged under a name that has no committed blob, commit an empty blob
+    /// (only if none appeared meanwhile) and delete it (only if it is still that one). Under a committed
+    /// blob, staged blocks are left to the service, which drops them after a week.
+    /// </summary>
+    public async Task DiscardUnfinishedAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var blob = _container.GetBlockBlobClient(FullName(name));
+        BlockList blocks;
+        try
+        {
+            blocks = (await blob.GetBlockListAsync(BlockListTypes.Uncommitted, cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return; // no blob and no staged blocks (or no container)
+        }
+        if (!blocks.UncommittedBlocks.Any()) return;
+        try
+        {
+            var empty = await blob.CommitBlockListAsync([],
+                new CommitBlockListOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken).ConfigureAwait(false);
+            await blob.DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots,
+                new BlobRequestConditions { IfMatch = empty.Value.ETag }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            // A committed blob has this name (or just got it): it stays, and so do the staged blocks under it.
+        }
+    }
+
     private BlobClient Blob(string name) => _container.GetBlobClient(FullName(name));
 
     private string FullName(string name)

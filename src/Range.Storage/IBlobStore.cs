@@ -24,6 +24,14 @@ public interface IBlobStore
 
     /// <summary>Deletes a blob if it exists.</summary>
     Task DeleteAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Removes what unfinished writes of <paramref name="name"/> left behind (a writer that was killed
+    /// or abandoned): partial files locally, staged but uncommitted blocks on Azure. A committed blob of
+    /// that name stays as it is. Call it only when no writer of the name is still running: its
+    /// staged data would go too, and its commit would fail.
+    /// </summary>
+    Task DiscardUnfinishedAsync(string name, CancellationToken cancellationToken = default);
 }
 
 /// <summary>A blob being written. Disposing it without <see cref="CommitAsync"/> discards it.</summary>

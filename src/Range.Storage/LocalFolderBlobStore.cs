@@ -89,6 +89,22 @@ public sealed partial class LocalFolderBlobStore : IBlobStore
         return Task.CompletedTask;
     }
 
+    public Task DiscardUnfinishedAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var path = Resolve(name);
+        var folder = Path.GetDirectoryName(path)!;
+        if (!Directory.Exists(folder)) return Task.CompletedTask;
+        string partialPrefix = Path.GetFileName(path) + PartialMarker;
+        foreach (var file in Directory.EnumerateFiles(folder))
+        {
+            string fileName = Path.GetFileName(file);
+            if (!fileName.StartsWith(partialPrefix, StringComparison.Ordinal) || !IsPartial(fileName)) continue;
+            try { File.Delete(file); }
+            catch (IOException) { /* gone already, or in use by a writer that is still running */ }
+        }
+        return Task.CompletedTask;
+    }
+
     /// <summary>The full path of a blob, refused if the name is invalid or the path leaves the root.</summary>
     private string Resolve(string name)
     {

@@ -1,11 +1,6 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using RangeOrleans.Abstractions;
 using RangeOrleans.Core.Banks;
-using RangeOrleans.Hosting;
 using RangeOrleans.Storage;
-using RangeOrleans.Testing;
 using RangeOrleans.Training.Data;
 using RangeOrleans.Training.Training;
 
@@ -14,10 +9,7 @@ namespace RangeOrleans.Cluster.Tests;
 /// <summary>A bank construction job on separate silo processes (Redis, Azurite), one silo killed while it runs.</summary>
 public sealed class BankJobTests : IDisposable
 {
-    private static readonly TimeSpan JobTimeout = TimeSpan.FromMinutes(5);
-    private readonly AzuriteProcess _azurite = new();
-    private readonly RedisProcess _redis = new();
-    private readonly List<SiloProcess> _silos = [];
+    private readonly LocalCluster _cluster = new();
     private readonly string _work = Path.Combine(Path.GetTempPath(), $"range-bankjob-{Guid.NewGuid():N}");
 
     [Fact]
@@ -30,15 +22,9 @@ public sealed class BankJobTests : IDisposable
         var mae = Path.Combine(_work, "mae.ckpt");
         using (MaeTrainer.Train(data, new MaeTrainingOptions { Epochs = 1, TileSize = 16 }, mae)) { }
 
-        var started = Enumerable.Range(0, 2).Select(_ => new SiloProcess(_redis.ConnectionString, _azurite.ConnectionString)).ToList();
-        _silos.AddRange(started);
-        await Task.WhenAll(started.Select(s => s.WaitStartedAsync()));
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.UseOrleansClient(c => c.AddRangeClient(new RangeClusterOptions { Redis = _redis.ConnectionString }));
-        using var host = builder.Build();
-        await host.StartAsync();
-        var client = host.Services.GetRequiredService<IClusterClient>();
+        await _cluster.StartSilosAsync(2);
+        var (host, client) = await _cluster.ConnectAsync();
+        using var connected = host;
 
         var spec = new BankJobSpec
         {
@@ -49,12 +35,12 @@ public sealed class BankJobTests : IDisposable
         await job.SubmitAsync(spec);
         await WaitAsync(job, s => s.DoneShards >= 3 || s.IsFinal);
         Assert.False((await job.GetStatusAsync()).IsFinal, "the job ended before a silo could be killed: make it bigger");
-        _silos[1].Kill();
+        _cluster.Silos[1].Kill();
 
         var status = await WaitAsync(job, s => s.IsFinal);
         Assert.True(status.State == JobState.Completed, $"{status.State}: {status.Error}");
         Assert.Equal((30, 30, 3000L), (status.TotalShards, status.DoneShards, status.Entries));
-        var store = BlobStores.Open("az://banks/failover", _azurite.ConnectionString);
+        var store = BlobStores.Open("az://banks/failover", _cluster.Azurite.ConnectionString);
         var hashes = (await store.ReadAllTextAsync("shards.sha256")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(30, hashes.Length);
         foreach (var line in hashes)
@@ -68,28 +54,12 @@ public sealed class BankJobTests : IDisposable
         await host.StopAsync();
     }
 
-    private async Task<BankJobStatus> WaitAsync(IBankJobGrain job, Func<BankJobStatus, bool> until)
-    {
-        var deadline = DateTime.UtcNow + JobTimeout;
-        BankJobStatus? last = null;
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                last = await job.GetStatusAsync();
-                if (until(last)) return last;
-            }
-            catch (Exception e) when (e is OrleansException or TimeoutException) { } // the silo holding the coordinator just died
-            await Task.Delay(200);
-        }
-        throw new TimeoutException($"bank job did not get there in {JobTimeout}: last status {last}; silo logs: {string.Join(" || ", _silos.Select(s => s.Tail()))}");
-    }
+    private Task<BankJobStatus> WaitAsync(IBankJobGrain job, Func<BankJobStatus, bool> until) =>
+        _cluster.WaitAsync(job.GetStatusAsync, until, "bank job");
 
     public void Dispose()
     {
-        foreach (var silo in _silos) silo.Dispose();
-        _redis.Dispose();
-        _azurite.Dispose();
+        _cluster.Dispose();
         try { Directory.Delete(_work, recursive: true); } catch (IOException) { }
     }
 }

@@ -43,7 +43,18 @@ internal sealed class SiloProcess : IDisposable
 
     public string Tail()
     {
-        lock (_tail) return string.Join(" | ", _tail);
+        lock (_tail) return string.Join(" | ", _tail.TakeLast(30));
+    }
+
+    /// <summary>The remembered lines (the last 2,000) that mention <paramref name="text"/>, with the line after each (logs put the message there).</summary>
+    public IEnumerable<string> LinesAbout(string text)
+    {
+        lock (_tail)
+        {
+            var lines = _tail.ToList();
+            for (int i = 0; i < lines.Count; i++)
+                if (lines[i].Contains(text, StringComparison.Ordinal)) yield return i + 1 < lines.Count ? lines[i] + " " + lines[i + 1].Trim() : lines[i];
+        }
     }
 
     private void OnLine(string? line)
@@ -53,7 +64,7 @@ internal sealed class SiloProcess : IDisposable
         lock (_tail)
         {
             _tail.Enqueue(line);
-            while (_tail.Count > 30) _tail.Dequeue();
+            while (_tail.Count > 2000) _tail.Dequeue();
         }
     }
 

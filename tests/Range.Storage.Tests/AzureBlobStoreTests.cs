@@ -1,4 +1,6 @@
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 
 namespace RangeOrleans.Storage.Tests;
 
@@ -8,17 +10,25 @@ public sealed class AzureBlobStoreTests : BlobStoreContract, IClassFixture<Azuri
     private const int BlockSize = 256 * 1024;
     private readonly AzuriteProcess _azurite;
     private readonly string _containerName = "t" + Guid.NewGuid().ToString("N");
+    private readonly BlobServiceClient _service;
     private readonly AzureBlobStore _store;
 
     public AzureBlobStoreTests(AzuriteProcess azurite)
     {
         _azurite = azurite;
-        var service = new BlobServiceClient(azurite.ConnectionString, AzureBlobStore.CreateClientOptions());
-        _store = new AzureBlobStore(service.GetBlobContainerClient(_containerName), "jobs/j1", BlockSize);
+        _service = new BlobServiceClient(azurite.ConnectionString, AzureBlobStore.CreateClientOptions());
+        _store = new AzureBlobStore(_service.GetBlobContainerClient(_containerName), "jobs/j1", BlockSize);
     }
 
     protected override IBlobStore Store => _store;
     protected override int MultiBlockSize => 3 * BlockSize + 4321;
+
+    protected override async Task<int> UnfinishedCountAsync(string name)
+    {
+        var blob = _service.GetBlobContainerClient(_containerName).GetBlockBlobClient("jobs/j1/" + name);
+        try { return (await blob.GetBlockListAsync(BlockListTypes.Uncommitted)).Value.UncommittedBlocks.Count(); }
+        catch (Azure.RequestFailedException e) when (e.Status == 404) { return 0; }
+    }
 
     [Fact]
     public async Task Blobs_live_under_the_prefix_and_nothing_else_is_listed()

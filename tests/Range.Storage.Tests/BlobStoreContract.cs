@@ -162,6 +162,7 @@ public abstract class BlobStoreContract
         await AssertRefused(name, () => Store.OpenReadAsync(name));
         await AssertRefused(name, () => Store.CreateAsync(name));
         await AssertRefused(name, () => Store.DeleteAsync(name));
+        await AssertRefused(name, () => Store.DiscardUnfinishedAsync(name));
         Assert.Empty(await List());
     }
 
@@ -199,6 +200,34 @@ public abstract class BlobStoreContract
         await Store.WriteAllTextAsync("t.txt", "Zürich → 東京");
         Assert.Equal("Zürich → 東京", await Store.ReadAllTextAsync("t.txt"));
         Assert.Equal("Zürich → 東京"u8.ToArray(), await Store.ReadAllBytesAsync("t.txt"));
+    }
+
+    /// <summary>How many unfinished writes of <paramref name="name"/> left data behind (partial files, staged blocks).</summary>
+    protected abstract Task<int> UnfinishedCountAsync(string name);
+
+    [Fact]
+    public async Task Discarding_unfinished_writes_removes_their_data_and_keeps_committed_blobs()
+    {
+        var kept = RandomBytes(1000, seed: 5);
+        await Store.WriteAllBytesAsync("shards/kept.arrow", kept);
+        // Writers that never commit nor dispose: what a killed process leaves.
+        var crashed = await Store.CreateAsync("shards/crashed.arrow");
+        await crashed.Stream.WriteAsync(RandomBytes(MultiBlockSize, seed: 6));
+        var overKept = await Store.CreateAsync("shards/kept.arrow");
+        await overKept.Stream.WriteAsync(RandomBytes(MultiBlockSize, seed: 7));
+        Assert.True(await UnfinishedCountAsync("shards/crashed.arrow") > 0, "the abandoned write left nothing to discard: the test proves nothing");
+
+        await Store.DiscardUnfinishedAsync("shards/crashed.arrow");
+        await Store.DiscardUnfinishedAsync("shards/kept.arrow");
+        await Store.DiscardUnfinishedAsync("shards/never-written.arrow");
+        await Store.DiscardUnfinishedAsync("no-such-folder/x");
+
+        Assert.Equal(0, await UnfinishedCountAsync("shards/crashed.arrow"));
+        Assert.False(await Store.ExistsAsync("shards/crashed.arrow"));
+        Assert.Equal(kept, await Store.ReadAllBytesAsync("shards/kept.arrow"));
+        Assert.Equal(["shards/kept.arrow"], (await List()).Select(e => e.Name));
+        await crashed.DisposeAsync();
+        await overKept.DisposeAsync();
     }
 
     [Fact]

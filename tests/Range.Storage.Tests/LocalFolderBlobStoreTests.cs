@@ -14,6 +14,13 @@ public sealed class LocalFolderBlobStoreTests : BlobStoreContract, IDisposable
     protected override IBlobStore Store => _store;
     protected override int MultiBlockSize => 3 * 65536 + 1234; // several FileStream buffers
 
+    protected override Task<int> UnfinishedCountAsync(string name)
+    {
+        var target = Path.Combine(_dir.File("root"), name);
+        var folder = Path.GetDirectoryName(target)!;
+        return Task.FromResult(Directory.Exists(folder) ? Directory.GetFiles(folder, Path.GetFileName(target) + ".partial-*").Length : 0);
+    }
+
     public void Dispose() => _dir.Dispose();
 
     [Fact]

@@ -62,8 +62,7 @@ public sealed class JobOptions
     public string JobIdOf(ParseResult result)
     {
         var id = result.GetValue(JobId) ?? MapJobRunner.NewJobId("map");
-        if (id.Length is 0 or > 100 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
-            throw new ArgumentException($"--job-id '{id}': use 1 to 100 letters, digits, '-', '_' or '.'");
+        JobPoints.ValidateJobId(id);
         return id;
     }
 

@@ -69,6 +69,7 @@ public static class JobWatcher
         if (s.SkippedShards > 0) line += $", {s.SkippedShards} already produced";
         if (s.Retries > 0) line += $", {s.Retries} retried";
         line += ")";
+        if (s.CleaningUp) line += ", removing temporary blobs";
         if (s.PointsPerSecond > 0) line += $", {s.PointsPerSecond:N0} points/s";
         if (s.TimeLeft is { } left) line += $", {left:hh\\:mm\\:ss} left";
         line += $" -> {s.Destination}";

@@ -12,6 +12,7 @@ public sealed record BoundingBox(double West, double South, double East, double 
     /// <summary>Parses "W,S,E,N" (degrees, invariant culture) and checks the order and ranges.</summary>
     public static BoundingBox Parse(string text)
     {
+        if (text.Length > 256) throw new ArgumentException($"--bbox: {text.Length:N0} characters, expected W,S,E,N (four numbers separated by commas)");
         var parts = text.Split(',');
         if (parts.Length != 4)
             throw new ArgumentException($"--bbox '{text}': expected W,S,E,N (four numbers separated by commas)");
@@ -29,7 +30,8 @@ public sealed record BoundingBox(double West, double South, double East, double 
     public void Validate()
     {
         string? problem =
-            West < -180 || East > 180 ? "west and east must be in [-180, 180]"
+            !(double.IsFinite(West) && double.IsFinite(South) && double.IsFinite(East) && double.IsFinite(North)) ? "every edge must be a finite number"
+            : West < -180 || East > 180 ? "west and east must be in [-180, 180]"
             : South < -90 || North > 90 ? "south and north must be in [-90, 90]"
             : West >= East ? "west must be less than east (boxes across the antimeridian are not supported: split them)"
             : South >= North ? "south must be less than north"

@@ -51,6 +51,24 @@ public sealed class FibonacciLattice : IGeneratedPoints
         return result;
     }
 
+    /// <summary>
+    /// Upper bounds: a latitude band holds N (sin north - sin south) / 2 points give or take one (z is
+    /// evenly spaced), and the longitudes of consecutive indices, i / phi mod 1, spread so evenly that a
+    /// column gets its share plus a few (the golden-ratio sequence's discrepancy grows as log M).
+    /// </summary>
+    public TileExtent Extent(GlobeTiling tiling)
+    {
+        double widestBand = 0;
+        for (int r = 0; r < tiling.Rows; r++)
+        {
+            double south = -90 + 180.0 * r / tiling.Rows, north = -90 + 180.0 * (r + 1) / tiling.Rows;
+            widestBand = Math.Max(widestBand, (Math.Sin(north * Math.PI / 180) - Math.Sin(south * Math.PI / 180)) / 2);
+        }
+        double inBand = Count * widestBand + 2;
+        double largest = inBand / tiling.Columns * 1.05 + 8 + 2 * Math.Log2(inBand + 2);
+        return new TileExtent(Math.Min(Count, tiling.TileCount), Math.Min(Count, (long)Math.Ceiling(largest)));
+    }
+
     public PointSet PointsIn(GlobeTiling tiling, Tile tile)
     {
         var lon = new List<double>();

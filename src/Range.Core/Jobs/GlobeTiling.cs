@@ -14,6 +14,8 @@ public sealed class GlobeTiling
     {
         Rows = WholeDivisions(180, tileDegrees, "--shard-degrees");
         Columns = 2 * Rows;
+        if ((long)Columns * Rows > JobLimits.MaxTiles)
+            throw new ArgumentException($"--shard-degrees {Format(tileDegrees)}: {(long)Columns * Rows:N0} tiles, more than the {JobLimits.MaxTiles:N0} a tiling may have; use larger tiles");
         TileDegrees = tileDegrees;
     }
 

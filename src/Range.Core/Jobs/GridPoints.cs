@@ -20,8 +20,14 @@ public sealed class GridPoints : IGeneratedPoints
         Degrees = degrees;
         Box = bbox ?? BoundingBox.World;
         Box.Validate();
-        _columns = Enumerable.Range(0, LonCells).Where(i => Lon(i) >= Box.West && Lon(i) <= Box.East).ToArray();
-        _rows = Enumerable.Range(0, LatCells).Where(j => Lat(j) >= Box.South && Lat(j) <= Box.North).ToArray();
+        // Only the cells the box can hold are looked at (one cell of margin for rounding), and their
+        // number is checked before any array is sized from it.
+        var (firstColumn, columnCount) = Candidates(Box.West + 180, Box.East + 180, LonCells);
+        var (firstRow, rowCount) = Candidates(Box.South + 90, Box.North + 90, LatCells);
+        if ((double)columnCount * rowCount > JobLimits.MaxPoints)
+            throw new ArgumentException($"--grid {degrees.ToString(CultureInfo.InvariantCulture)} over {Box}: about {(double)columnCount * rowCount:0.##e0} points, more than the {JobLimits.MaxPoints:N0} a job may have");
+        _columns = Enumerable.Range(firstColumn, columnCount).Where(i => Lon(i) >= Box.West && Lon(i) <= Box.East).ToArray();
+        _rows = Enumerable.Range(firstRow, rowCount).Where(j => Lat(j) >= Box.South && Lat(j) <= Box.North).ToArray();
         if (_columns.Length == 0 || _rows.Length == 0)
             throw new ArgumentException($"--bbox {Box} holds no cell centre of a {degrees.ToString(CultureInfo.InvariantCulture)}-degree grid");
     }
@@ -37,10 +43,7 @@ public sealed class GridPoints : IGeneratedPoints
 
     public IReadOnlyList<TileCount> CountPerTile(GlobeTiling tiling)
     {
-        var perColumn = new long[tiling.Columns];
-        var perRow = new long[tiling.Rows];
-        foreach (int i in _columns) perColumn[tiling.Column(Lon(i))]++;
-        foreach (int j in _rows) perRow[tiling.Row(Lat(j))]++;
+        var (perColumn, perRow) = PerColumnAndRow(tiling);
         var result = new List<TileCount>();
         for (int r = 0; r < tiling.Rows; r++)
         {
@@ -51,6 +54,12 @@ public sealed class GridPoints : IGeneratedPoints
             }
         }
         return result;
+    }
+
+    public TileExtent Extent(GlobeTiling tiling)
+    {
+        var (perColumn, perRow) = PerColumnAndRow(tiling);
+        return new TileExtent((long)perColumn.Count(n => n > 0) * perRow.Count(n => n > 0), perColumn.Max() * perRow.Max());
     }
 
     public PointSet PointsIn(GlobeTiling tiling, Tile tile)
@@ -69,5 +78,23 @@ public sealed class GridPoints : IGeneratedPoints
             }
         }
         return new PointSet(lon, lat);
+    }
+
+    // A grid's tile holds (its columns' cells) x (its rows' cells).
+    private (long[] PerColumn, long[] PerRow) PerColumnAndRow(GlobeTiling tiling)
+    {
+        var perColumn = new long[tiling.Columns];
+        var perRow = new long[tiling.Rows];
+        foreach (int i in _columns) perColumn[tiling.Column(Lon(i))]++;
+        foreach (int j in _rows) perRow[tiling.Row(Lat(j))]++;
+        return (perColumn, perRow);
+    }
+
+    // Cell indices whose centre (offset + 0.5) x Degrees may lie in [from, to] (offsets from -180 / -90), with a margin of one.
+    private (int First, int Count) Candidates(double from, double to, int cells)
+    {
+        long first = Math.Max(0, (long)Math.Floor(from / Degrees - 0.5) - 1);
+        long last = Math.Min(cells - 1, (long)Math.Ceiling(to / Degrees - 0.5) + 1);
+        return ((int)first, (int)Math.Max(0, last - first + 1));
     }
 }

@@ -16,7 +16,16 @@ public interface IGeneratedPoints
 
     /// <summary>The points in <paramref name="tile"/>, always in the same order.</summary>
     PointSet PointsIn(GlobeTiling tiling, Tile tile);
+
+    /// <summary>
+    /// How many tiles hold points and how many the fullest one holds, without generating any point:
+    /// exact for grids, an upper bound for lattices. For checking a job against <see cref="JobLimits"/>.
+    /// </summary>
+    TileExtent Extent(GlobeTiling tiling);
 }
+
+/// <summary>Tiles that hold points, and the points of the fullest one (or upper bounds of both).</summary>
+public readonly record struct TileExtent(long Shards, long LargestShard);
 
 /// <summary>How many points of a source fall in one tile.</summary>
 public readonly record struct TileCount(Tile Tile, long Count);

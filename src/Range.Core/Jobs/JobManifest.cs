@@ -51,6 +51,7 @@ public sealed record JobManifest
                 ?? throw new RangeFormatException(source, "manifest is null");
             if (manifest.FormatVersion != CurrentFormatVersion)
                 throw new RangeFormatException(source, $"manifest format version {manifest.FormatVersion}; this build reads {CurrentFormatVersion}");
+            if (manifest.Problem() is { } problem) throw new RangeFormatException(source, $"not a valid job manifest: {problem}");
             return manifest;
         }
         catch (JsonException e)
@@ -58,6 +59,43 @@ public sealed record JobManifest
             throw new RangeFormatException(source, $"not a valid job manifest: {e.Message}", e);
         }
     }
+
+    /// <summary>
+    /// What a parsed manifest must hold before anything is read or skipped because of it (JSON that
+    /// parses may still leave required members null): shard names are exactly shards/TILE.arrow, so a
+    /// hostile manifest cannot point a reprocess outside DEST.
+    /// </summary>
+    private string? Problem()
+    {
+        if (string.IsNullOrEmpty(JobId)) return "no job id";
+        if (Spec.ValueKind != JsonValueKind.Object) return "its spec is not an object";
+        if (Model is null || !IsSha256(Model.Sha256) || Model.Source is null) return "no model source and SHA-256";
+        if (Bank is not null && (!IsSha256(Bank.Sha256) || Bank.Source is null)) return "bank without a source and SHA-256";
+        if (string.IsNullOrEmpty(ModelKind)) return "no model kind";
+        if (Dimension < 1) return $"dimension {Dimension}";
+        if (Precision is not ("float32" or "float16")) return $"precision '{Precision}': expected float32 or float16";
+        if (!double.IsFinite(TileDegrees) || TileDegrees <= 0 || TileDegrees > 180) return $"tile size {TileDegrees} degrees";
+        if (Shards is null) return "no shard list";
+        long rows = 0;
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < Shards.Count; i++)
+        {
+            var shard = Shards[i];
+            if (shard is null || string.IsNullOrEmpty(shard.Tile) || shard.Tile.Length > 64 || !shard.Tile.All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '-' or '.'))
+                return $"shard {i}: no valid tile id";
+            if (shard.Name != ShardBlobName(shard.Tile)) return $"shard {i}: name '{Shorten(shard.Name)}' is not {ShardBlobName(shard.Tile)}";
+            if (!names.Add(shard.Name)) return $"shard {i}: {shard.Name} is listed twice";
+            if (shard.Rows < 0) return $"shard {i}: {shard.Rows} rows";
+            if (!IsSha256(shard.Sha256)) return $"shard {i}: SHA-256 '{Shorten(shard.Sha256)}' is not 64 hex digits";
+            rows += shard.Rows;
+        }
+        if (rows != TotalRows) return $"the shards hold {rows} rows, the manifest says {TotalRows}";
+        return null;
+    }
+
+    private static bool IsSha256(string? text) => text is { Length: 64 } && text.All(char.IsAsciiHexDigit);
+
+    private static string Shorten(string? text) => text is null ? "" : text.Length <= 80 ? text : text[..80] + "...";
 
     /// <summary>The blob name of a tile's output inside DEST.</summary>
     public static string ShardBlobName(string tileId) => $"shards/{tileId}.arrow";

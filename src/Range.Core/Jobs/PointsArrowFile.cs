@@ -33,7 +33,7 @@ public static class PointsArrowFile
     {
         try
         {
-            using var reader = new ArrowFileReader(stream, leaveOpen: true);
+            using var reader = ArrowColumns.OpenFileReader(stream, source, leaveOpen: true);
             int lonIndex = ArrowColumns.RequireField(reader.Schema, "lon", source);
             int latIndex = ArrowColumns.RequireField(reader.Schema, "lat", source);
             var lon = new List<double>();

@@ -16,8 +16,10 @@ namespace RangeOrleans.Grains.Jobs;
 /// After a restart of the whole cluster, <see cref="ResumeAsync"/> (called by every silo at start-up)
 /// picks the job up again: done shards whose files still match their recorded SHA-256 stay done (a
 /// damaged or missing file is recomputed), shards that were running are started again.
-/// Cancel stops dispatch and cancels running shards; finished shard files stay in DEST, the
-/// _work/ scratch blobs are deleted, and no manifest is written.
+/// Cancel stops dispatch at once; then, on the timer, the running shards are stopped (one that finished
+/// meanwhile is recorded as done), what unfinished attempts left (partial files, staged Azure blocks) and
+/// the _work/ scratch blobs are deleted, retried while storage is unreachable. Finished shard files stay
+/// in DEST; no manifest is written.
 /// </summary>
 public sealed class JobCoordinatorGrain(
     [PersistentState("job", RangeStorage.Name)] IPersistentState<JobCoordinatorState> state,
@@ -31,6 +33,9 @@ public sealed class JobCoordinatorGrain(
     private Task<JobPlan>? _preparing;
     private Task? _finishing;
     private Task<List<string>>? _verifying;
+    private Task? _cleaning;
+    private readonly HashSet<string> _stopped = []; // shards seen stopped during this activation's cleanup
+    private DateTime? _cleanupFailingSince;
     private bool _verified;
     private bool _unsaved;
     private DateTime? _failingSince;
@@ -44,14 +49,14 @@ public sealed class JobCoordinatorGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (S.State is JobState.Preparing or JobState.Running) EnsureTimer();
+        if (HasWorkLeft) EnsureTimer();
         return Task.CompletedTask;
     }
 
     public async Task<JobStatus> SubmitAsync(JobSpec spec)
     {
+        JobPoints.ValidateJobId(JobId);
         JobPoints.Validate(spec);
-        if (JobId.Contains('/')) throw new ArgumentException($"job id '{JobId}' must not contain '/'");
         if (S.Spec is not null)
         {
             if (JsonSerializer.Serialize(S.Spec, ManifestWriter.SpecJson) != JsonSerializer.Serialize(spec, ManifestWriter.SpecJson))
@@ -82,34 +87,32 @@ public sealed class JobCoordinatorGrain(
 
     public Task<JobStatus> ResumeAsync()
     {
-        if (S.State is JobState.Preparing or JobState.Running) EnsureTimer();
+        if (HasWorkLeft) EnsureTimer();
         return Task.FromResult(Status());
     }
 
     public async Task ShardChangedAsync()
     {
-        if (S.State == JobState.Running && _timer is not null) await TickAsync(CancellationToken.None);
+        if ((S.State == JobState.Running || S.CleanupPending) && _timer is not null) await TickAsync(CancellationToken.None);
     }
 
     public async Task<JobStatus> CancelAsync()
     {
         if (S.Spec is null || Status().IsFinal) return Status();
+        if (_finishing is not null) return Status(); // every shard is done and the manifest is being written: the job completes
         S.State = JobState.Cancelled;
         S.CompletedAt = DateTimeOffset.UtcNow;
-        await state.WriteStateAsync();
+        S.CleanupPending = true;
+        _unsaved = true;
         StopTimer();
-        var running = S.Shards.Where(s => s.Status == ShardStatus.Running).ToList();
-        foreach (var shard in running) shard.Status = ShardStatus.Pending;
+        EnsureTimer(); // the cleanup runs on the timer, so this call returns at once even while storage is down
         await state.WriteStateAsync();
-        await Task.WhenAll(running.Select(async s =>
-        {
-            try { await Shard(s).CancelAsync().WaitAsync(_options.PollTimeout); }
-            catch (Exception e) when (IsTransient(e)) { } // its silo is gone: nothing runs there any more
-        }));
-        await DeleteWorkBlobsAsync();
-        await Registry.UpdateAsync(JobId, JobState.Cancelled);
+        _unsaved = false;
+        logger.LogInformation("Job {Job} cancelled: stopping {Running} running shard(s)", JobId, S.Shards.Count(s => s.Status == ShardStatus.Running));
         return Status();
     }
+
+    private bool HasWorkLeft => S.State is JobState.Preparing or JobState.Running || S.CleanupPending;
 
     private IJobRegistryGrain Registry => GrainFactory.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.Key);
 
@@ -137,6 +140,7 @@ public sealed class JobCoordinatorGrain(
             }
             if (S.State == JobState.Preparing) await AdvancePreparationAsync();
             else if (S.State == JobState.Running) await AdvanceShardsAsync();
+            else if (S.CleanupPending) await AdvanceCleanupAsync();
             else StopTimer();
             _failingSince = null;
         }
@@ -218,10 +222,11 @@ public sealed class JobCoordinatorGrain(
             if (changed) await state.WriteStateAsync();
             var manifest = ManifestWriter.Build(JobId, S);
             var destination = stores.Open(S.Spec!.Destination);
+            var retried = S.Shards.Where(s => s.Attempts > 1).Select(s => s.OutputBlob).ToList();
             _finishing = Task.Run(async () =>
             {
                 await ManifestWriter.WriteAsync(destination, manifest, CancellationToken.None);
-                await DeleteWorkBlobsAsync(destination);
+                await RemoveTemporaryBlobsAsync(destination, retried);
             });
             return;
         }
@@ -229,16 +234,35 @@ public sealed class JobCoordinatorGrain(
         await CountActiveSilosAsync();
         int capacity = Math.Max(1, _activeSilos) * Math.Max(1, _options.ShardsInFlightPerSilo);
         int inFlight = S.Shards.Count(s => s.Status == ShardStatus.Running);
-        foreach (var shard in S.Shards.Where(s => s.Status == ShardStatus.Pending).Take(Math.Max(0, capacity - inFlight)).ToList())
+        var starting = S.Shards.Where(s => s.Status == ShardStatus.Pending).Take(Math.Max(0, capacity - inFlight)).ToList();
+        if (starting.FirstOrDefault(s => s.Attempts >= _options.MaxAttempts) is { } exhausted)
         {
-            if (shard.Attempts >= _options.MaxAttempts)
-            {
-                await FailAsync($"shard {shard.TileId} failed {shard.Attempts} times");
-                return;
-            }
+            await FailAsync($"shard {exhausted.TileId} failed {exhausted.Attempts} times");
+            return;
+        }
+        foreach (var shard in starting)
+        {
             shard.Attempts++;
             shard.Status = ShardStatus.Running;
-            changed = true;
+        }
+        if (starting.Count > 0)
+        {
+            // Recorded before they start: a coordinator that dies in between leaves them "running" (its successor
+            // polls them and finds them idle), never started but unrecorded (a cancel would not stop them).
+            try { await state.WriteStateAsync(); }
+            catch
+            {
+                foreach (var shard in starting)
+                {
+                    shard.Attempts--;
+                    shard.Status = ShardStatus.Pending;
+                }
+                throw;
+            }
+            changed = false;
+        }
+        foreach (var shard in starting)
+        {
             try
             {
                 await Shard(shard).StartAsync(Assignment(shard)).WaitAsync(_options.PollTimeout);
@@ -251,6 +275,7 @@ public sealed class JobCoordinatorGrain(
                 shard.Attempts--;
                 shard.Status = ShardStatus.Pending;
                 S.Retries++;
+                changed = true;
                 logger.LogWarning("Job {Job}: starting shard {Tile} failed ({Error}); will retry", JobId, shard.TileId, e.Message);
             }
         }
@@ -260,6 +285,87 @@ public sealed class JobCoordinatorGrain(
             _rateStartPoints = DonePoints();
         }
         if (changed) await state.WriteStateAsync();
+    }
+
+    /// <summary>
+    /// A cancelled job: stop the shards that were running (each tick asks again until none runs), then,
+    /// off the scheduler, remove what unfinished attempts left and the _work/ blobs. A storage outage
+    /// makes it try again next tick, for up to <see cref="CoordinatorOptions.TransientFailureLimit"/>.
+    /// </summary>
+    private async Task AdvanceCleanupAsync()
+    {
+        if (_preparing is { IsCompleted: false }) return; // the planner may still be writing _work/
+        _preparing = null;
+        if (_cleaning is null)
+        {
+            if (!await StopRunningShardsAsync()) return;
+            var unfinished = S.Shards.Where(s => s.Status != ShardStatus.Done && s.Attempts > 0).Select(s => s.OutputBlob).ToList();
+            var destination = stores.Open(S.Spec!.Destination);
+            _cleaning = Task.Run(() => RemoveTemporaryBlobsAsync(destination, unfinished));
+        }
+        if (!_cleaning.IsCompleted) return;
+        var cleaning = _cleaning;
+        _cleaning = null;
+        if (cleaning.IsFaulted)
+        {
+            var error = cleaning.Exception!.InnerException!;
+            if (DateTime.UtcNow - (_cleanupFailingSince ??= DateTime.UtcNow) < _options.TransientFailureLimit)
+            {
+                logger.LogWarning("Job {Job}: removing the cancelled job's temporary blobs failed ({Error}); will retry", JobId, error.Message);
+                return;
+            }
+            S.Error = $"cancelled, but removing its temporary blobs failed: {error.Message}";
+            logger.LogError("Job {Job}: {Error}", JobId, S.Error);
+        }
+        // The registry last lists it as running, so silos keep resuming this coordinator until the cleanup is done.
+        await Registry.UpdateAsync(JobId, JobState.Cancelled);
+        S.CleanupPending = false;
+        await state.WriteStateAsync();
+        StopTimer();
+        logger.LogInformation("Job {Job}: cancelled; {Done} finished shard(s) kept, temporary blobs removed", JobId, S.Shards.Count(s => s.Status == ShardStatus.Done));
+    }
+
+    /// <summary>
+    /// Asks every shard that may still run to stop: those the table shows running, and unfinished ones
+    /// started before (a run whose poll failed may live on). True when none runs any more.
+    /// </summary>
+    private async Task<bool> StopRunningShardsAsync()
+    {
+        var running = S.Shards.Where(s => s.Status == ShardStatus.Running || (s.Status == ShardStatus.Pending && s.Attempts > 0 && !_stopped.Contains(s.TileId))).ToList();
+        if (running.Count == 0) return true;
+        var stops = await Task.WhenAll(running.Select(async shard =>
+        {
+            try
+            {
+                await Shard(shard).CancelAsync().WaitAsync(_options.PollTimeout);
+                return (shard, Progress: await Shard(shard).GetProgressAsync().WaitAsync(_options.PollTimeout));
+            }
+            catch (Exception e) when (IsTransient(e)) { return (shard, Progress: (ShardProgress?)null); } // its silo is gone: nothing runs there any more
+        }));
+        bool changed = false;
+        bool stillRunning = false;
+        foreach (var (shard, progress) in stops)
+        {
+            if (progress is { State: ShardRunState.Running })
+            {
+                stillRunning = true; // it stops at its next batch
+                continue;
+            }
+            _stopped.Add(shard.TileId);
+            logger.LogInformation("Job {Job}: shard {Tile} stopped ({State} on {Silo})", JobId, shard.TileId, progress?.State.ToString() ?? "silo gone", progress?.Silo ?? "-");
+            if (shard.Status != ShardStatus.Running) continue; // an earlier run, stopped now
+            if (progress is { State: ShardRunState.Done, Result: { } result } && result.Rows == shard.ExpectedRows)
+            {
+                // Finished before it saw the cancel: its file is complete, keep it listed.
+                shard.Status = ShardStatus.Done;
+                shard.Rows = result.Rows;
+                shard.Sha256 = result.Sha256;
+            }
+            else shard.Status = ShardStatus.Pending;
+            changed = true;
+        }
+        if (changed) await state.WriteStateAsync();
+        return !stillRunning;
     }
 
     /// <summary>
@@ -380,9 +486,10 @@ public sealed class JobCoordinatorGrain(
         await Registry.UpdateAsync(JobId, JobState.Failed);
     }
 
-    private async Task DeleteWorkBlobsAsync(RangeOrleans.Storage.IBlobStore? destination = null)
+    /// <summary>What a job leaves behind besides its output: unfinished uploads of <paramref name="outputs"/> and every _work/ blob.</summary>
+    private static async Task RemoveTemporaryBlobsAsync(RangeOrleans.Storage.IBlobStore destination, IReadOnlyList<string> outputs)
     {
-        destination ??= stores.Open(S.Spec!.Destination);
+        foreach (var output in outputs) await destination.DiscardUnfinishedAsync(output);
         var names = new List<string>();
         await foreach (var entry in destination.ListAsync(JobPaths.WorkPrefix)) names.Add(entry.Name);
         foreach (var name in names) await destination.DeleteAsync(name);
@@ -412,6 +519,7 @@ public sealed class JobCoordinatorGrain(
             CompletedAt = S.CompletedAt,
             PointsPerSecond = rate,
             Error = S.Error,
+            CleaningUp = S.CleanupPending,
         };
     }
 

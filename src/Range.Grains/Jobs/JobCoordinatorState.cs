@@ -17,4 +17,7 @@ public sealed class JobCoordinatorState
     [Id(8)] public int Retries { get; set; }
     [Id(9)] public int Dimension { get; set; }
     [Id(10)] public string? ModelKind { get; set; }
+
+    /// <summary>Cancelled, and its temporary data (stopped shards' unfinished uploads, _work/) is not removed yet.</summary>
+    [Id(11)] public bool CleanupPending { get; set; }
 }

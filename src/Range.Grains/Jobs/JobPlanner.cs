@@ -63,14 +63,17 @@ public static class JobPlanner
             }
         }
         if (partitioner.Count == 0) throw new ArgumentException($"--input {string.Join(", ", spec.Points.Inputs)}: no point files found");
+        var tiles = partitioner.Tiles().ToList();
+        JobPoints.ValidateShards(tiles.Count, tiles.Max(t => (long)t.Points.Count), spec.Points.Inputs);
         var shards = new List<ShardRecord>();
-        foreach (var (tile, points) in partitioner.Tiles())
+        foreach (var (tile, points) in tiles)
         {
             string tileId = tiling.Id(tile);
             string blob = JobPaths.PointsBlob(tileId);
             await using (var writer = await destination.CreateAsync(blob, cancellationToken))
             {
-                PointsArrowFile.Write(writer.Stream, points);
+                // Arrow's file writer needs a Position; an Azure upload stream cannot seek (this one reports where it is).
+                using (var forward = new HashingWriteStream(writer.Stream)) PointsArrowFile.Write(forward, points);
                 await writer.CommitAsync(cancellationToken);
             }
             shards.Add(new ShardRecord { TileId = tileId, ExpectedRows = points.Count, PointsBlob = blob });
@@ -128,7 +131,16 @@ public static class JobPlanner
             previous = JobManifest.Parse(buffer.ToArray(), $"{destination.Location}/{JobManifest.FileName}");
         }
         if (previous.Model.Sha256 != modelSha || previous.Bank?.Sha256 != bankSha) return;
-        var previousSpec = previous.Spec.Deserialize<JobSpec>(ManifestWriter.SpecJson);
+        JobSpec? previousSpec;
+        try
+        {
+            previousSpec = previous.Spec.Deserialize<JobSpec>(ManifestWriter.SpecJson);
+            if (previousSpec is not null) JobPoints.Validate(previousSpec);
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException)
+        {
+            throw new RangeFormatException($"{destination.Location}/{JobManifest.FileName}", $"its spec is not a valid job spec: {e.Message}", e);
+        }
         if (previousSpec is null || !ManifestWriter.SameOutput(previousSpec, spec)) return;
         var listed = previous.Shards.ToDictionary(s => s.Tile);
         foreach (var shard in shards)

@@ -51,6 +51,7 @@ public sealed class ShardGrain(ModelReplicaCache replicas, IBlobStoreFactory sto
             _cancellation = new CancellationTokenSource();
             var token = _cancellation.Token;
             _ = Task.Run(() => RunAsync(assignment, token), CancellationToken.None);
+            logger.LogInformation("Shard {Job}/{Tile} attempt {Attempt} started on {Silo}", assignment.JobId, assignment.TileId, assignment.Attempt, silo.SiloAddress);
             return Task.FromResult(ProgressLocked());
         }
     }
@@ -83,6 +84,7 @@ public sealed class ShardGrain(ModelReplicaCache replicas, IBlobStoreFactory sto
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            logger.LogInformation("Shard {Job}/{Tile} attempt {Attempt} cancelled on {Silo}", assignment.JobId, assignment.TileId, assignment.Attempt, silo.SiloAddress);
             Finish(assignment, ShardRunState.Failed, null, "cancelled", false);
         }
         catch (Exception e)

@@ -35,6 +35,26 @@ public class FibonacciLatticeTests
         Assert.Equal(expected, all.OrderBy(p => p).ToList());
     }
 
+    [Theory]
+    [InlineData(20_000, 15)]
+    [InlineData(200_000, 10)]
+    [InlineData(300_000, 30)]
+    [InlineData(1_000_000, 45)]
+    [InlineData(50_000, 2)]
+    [InlineData(1_000, 1)]
+    [InlineData(7, 90)]
+    public void ExtentBoundsTheRealCountsPerTile(long points, double tileDegrees)
+    {
+        var lattice = new FibonacciLattice(points);
+        var tiling = new GlobeTiling(tileDegrees);
+        var counts = lattice.CountPerTile(tiling);
+        var extent = lattice.Extent(tiling);
+        long largest = counts.Max(c => c.Count);
+        Assert.True(extent.Shards >= counts.Count, $"{extent} < {counts.Count} shards");
+        Assert.True(extent.LargestShard >= largest, $"{extent} < {largest} points in the fullest shard");
+        Assert.True(extent.LargestShard <= largest * 1.2 + 64, $"{extent}: a loose bound ({largest} real) would refuse jobs that fit");
+    }
+
     [Fact]
     public void NonPositiveCountsAreRefused() =>
         Assert.Contains("--fibonacci", Assert.Throws<ArgumentException>(() => new FibonacciLattice(0)).Message);

@@ -45,6 +45,15 @@ public class GlobeTilingTests
     }
 
     [Fact]
+    public void TilingsWithMillionsOfTilesAreRefused()
+    {
+        // 0.1 degrees would be 6,480,000 tiles: counting points per tile allocates a cell for each.
+        var e = Assert.Throws<ArgumentException>(() => new GlobeTiling(0.1));
+        Assert.Contains("6,480,000 tiles, more than the 2,000,000", e.Message);
+        Assert.Equal(1_036_800, new GlobeTiling(0.25).TileCount);
+    }
+
+    [Fact]
     public void PointsOutsideTheGlobeAreRefused() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new GlobeTiling(10).TileOf(181, 0));
 }

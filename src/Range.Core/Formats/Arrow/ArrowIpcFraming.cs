@@ -20,6 +20,10 @@ namespace RangeOrleans.Core.Formats.Arrow;
 /// 2 bytes of padding, the stream, a flatbuffer Footer (schema and the offsets of the batches),
 /// its int32 length, and "ARROW1".
 /// </para>
+/// <para>
+/// Batches with compressed bodies (LZ4 frame or ZSTD) are refused: Apache.Arrow decompresses only
+/// through a codec package (Apache.Arrow.Compression) this project does not ship.
+/// </para>
 /// </summary>
 internal static class ArrowIpcFraming
 {
@@ -33,6 +37,7 @@ internal static class ArrowIpcFraming
     private const int UnionType = 14;                      // Flatbuf.Type.Union
     private const int BlockSize = 24;                      // struct Block { long offset; int metaDataLength; (pad); long bodyLength; }
     private const int FieldNodeSize = 16, BufferSize = 16; // struct FieldNode { long length, nullCount; }, struct Buffer { long offset, length; }
+    private static readonly string[] s_codecs = ["LZ4_FRAME", "ZSTD"]; // Flatbuf.CompressionType
 
     private readonly record struct MessageStart(long Offset, int HeaderType);
 
@@ -145,9 +150,11 @@ internal static class ArrowIpcFraming
                     int data = fb.TableField(header, 1);
                     fb.Require(data >= 0, header, "dictionary batch has no data");
                     ValidateRecordBatch(fb, data, bodyLength);
+                    RefuseCompression(fb, data, source, offset, "dictionary batch");
                     break;
                 case RecordBatchMessage:
                     ValidateRecordBatch(fb, header, bodyLength);
+                    RefuseCompression(fb, header, source, offset, "record batch");
                     break;
             }
             return (headerType, bodyLength);
@@ -182,6 +189,17 @@ internal static class ArrowIpcFraming
                 $"buffer {i} ({length} bytes at {offset}) lies outside the body of {bodyLength} bytes");
         }
         fb.Vector(batch, 4, 8); // variadic buffer counts
+    }
+
+    /// <summary>A batch's optional BodyCompression table (field 3: codec, method): present means its buffers are compressed.</summary>
+    private static void RefuseCompression(CheckedFlatBuffer fb, int batch, string source, long messageOffset, string kind)
+    {
+        int compression = fb.TableField(batch, 3);
+        if (compression < 0) return;
+        int codec = fb.UInt8(compression, 0);
+        string name = codec < s_codecs.Length ? s_codecs[codec] : $"codec {codec}";
+        throw new RangeFormatException(source,
+            $"the {kind} at byte {messageOffset} is compressed with {name}; compressed Arrow IPC data is not supported: write it uncompressed (pyarrow: compression=None)");
     }
 
     private static void ValidateSchema(CheckedFlatBuffer fb, int schema)
