@@ -139,7 +139,7 @@ internal sealed class CpuSoftRetrieval
             var s = Vector256.Create(shift);
             for (; i <= x.Length - Vector256<float>.Count; i += Vector256<float>.Count)
             {
-                var e = Vector256.Exp(Vector256.Create<float>(x.Slice(i)) - s);
+                var e = VectorExp.Exp(Vector256.Create<float>(x.Slice(i)) - s);
                 e.CopyTo(x.Slice(i));
                 sum += e;
             }

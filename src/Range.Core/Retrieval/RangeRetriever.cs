@@ -62,16 +62,20 @@ public sealed class RangeRetriever : IDisposable
 
     /// <summary>
     /// Query rows per chunk. On the CPU, taller chunks keep both products at BLAS speed (measured: 1,024 rows
-    /// run RANGE+ against 10k entries ~2x faster than 64), so a chunk takes up to 1,024 rows within a
-    /// 256 MiB [chunk, N] weight buffer; elsewhere the weight matrices are bounded by <paramref name="budgetBytes"/>.
+    /// run RANGE+ against 10k entries ~2x faster than 64), so a chunk takes the most rows, a power of two up to
+    /// 1,024, within a 256 MiB [chunk, N] weight buffer; elsewhere the weight matrices are bounded by <paramref name="budgetBytes"/>.
     /// </summary>
     public int ChunkRows(RetrievalOptions options, long budgetBytes = 256L << 20, int maxRows = 4096)
     {
+        // A power of two, so that the embedders' fixed-height chunks tile the 8,192-row pipeline batches
+        // without a padded remainder.
         if (_cpu is not null && options.Selection == RetrievalSelection.Soft)
-            return (int)Math.Clamp(budgetBytes / ((long)Count * sizeof(float)), 64, 1024);
+            return (int)Math.Clamp(FloorPowerOfTwo(budgetBytes / ((long)Count * sizeof(float))), 64, 1024);
         long perRow = (long)Count * sizeof(float) * (options.Spatial ? 4 : 2);
-        return (int)Math.Clamp(budgetBytes / perRow, 1, maxRows);
+        return (int)FloorPowerOfTwo(Math.Clamp(budgetBytes / perRow, 1, maxRows));
     }
+
+    private static long FloorPowerOfTwo(long x) => x < 1 ? 1 : 1L << (63 - System.Numerics.BitOperations.LeadingZeroCount((ulong)x));
 
     /// <summary>
     /// h for c queries: <paramref name="queries"/> [c, Dk] L2-normalised location embeddings,

@@ -77,9 +77,9 @@ public class RangeRetrieverTests
         int rows = retriever.ChunkRows(topK, budgetBytes: 1 << 20);
         Assert.InRange(rows * 1000L * 4 * 4, 1, 1 << 20);
         Assert.Equal(1, retriever.ChunkRows(topK, budgetBytes: 10));
-        // The fused CPU path: up to 1,024 rows, and a chunk's weights within the budget.
+        // The fused CPU path: a power of two up to 1,024 rows, and a chunk's weights within the budget.
         Assert.Equal(1024, retriever.ChunkRows(RetrievalOptions.RangePlus()));
-        Assert.Equal(262, retriever.ChunkRows(RetrievalOptions.RangePlus(), budgetBytes: 1L << 20));
+        Assert.Equal(256, retriever.ChunkRows(RetrievalOptions.RangePlus(), budgetBytes: 1L << 20));
     }
 
     [Fact]
