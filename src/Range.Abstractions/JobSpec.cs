@@ -11,7 +11,7 @@ public sealed record JobSpec
     [Id(2)] public required string Destination { get; init; }
 
     /// <summary>Tile size in degrees (divides 180): one shard per non-empty tile.</summary>
-    [Id(3)] public double ShardDegrees { get; init; } = 10;
+    [Id(3)] public double ShardDegrees { get; init; } = 30;
 
     /// <summary>float32 or float16.</summary>
     [Id(4)] public string Precision { get; init; } = "float32";

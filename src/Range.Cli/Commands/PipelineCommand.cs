@@ -24,7 +24,7 @@ public static class PipelineCommand
         var o = new TrainingOptions();
         var bankEntries = new Option<int>("--bank-entries") { Description = "Bank entries (earth: sampled locations; s2: a subset).", DefaultValueFactory = _ => 10000 };
         var resolution = new Option<double>("--resolution") { Description = "Map grid spacing in degrees.", DefaultValueFactory = _ => 1.0 };
-        var shardDegrees = new Option<double>("--shard-degrees") { Description = "Map tile size in degrees (divides 180): one shard file per tile.", DefaultValueFactory = _ => 10 };
+        var shardDegrees = new Option<double>("--shard-degrees") { Description = "Map tile size in degrees (divides 180): one shard file per tile.", DefaultValueFactory = _ => 30 };
         var cluster = ClusterOption.Create(required: false);
         var command = new Command("pipeline", "Pretrain SatCLIP, build a RANGE bank, and write a global RANGE embedding map (DEST/model/last.ckpt, DEST/bank/bank.arrow, DEST/map/manifest.json + DEST/map/shards/*.arrow, as range map writes).");
         o.AddTo(command);

@@ -42,7 +42,8 @@ public sealed class JobOptions
     public Option<double> ShardDegrees { get; } = new("--shard-degrees")
     {
         Description = "Tile size in degrees (divides 180): one shard, one output file per non-empty tile.",
-        DefaultValueFactory = _ => 10,
+        // 30-degree tiles: 72 shards, big enough that the embedders' fixed-height chunks waste little on padding.
+        DefaultValueFactory = _ => 30,
     };
 
     public Option<string> Precision { get; } = PrecisionOption.Create();
