@@ -27,6 +27,8 @@ public static class RangeHostingExtensions
         silo.Services.AddSingleton<Grains.Banks.BankEncoderCache>();
         silo.Services.AddOptions<ModelReplicaOptions>().Configure(o => replicas?.Invoke(o));
         silo.Services.AddOptions<CoordinatorOptions>().Configure(o => coordinator?.Invoke(o));
+        // Redis restarting (state writes, membership reads) is a failure jobs ride out, like a silo going away.
+        silo.Services.AddSingleton(cluster.Redis is null ? new TransientFailures() : new TransientFailures([typeof(RedisException)]));
         silo.AddStartupTask<JobResumer>();
         silo.Services.AddSingleton<JobResumer>();
         silo.Configure<ClusterOptions>(o => { o.ClusterId = cluster.ClusterId; o.ServiceId = cluster.ServiceId; });

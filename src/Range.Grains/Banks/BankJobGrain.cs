@@ -22,22 +22,17 @@ public sealed class BankJobGrain(
     [PersistentState("bank", RangeStorage.Name)] IPersistentState<BankJobState> state,
     IBlobStoreFactory stores,
     IOptions<CoordinatorOptions> options,
-    ILogger<BankJobGrain> logger) : Grain, IBankJobGrain
+    TransientFailures transientFailures,
+    ILogger<BankJobGrain> logger)
+    : DurableJobGrain<BankJobState>(state, options.Value, transientFailures, logger), IBankJobGrain
 {
     public const int MaxAttempts = 8;
-    private readonly CoordinatorOptions _options = options.Value;
-    private IGrainTimer? _timer;
     private Task<(List<BankShardRecord> Shards, long Entries)>? _planning;
     private Task<string>? _merging;
 
-    private BankJobState S => state.State;
-    private string JobId => this.GetPrimaryKeyString();
+    protected override string Kind => "Bank job";
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        if (S.State is JobState.Preparing or JobState.Running) EnsureTimer();
-        return Task.CompletedTask;
-    }
+    protected override bool HasWorkLeft => S.State is JobState.Preparing or JobState.Running;
 
     public async Task<BankJobStatus> SubmitAsync(BankJobSpec spec)
     {
@@ -50,7 +45,7 @@ public sealed class BankJobGrain(
         }
         S.Spec = spec;
         S.State = JobState.Preparing;
-        await state.WriteStateAsync();
+        await SaveAsync();
         EnsureTimer();
         return Status();
     }
@@ -70,22 +65,7 @@ public sealed class BankJobGrain(
         Error = S.Error,
     };
 
-    private void EnsureTimer() =>
-        _timer ??= this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(TimeSpan.Zero, _options.PollInterval) { KeepAlive = true });
-
-    private async Task TickAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            if (S.State == JobState.Preparing) await PlanAsync();
-            else if (S.State == JobState.Running) await AdvanceAsync();
-            else { _timer?.Dispose(); _timer = null; }
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            await FailAsync($"{e.GetType().Name}: {e.Message}");
-        }
-    }
+    protected override Task AdvanceAsync() => S.State == JobState.Preparing ? PlanAsync() : AdvanceRunningAsync();
 
     private async Task PlanAsync()
     {
@@ -102,11 +82,11 @@ public sealed class BankJobGrain(
         if (planning.IsFaulted) { await FailAsync($"planning the bank: {planning.Exception!.InnerException!.Message}"); return; }
         (S.Shards, S.Entries) = planning.Result;
         S.State = JobState.Running;
-        await state.WriteStateAsync();
+        await SaveAsync();
         logger.LogInformation("Bank job {Job}: {Entries} entries in {Shards} shards", JobId, S.Entries, S.Shards.Count);
     }
 
-    private async Task AdvanceAsync()
+    private async Task AdvanceRunningAsync()
     {
         if (_merging is not null)
         {
@@ -116,7 +96,7 @@ public sealed class BankJobGrain(
             if (merging.IsFaulted) { await FailAsync($"merging the bank: {merging.Exception!.InnerException!.Message}"); return; }
             S.BankSha256 = merging.Result;
             S.State = JobState.Completed;
-            await state.WriteStateAsync();
+            await SaveAsync();
             logger.LogInformation("Bank job {Job} completed: {Entries} entries", JobId, S.Entries);
             return;
         }
@@ -125,8 +105,8 @@ public sealed class BankJobGrain(
         foreach (var shard in S.Shards.Where(s => s.Running).ToList())
         {
             BankShardProgress progress;
-            try { progress = await Shard(shard).GetProgressAsync().WaitAsync(_options.PollTimeout); }
-            catch (Exception e) when (JobCoordinatorGrain.IsTransient(e)) { progress = new BankShardProgress(ShardRunState.Idle); }
+            try { progress = await Shard(shard).GetProgressAsync().WaitAsync(Options.PollTimeout); }
+            catch (Exception e) when (IsTransient(e)) { progress = new BankShardProgress(ShardRunState.Idle); }
             switch (progress.State)
             {
                 case ShardRunState.Done:
@@ -146,13 +126,12 @@ public sealed class BankJobGrain(
                     break;
             }
         }
-        if (changed)
-        {
-            await state.WriteStateAsync(); // a finished shard's hash is durable before anything else happens
-            await RecordHashesAsync();
-        }
+        if (changed) await SaveAsync(); // a finished shard's hash is durable before anything else happens
+        bool allDone = S.Shards.All(s => s.Sha256 is not null);
+        // Rewritten whole on every change, and once more before the merge: a write lost to an outage is made good.
+        if (changed || allDone) await RecordHashesAsync();
 
-        if (S.Shards.All(s => s.Sha256 is not null))
+        if (allDone)
         {
             var spec = S.Spec!;
             var shards = S.Shards.Select(s => (s.Index, s.Sha256!)).ToList();
@@ -162,21 +141,21 @@ public sealed class BankJobGrain(
 
         int silos = 1;
         try { silos = Math.Max(1, (await GrainFactory.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count); }
-        catch (Exception e) when (JobCoordinatorGrain.IsTransient(e)) { }
-        int slots = silos * Math.Max(1, _options.ShardsInFlightPerSilo) - S.Shards.Count(s => s.Running);
+        catch (Exception e) when (IsTransient(e)) { }
+        int slots = silos * Math.Max(1, Options.ShardsInFlightPerSilo) - S.Shards.Count(s => s.Running);
         foreach (var shard in S.Shards.Where(s => !s.Running && s.Sha256 is null).Take(Math.Max(0, slots)).ToList())
         {
             shard.Attempts++;
             shard.Running = true;
-            try { await Shard(shard).StartAsync(S.Spec!, shard.Index, shard.Start, shard.Count).WaitAsync(_options.PollTimeout); }
-            catch (Exception e) when (JobCoordinatorGrain.IsTransient(e))
+            try { await Shard(shard).StartAsync(S.Spec!, shard.Index, shard.Start, shard.Count).WaitAsync(Options.PollTimeout); }
+            catch (Exception e) when (IsTransient(e))
             {
                 // Not a run (see JobCoordinatorGrain): a start placed on a silo not yet declared dead fails at once.
                 shard.Attempts--;
                 shard.Running = false;
             }
         }
-        await state.WriteStateAsync();
+        await SaveAsync();
     }
 
     private IBankShardGrain Shard(BankShardRecord shard) => GrainFactory.GetGrain<IBankShardGrain>($"{JobId}/{shard.Index}");
@@ -202,15 +181,5 @@ public sealed class BankJobGrain(
         }
         var merged = BankBuilder.Merge(banks, $"{store.Location}: {banks.Sum(b => b.Count)} entries");
         return LocalBankJob.Write(store, LocalBankJob.BankFile, merged);
-    }
-
-    private async Task FailAsync(string error)
-    {
-        logger.LogError("Bank job {Job} failed: {Error}", JobId, error);
-        S.State = JobState.Failed;
-        S.Error = error;
-        await state.WriteStateAsync();
-        _timer?.Dispose();
-        _timer = null;
     }
 }

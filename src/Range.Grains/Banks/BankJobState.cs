@@ -1,10 +1,11 @@
 using RangeOrleans.Abstractions;
+using RangeOrleans.Grains.Jobs;
 
 namespace RangeOrleans.Grains.Banks;
 
 /// <summary>A bank job's durable state. Stored as JSON that names this type: do not rename it.</summary>
 [GenerateSerializer, Alias("range.BankJobState")]
-public sealed class BankJobState
+public sealed class BankJobState : IDurableJobState
 {
     [Id(0)] public BankJobSpec? Spec { get; set; }
     [Id(1)] public JobState State { get; set; }

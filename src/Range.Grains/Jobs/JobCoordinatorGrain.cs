@@ -25,11 +25,11 @@ public sealed class JobCoordinatorGrain(
     [PersistentState("job", RangeStorage.Name)] IPersistentState<JobCoordinatorState> state,
     IBlobStoreFactory stores,
     IOptions<CoordinatorOptions> options,
-    ILogger<JobCoordinatorGrain> logger) : Grain, IJobCoordinatorGrain
+    TransientFailures transientFailures,
+    ILogger<JobCoordinatorGrain> logger)
+    : DurableJobGrain<JobCoordinatorState>(state, options.Value, transientFailures, logger), IJobCoordinatorGrain
 {
-    private readonly CoordinatorOptions _options = options.Value;
     private readonly Dictionary<string, long> _rowsInProgress = [];
-    private IGrainTimer? _timer;
     private Task<JobPlan>? _preparing;
     private Task? _finishing;
     private Task<List<string>>? _verifying;
@@ -37,21 +37,12 @@ public sealed class JobCoordinatorGrain(
     private readonly HashSet<string> _stopped = []; // shards seen stopped during this activation's cleanup
     private DateTime? _cleanupFailingSince;
     private bool _verified;
-    private bool _unsaved;
-    private DateTime? _failingSince;
     private int _activeSilos = 1;
     private DateTime _silosCountedAt = DateTime.MinValue;
     private DateTime? _rateStartedAt;
     private long _rateStartPoints;
 
-    private JobCoordinatorState S => state.State;
-    private string JobId => this.GetPrimaryKeyString();
-
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        if (HasWorkLeft) EnsureTimer();
-        return Task.CompletedTask;
-    }
+    protected override string Kind => "Job";
 
     public async Task<JobStatus> SubmitAsync(JobSpec spec)
     {
@@ -66,7 +57,7 @@ public sealed class JobCoordinatorGrain(
         S.Spec = spec;
         S.State = JobState.Preparing;
         S.SubmittedAt = DateTimeOffset.UtcNow;
-        await state.WriteStateAsync();
+        await SaveAsync();
         await Registry.RegisterAsync(new JobSummary { JobId = JobId, Destination = spec.Destination, SubmittedAt = S.SubmittedAt.Value });
         EnsureTimer();
         logger.LogInformation("Job {Job} submitted: {Points} to {Destination}", JobId, spec.Points.Kind, spec.Destination);
@@ -93,7 +84,7 @@ public sealed class JobCoordinatorGrain(
 
     public async Task ShardChangedAsync()
     {
-        if ((S.State == JobState.Running || S.CleanupPending) && _timer is not null) await TickAsync(CancellationToken.None);
+        if ((S.State == JobState.Running || S.CleanupPending) && TimerRunning) await TickAsync(CancellationToken.None);
     }
 
     public async Task<JobStatus> CancelAsync()
@@ -103,66 +94,23 @@ public sealed class JobCoordinatorGrain(
         S.State = JobState.Cancelled;
         S.CompletedAt = DateTimeOffset.UtcNow;
         S.CleanupPending = true;
-        _unsaved = true;
         StopTimer();
         EnsureTimer(); // the cleanup runs on the timer, so this call returns at once even while storage is down
-        await state.WriteStateAsync();
-        _unsaved = false;
+        await SaveAsync();
         logger.LogInformation("Job {Job} cancelled: stopping {Running} running shard(s)", JobId, S.Shards.Count(s => s.Status == ShardStatus.Running));
         return Status();
     }
 
-    private bool HasWorkLeft => S.State is JobState.Preparing or JobState.Running || S.CleanupPending;
+    protected override bool HasWorkLeft => S.State is JobState.Preparing or JobState.Running || S.CleanupPending;
 
     private IJobRegistryGrain Registry => GrainFactory.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.Key);
 
     private IShardGrain Shard(ShardRecord shard) => GrainFactory.GetGrain<IShardGrain>($"{JobId}/{shard.TileId}");
 
-    private void EnsureTimer()
-    {
-        _timer ??= this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(TimeSpan.Zero, _options.PollInterval) { KeepAlive = true });
-    }
-
-    private void StopTimer()
-    {
-        _timer?.Dispose();
-        _timer = null;
-    }
-
-    private async Task TickAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            if (_unsaved)
-            {
-                await state.WriteStateAsync();
-                _unsaved = false;
-            }
-            if (S.State == JobState.Preparing) await AdvancePreparationAsync();
-            else if (S.State == JobState.Running) await AdvanceShardsAsync();
-            else if (S.CleanupPending) await AdvanceCleanupAsync();
-            else StopTimer();
-            _failingSince = null;
-        }
-        catch (InconsistentStateException e)
-        {
-            // A write whose reply was lost may have landed: re-read the stored table in a new activation.
-            logger.LogWarning("Job {Job}: stored state changed under this activation ({Error}); reloading it", JobId, e.Message);
-            StopTimer();
-            DeactivateOnIdle();
-        }
-        catch (Exception e) when (IsTransient(e) && (DateTime.UtcNow - (_failingSince ??= DateTime.UtcNow)) < _options.TransientFailureLimit)
-        {
-            // The state store (Redis) restarting, or a silo going away: keep the table in memory, save it next tick.
-            _unsaved = true;
-            logger.LogWarning("Job {Job}: tick failed transiently ({Error}); will retry", JobId, e.Message);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            logger.LogError(e, "Job {Job} tick failed", JobId);
-            await FailAsync($"{e.GetType().Name}: {e.Message}");
-        }
-    }
+    protected override Task AdvanceAsync() =>
+        S.State == JobState.Preparing ? AdvancePreparationAsync()
+        : S.State == JobState.Running ? AdvanceShardsAsync()
+        : AdvanceCleanupAsync();
 
     private async Task AdvancePreparationAsync()
     {
@@ -183,7 +131,7 @@ public sealed class JobCoordinatorGrain(
         S.Shards = plan.Shards;
         S.State = JobState.Running;
         _verified = true; // the planner just hashed the shards it found already produced
-        await state.WriteStateAsync();
+        await SaveAsync();
         await Registry.UpdateAsync(JobId, JobState.Running);
         logger.LogInformation("Job {Job}: {Shards} shards, {Points} points ({Skipped} already produced)",
             JobId, S.Shards.Count, S.Shards.Sum(s => s.ExpectedRows), S.Shards.Count(s => s.Skipped));
@@ -200,7 +148,7 @@ public sealed class JobCoordinatorGrain(
             if (finishing.IsFaulted) { await FailAsync($"writing the manifest: {finishing.Exception!.InnerException!.Message}"); return; }
             S.State = JobState.Completed;
             S.CompletedAt = DateTimeOffset.UtcNow;
-            await state.WriteStateAsync();
+            await SaveAsync();
             await Registry.UpdateAsync(JobId, JobState.Completed);
             StopTimer();
             logger.LogInformation("Job {Job} completed: {Rows} rows in {Shards} shards", JobId, S.Shards.Sum(s => s.Rows), S.Shards.Count);
@@ -219,7 +167,7 @@ public sealed class JobCoordinatorGrain(
 
         if (S.Shards.All(s => s.Status == ShardStatus.Done))
         {
-            if (changed) await state.WriteStateAsync();
+            if (changed) await SaveAsync();
             var manifest = ManifestWriter.Build(JobId, S);
             var destination = stores.Open(S.Spec!.Destination);
             var retried = S.Shards.Where(s => s.Attempts > 1).Select(s => s.OutputBlob).ToList();
@@ -232,10 +180,10 @@ public sealed class JobCoordinatorGrain(
         }
 
         await CountActiveSilosAsync();
-        int capacity = Math.Max(1, _activeSilos) * Math.Max(1, _options.ShardsInFlightPerSilo);
+        int capacity = Math.Max(1, _activeSilos) * Math.Max(1, Options.ShardsInFlightPerSilo);
         int inFlight = S.Shards.Count(s => s.Status == ShardStatus.Running);
         var starting = S.Shards.Where(s => s.Status == ShardStatus.Pending).Take(Math.Max(0, capacity - inFlight)).ToList();
-        if (starting.FirstOrDefault(s => s.Attempts >= _options.MaxAttempts) is { } exhausted)
+        if (starting.FirstOrDefault(s => s.Attempts >= Options.MaxAttempts) is { } exhausted)
         {
             await FailAsync($"shard {exhausted.TileId} failed {exhausted.Attempts} times");
             return;
@@ -249,7 +197,7 @@ public sealed class JobCoordinatorGrain(
         {
             // Recorded before they start: a coordinator that dies in between leaves them "running" (its successor
             // polls them and finds them idle), never started but unrecorded (a cancel would not stop them).
-            try { await state.WriteStateAsync(); }
+            try { await SaveAsync(); }
             catch
             {
                 foreach (var shard in starting)
@@ -265,7 +213,7 @@ public sealed class JobCoordinatorGrain(
         {
             try
             {
-                await Shard(shard).StartAsync(Assignment(shard)).WaitAsync(_options.PollTimeout);
+                await Shard(shard).StartAsync(Assignment(shard)).WaitAsync(Options.PollTimeout);
             }
             catch (Exception e) when (IsTransient(e))
             {
@@ -284,7 +232,7 @@ public sealed class JobCoordinatorGrain(
             _rateStartedAt = DateTime.UtcNow;
             _rateStartPoints = DonePoints();
         }
-        if (changed) await state.WriteStateAsync();
+        if (changed) await SaveAsync();
     }
 
     /// <summary>
@@ -309,7 +257,7 @@ public sealed class JobCoordinatorGrain(
         if (cleaning.IsFaulted)
         {
             var error = cleaning.Exception!.InnerException!;
-            if (DateTime.UtcNow - (_cleanupFailingSince ??= DateTime.UtcNow) < _options.TransientFailureLimit)
+            if (DateTime.UtcNow - (_cleanupFailingSince ??= DateTime.UtcNow) < Options.TransientFailureLimit)
             {
                 logger.LogWarning("Job {Job}: removing the cancelled job's temporary blobs failed ({Error}); will retry", JobId, error.Message);
                 return;
@@ -320,7 +268,7 @@ public sealed class JobCoordinatorGrain(
         // The registry last lists it as running, so silos keep resuming this coordinator until the cleanup is done.
         await Registry.UpdateAsync(JobId, JobState.Cancelled);
         S.CleanupPending = false;
-        await state.WriteStateAsync();
+        await SaveAsync();
         StopTimer();
         logger.LogInformation("Job {Job}: cancelled; {Done} finished shard(s) kept, temporary blobs removed", JobId, S.Shards.Count(s => s.Status == ShardStatus.Done));
     }
@@ -337,8 +285,8 @@ public sealed class JobCoordinatorGrain(
         {
             try
             {
-                await Shard(shard).CancelAsync().WaitAsync(_options.PollTimeout);
-                return (shard, Progress: await Shard(shard).GetProgressAsync().WaitAsync(_options.PollTimeout));
+                await Shard(shard).CancelAsync().WaitAsync(Options.PollTimeout);
+                return (shard, Progress: await Shard(shard).GetProgressAsync().WaitAsync(Options.PollTimeout));
             }
             catch (Exception e) when (IsTransient(e)) { return (shard, Progress: (ShardProgress?)null); } // its silo is gone: nothing runs there any more
         }));
@@ -364,7 +312,7 @@ public sealed class JobCoordinatorGrain(
             else shard.Status = ShardStatus.Pending;
             changed = true;
         }
-        if (changed) await state.WriteStateAsync();
+        if (changed) await SaveAsync();
         return !stillRunning;
     }
 
@@ -402,13 +350,13 @@ public sealed class JobCoordinatorGrain(
         }
         logger.LogWarning("Job {Job}: {Count} finished shard file(s) missing or not matching their SHA-256 ({Tiles}); recomputing them",
             JobId, damaged.Count, string.Join(", ", damaged.Order(StringComparer.Ordinal).Take(10)));
-        await state.WriteStateAsync();
+        await SaveAsync();
         return true;
     }
 
     private async Task<(ShardRecord Shard, ShardProgress? Progress, Exception? Failure)> PollAsync(ShardRecord shard)
     {
-        try { return (shard, await Shard(shard).GetProgressAsync().WaitAsync(_options.PollTimeout), null); }
+        try { return (shard, await Shard(shard).GetProgressAsync().WaitAsync(Options.PollTimeout), null); }
         catch (Exception e) when (IsTransient(e)) { return (shard, null, e); }
     }
 
@@ -473,18 +421,13 @@ public sealed class JobCoordinatorGrain(
         catch (Exception e) when (IsTransient(e)) { }
     }
 
-    private async Task FailAsync(string error)
+    protected override Task OnFailingAsync()
     {
-        logger.LogError("Job {Job} failed: {Error}", JobId, error);
-        S.State = JobState.Failed;
-        S.Error = error;
         S.CompletedAt = DateTimeOffset.UtcNow;
-        _unsaved = true;
-        await state.WriteStateAsync();
-        _unsaved = false;
-        StopTimer(); // after the write: if it fails transiently, the next tick saves the failure
-        await Registry.UpdateAsync(JobId, JobState.Failed);
+        return Task.CompletedTask;
     }
+
+    protected override Task OnFailedAsync() => Registry.UpdateAsync(JobId, JobState.Failed);
 
     /// <summary>What a job leaves behind besides its output: unfinished uploads of <paramref name="outputs"/> and every _work/ blob.</summary>
     private static async Task RemoveTemporaryBlobsAsync(RangeOrleans.Storage.IBlobStore destination, IReadOnlyList<string> outputs)
@@ -522,8 +465,4 @@ public sealed class JobCoordinatorGrain(
             CleaningUp = S.CleanupPending,
         };
     }
-
-    /// <summary>Failures a retry can fix: the callee's silo died or is unreachable, or the call timed out.</summary>
-    internal static bool IsTransient(Exception e) =>
-        e is OrleansMessageRejectionException or SiloUnavailableException or TimeoutException or OrleansException or ObjectDisposedException;
 }

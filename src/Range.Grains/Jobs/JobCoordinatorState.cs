@@ -4,7 +4,7 @@ namespace RangeOrleans.Grains.Jobs;
 
 /// <summary>A coordinator's durable state. Stored as JSON that names this type: do not rename it.</summary>
 [GenerateSerializer, Alias("range.JobCoordinatorState")]
-public sealed class JobCoordinatorState
+public sealed class JobCoordinatorState : IDurableJobState
 {
     [Id(0)] public JobSpec? Spec { get; set; }
     [Id(1)] public JobState State { get; set; }

@@ -13,31 +13,23 @@ namespace RangeOrleans.Grains.Pretraining;
 /// and record the epoch reports it has added (durable before they count here); when the worker is done, complete;
 /// when its silo died (the poll finds a new, idle activation) or its run failed, start attempt N+1 on worker "JOB/N+1",
 /// which resumes from the stored last.ckpt (up to <see cref="MaxAttempts"/> runs). A finished epoch stays finished
-/// across silo deaths: the worker stores its checkpoint before reporting it. As in <see cref="JobCoordinatorGrain"/>,
-/// a tick that fails transiently (Redis restarting) keeps the state in memory and saves it next tick; a job that
-/// fails cancels its worker, so no run is left writing to DEST.
+/// across silo deaths: the worker stores its checkpoint before reporting it. A job that fails cancels its worker, so
+/// no run is left writing to DEST.
 /// </summary>
 public sealed class PretrainJobGrain(
     [PersistentState("pretrain", RangeStorage.Name)] IPersistentState<PretrainJobState> state,
     IOptions<CoordinatorOptions> options,
-    ILogger<PretrainJobGrain> logger) : Grain, IPretrainJobGrain
+    TransientFailures transientFailures,
+    ILogger<PretrainJobGrain> logger)
+    : DurableJobGrain<PretrainJobState>(state, options.Value, transientFailures, logger), IPretrainJobGrain
 {
     public const int MaxAttempts = 8;
-    private readonly CoordinatorOptions _options = options.Value;
-    private IGrainTimer? _timer;
     private PretrainWorkerProgress? _worker;
     private DateTime? _pollFailingSince;
-    private DateTime? _failingSince;
-    private bool _unsaved;
 
-    private PretrainJobState S => state.State;
-    private string JobId => this.GetPrimaryKeyString();
+    protected override string Kind => "Pretrain job";
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        if (S.State == JobState.Running) EnsureTimer();
-        return Task.CompletedTask;
-    }
+    protected override bool HasWorkLeft => S.State == JobState.Running;
 
     public async Task<PretrainJobStatus> SubmitAsync(PretrainJobSpec spec)
     {
@@ -52,7 +44,7 @@ public sealed class PretrainJobGrain(
             throw new DirectoryNotFoundException($"S2 dataset folder '{folder}' does not exist (it must be readable by every silo)");
         S.Spec = spec;
         S.State = JobState.Running;
-        await state.WriteStateAsync();
+        await SaveAsync();
         EnsureTimer();
         logger.LogInformation("Pretrain job {Job}: {Epochs} epochs on {Data} -> {Destination}", JobId, spec.Epochs, spec.Data, spec.Destination);
         return Status();
@@ -77,47 +69,10 @@ public sealed class PretrainJobGrain(
         Error = S.Error,
     };
 
-    private void EnsureTimer() =>
-        _timer ??= this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(TimeSpan.Zero, _options.PollInterval) { KeepAlive = true });
-
-    private void StopTimer()
+    protected override async Task AdvanceAsync()
     {
-        _timer?.Dispose();
-        _timer = null;
-    }
-
-    private async Task TickAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            if (_unsaved)
-            {
-                await state.WriteStateAsync();
-                _unsaved = false;
-            }
-            if (S.State != JobState.Running) { StopTimer(); return; }
-            if (S.WorkerRunning) await PollAsync();
-            if (S.State == JobState.Running && !S.WorkerRunning) await StartAttemptAsync();
-            _failingSince = null;
-        }
-        catch (InconsistentStateException e)
-        {
-            // A write whose reply was lost may have landed: re-read the stored state in a new activation.
-            logger.LogWarning("Pretrain job {Job}: stored state changed under this activation ({Error}); reloading it", JobId, e.Message);
-            StopTimer();
-            DeactivateOnIdle();
-        }
-        catch (Exception e) when (JobCoordinatorGrain.IsTransient(e) && DateTime.UtcNow - (_failingSince ??= DateTime.UtcNow) < _options.TransientFailureLimit)
-        {
-            // The state store (Redis) restarting: keep the state in memory, save it next tick (as JobCoordinatorGrain does).
-            _unsaved = true;
-            logger.LogWarning("Pretrain job {Job}: tick failed transiently ({Error}); will retry", JobId, e.Message);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            logger.LogError(e, "Pretrain job {Job} tick failed", JobId);
-            await FailAsync($"{e.GetType().Name}: {e.Message}");
-        }
+        if (S.WorkerRunning) await PollAsync();
+        if (S.State == JobState.Running && !S.WorkerRunning) await StartAttemptAsync();
     }
 
     private IPretrainWorkerGrain Worker() => GrainFactory.GetGrain<IPretrainWorkerGrain>($"{JobId}/{S.Attempts}");
@@ -127,26 +82,26 @@ public sealed class PretrainJobGrain(
         PretrainWorkerProgress progress;
         try
         {
-            progress = await Worker().GetProgressAsync().WaitAsync(_options.PollTimeout);
+            progress = await Worker().GetProgressAsync().WaitAsync(Options.PollTimeout);
             _pollFailingSince = null;
         }
-        catch (Exception e) when (JobCoordinatorGrain.IsTransient(e))
+        catch (Exception e) when (IsTransient(e))
         {
             // Until membership declares a dead silo dead, polls fail; after, they find a new, idle activation. A worker
             // that is only slow to answer keeps its run: a second writer of last.ckpt is never started beside it.
-            if (DateTime.UtcNow - (_pollFailingSince ??= DateTime.UtcNow) < _options.TransientFailureLimit) return;
-            progress = new PretrainWorkerProgress { State = ShardRunState.Idle, Error = $"its silo did not answer for {_options.TransientFailureLimit}: {e.Message}" };
+            if (DateTime.UtcNow - (_pollFailingSince ??= DateTime.UtcNow) < Options.TransientFailureLimit) return;
+            progress = new PretrainWorkerProgress { State = ShardRunState.Idle, Error = $"its silo did not answer for {Options.TransientFailureLimit}: {e.Message}" };
         }
         bool changed = Record(progress);
         switch (progress.State)
         {
             case ShardRunState.Running:
-                if (changed) await state.WriteStateAsync();
+                if (changed) await SaveAsync();
                 break;
             case ShardRunState.Done:
                 S.WorkerRunning = false;
                 S.State = JobState.Completed;
-                await state.WriteStateAsync();
+                await SaveAsync();
                 StopTimer();
                 logger.LogInformation("Pretrain job {Job} completed: {Epochs} epochs in {Attempts} attempt(s)", JobId, S.EpochsDone, S.Attempts);
                 break;
@@ -158,7 +113,7 @@ public sealed class PretrainJobGrain(
                 // attempt resumes from the stored checkpoint.
                 S.WorkerRunning = false;
                 S.LastFailure = progress.Error ?? "its silo died";
-                await state.WriteStateAsync();
+                await SaveAsync();
                 logger.LogWarning("Pretrain job {Job}: attempt {Attempt} ended unfinished ({Reason}); {Done} epochs stored", JobId, S.Attempts, S.LastFailure, S.EpochsDone);
                 break;
         }
@@ -201,9 +156,9 @@ public sealed class PretrainJobGrain(
         _worker = null;
         try
         {
-            Record(await Worker().StartAsync(S.Spec!, S.Attempts).WaitAsync(_options.PollTimeout));
+            Record(await Worker().StartAsync(S.Spec!, S.Attempts).WaitAsync(Options.PollTimeout));
         }
-        catch (Exception e) when (JobCoordinatorGrain.IsTransient(e))
+        catch (Exception e) when (IsTransient(e))
         {
             // Not a run (see JobCoordinatorGrain): a start placed on a silo not yet declared dead fails at once. The next
             // tick starts the same worker key: a start that did reach a running worker returns its progress.
@@ -211,24 +166,15 @@ public sealed class PretrainJobGrain(
             S.WorkerRunning = false;
             logger.LogWarning("Pretrain job {Job}: starting attempt {Attempt} failed ({Error}); will retry", JobId, S.Attempts + 1, e.Message);
         }
-        await state.WriteStateAsync();
+        await SaveAsync();
     }
 
-    private async Task FailAsync(string error)
+    protected override async Task OnFailingAsync()
     {
-        logger.LogError("Pretrain job {Job} failed: {Error}", JobId, error);
-        if (S.WorkerRunning)
-        {
-            // A failed job leaves no writer of last.ckpt behind: a rerun onto the same DEST starts one of its own.
-            try { await Worker().CancelAsync().WaitAsync(_options.PollTimeout); }
-            catch (Exception e) when (JobCoordinatorGrain.IsTransient(e)) { } // its silo is gone: nothing runs there any more
-        }
-        S.State = JobState.Failed;
+        if (!S.WorkerRunning) return;
+        // A failed job leaves no writer of last.ckpt behind: a rerun onto the same DEST starts one of its own.
+        try { await Worker().CancelAsync().WaitAsync(Options.PollTimeout); }
+        catch (Exception e) when (IsTransient(e)) { } // its silo is gone: nothing runs there any more
         S.WorkerRunning = false;
-        S.Error = error;
-        _unsaved = true;
-        await state.WriteStateAsync();
-        _unsaved = false;
-        StopTimer(); // after the write: if it fails transiently, the next tick saves the failure
     }
 }

@@ -1,10 +1,11 @@
 using RangeOrleans.Abstractions;
+using RangeOrleans.Grains.Jobs;
 
 namespace RangeOrleans.Grains.Pretraining;
 
 /// <summary>A pretrain job's durable state. Stored as JSON that names this type: do not rename it.</summary>
 [GenerateSerializer, Alias("range.PretrainJobState")]
-public sealed class PretrainJobState
+public sealed class PretrainJobState : IDurableJobState
 {
     [Id(0)] public PretrainJobSpec? Spec { get; set; }
     [Id(1)] public JobState State { get; set; }
