@@ -19,7 +19,12 @@ public static class ThroughputBenchmark
     public sealed record Row(string Model, int BankSize, int ValueDim, long Points, double Seconds, double PointsPerSecond,
         double GflopPerSecond, double FractionOfMatmul, double PeakMemoryMiB);
 
-    public sealed record Report(string Machine, int Threads, string Device, double MatmulGflopPerSecond, List<Row> Rows);
+    /// <summary>Throughput of <paramref name="Model"/> over <paramref name="Baseline"/>'s on the same bank: median and range over the rounds.</summary>
+    public sealed record Comparison(string Model, string Baseline, int BankSize, double MedianRatio, double MinRatio, double MaxRatio);
+
+    public sealed record Report(string Machine, int Threads, string Device, double MatmulGflopPerSecond, List<Row> Rows, List<Comparison> Comparisons);
+
+    private const long MaxPoints = 4_000_000;
 
     public static Report Run(Settings settings, TextWriter output)
     {
@@ -36,20 +41,22 @@ public static class ThroughputBenchmark
         output.WriteLine("|---|---|---|---|---|---|---|---|---|");
 
         var rows = new List<Row>();
+        var comparisons = new List<Comparison>();
+        // The tallest chunk an embedder computes at once: SatCLIP and CPU retrieval 1,024 rows, other devices 4,096.
+        int chunk = device.type == DeviceType.CPU ? 1024 : 4096;
         var config = new LocationEncoderConfig(10, 256, 2, 256);
         using (var encoder = NewEncoder(config, device))
         {
             using var satclip = new SatClipEmbedder(encoder);
             double flops = 2.0 * (config.InputDim * config.Capacity + (config.NumHiddenLayers - 1) * config.Capacity * config.Capacity + config.Capacity * config.EmbedDim);
-            rows.AddRange(MeasureInterleaved([("satclip", 0, 0, satclip, flops)], matmul, settings.TargetSeconds, output));
+            rows.AddRange(MeasureInterleaved([("satclip", 0, 0, satclip, flops)], matmul, settings.TargetSeconds, chunk, output, comparisons));
         }
         foreach (int n in settings.BankSizes)
         {
             var keys = RandomArray((long)n * config.EmbedDim);
             var values = RandomArray((long)n * settings.ValueDim);
             var (lon, lat) = RandomPoints(n, 99);
-            // RANGE and RANGE+ on the same bank, timed in alternation so that a busy moment of the machine
-            // does not land on one of them alone.
+            // RANGE and RANGE+ on the same bank, timed in alternating rounds.
             using var range = new RangeEmbedder(NewEncoder(config, device),
                 new RangeRetriever(keys, config.EmbedDim, values, settings.ValueDim, lon, lat, device), RetrievalOptions.Range());
             using var rangePlus = new RangeEmbedder(NewEncoder(config, device),
@@ -58,47 +65,58 @@ public static class ThroughputBenchmark
             [
                 ("range", n, settings.ValueDim, range, 2.0 * n * (config.EmbedDim + settings.ValueDim)),
                 ("range+", n, settings.ValueDim, rangePlus, 2.0 * n * (config.EmbedDim + 3 + settings.ValueDim)),
-            ], matmul, settings.TargetSeconds, output));
+            ], matmul, settings.TargetSeconds, chunk, output, comparisons));
         }
-        return new Report(machine, torch.get_num_threads(), device.ToString(), matmul, rows);
+        output.WriteLine();
+        foreach (var c in comparisons)
+            output.WriteLine($"{c.Model} / {c.Baseline} throughput at N = {c.BankSize:N0}: {c.MedianRatio:F3} (median of {Rounds} rounds; {c.MinRatio:F3} to {c.MaxRatio:F3})");
+        return new Report(machine, torch.get_num_threads(), device.ToString(), matmul, rows, comparisons);
     }
 
-    /// <summary>Trials timed for each embedder, in alternation; a row reports the fastest (as the matmul rate does).</summary>
-    public const int Trials = 3;
+    /// <summary>Rounds per group; each round times every embedder of the group once, on the same number of points.</summary>
+    public const int Rounds = 6;
 
-    private static IEnumerable<Row> MeasureInterleaved(
+    /// <summary>
+    /// Times the embedders of a group in rounds, alternating their order (A B, B A, ...) so that neither always runs
+    /// first or second, and a busy moment of the machine lands on both. A row reports an embedder's fastest trial (as the
+    /// matmul rate does); a comparison reports, for the second embedder against the first, the median of the per-round
+    /// throughput ratios, which holds still while the machine's speed drifts.
+    /// </summary>
+    private static List<Row> MeasureInterleaved(
         (string Model, int BankSize, int ValueDim, ILocationEmbedder Embedder, double FlopsPerPoint)[] runs,
-        double matmul, double target, TextWriter output)
+        double matmul, double target, int chunk, TextWriter output, List<Comparison> comparisons)
     {
-        // Warm up, then size each trial to roughly target / Trials seconds.
-        var points = new long[runs.Length];
-        var best = new double[runs.Length];
-        for (int r = 0; r < runs.Length; r++)
-        {
-            points[r] = 1024;
-            Time(runs[r].Embedder, 1024); // warm-up: first-call allocations and kernel selection
-            double seconds = Time(runs[r].Embedder, 1024);
-            while (seconds < target / Trials && points[r] < 4_000_000)
+        foreach (var run in runs) Time(run.Embedder, chunk); // warm-up: first-call allocations and kernel selection
+        // Whole multiples of the tallest chunk the embedders compute, so that no trial pays for padding.
+        double rate = chunk / Time(runs[0].Embedder, chunk);
+        long points = Math.Clamp((long)Math.Ceiling(rate * target / Rounds / chunk), 1, MaxPoints / chunk) * chunk;
+        var seconds = new double[Rounds, runs.Length];
+        for (int round = 0; round < Rounds; round++)
+            for (int k = 0; k < runs.Length; k++)
             {
-                points[r] = (long)Math.Min(points[r] * Math.Clamp(target / Trials * 1.2 / Math.Max(seconds, 1e-3), 2, 64), 4_000_000);
-                seconds = Time(runs[r].Embedder, (int)points[r]);
+                int r = round % 2 == 0 ? k : runs.Length - 1 - k;
+                seconds[round, r] = Time(runs[r].Embedder, (int)points);
             }
-            best[r] = seconds;
-        }
-        for (int trial = 1; trial < Trials; trial++)
-            for (int r = 0; r < runs.Length; r++)
-                best[r] = Math.Min(best[r], Time(runs[r].Embedder, (int)points[r]));
 
         double peak = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
+        var rows = new List<Row>();
         for (int r = 0; r < runs.Length; r++)
         {
             var (model, n, d, _, flopsPerPoint) = runs[r];
-            double pps = points[r] / best[r];
+            double best = Enumerable.Range(0, Rounds).Min(round => seconds[round, r]);
+            double pps = points / best;
             double gflops = pps * flopsPerPoint / 1e9;
-            var row = new Row(model, n, d, points[r], best[r], pps, gflops, gflops / matmul, peak);
-            output.WriteLine($"| {model} | {(n == 0 ? "-" : n.ToString("N0"))} | {(d == 0 ? "-" : d)} | {points[r]:N0} | {best[r]:F2} | {pps:N0} | {gflops:F1} | {100 * gflops / matmul:F0}% | {peak:N0} |");
-            yield return row;
+            rows.Add(new Row(model, n, d, points, best, pps, gflops, gflops / matmul, peak));
+            output.WriteLine($"| {model} | {(n == 0 ? "-" : n.ToString("N0"))} | {(d == 0 ? "-" : d)} | {points:N0} | {best:F2} | {pps:N0} | {gflops:F1} | {100 * gflops / matmul:F0}% | {peak:N0} |");
         }
+        if (runs.Length == 2)
+        {
+            // Throughput ratio of the second against the first: the first's time over the second's, round by round.
+            var ratios = Enumerable.Range(0, Rounds).Select(round => seconds[round, 0] / seconds[round, 1]).Order().ToArray();
+            var comparison = new Comparison(runs[1].Model, runs[0].Model, runs[0].BankSize, (ratios[(Rounds - 1) / 2] + ratios[Rounds / 2]) / 2, ratios[0], ratios[^1]);
+            comparisons.Add(comparison);
+        }
+        return rows;
     }
 
     private static double Time(ILocationEmbedder embedder, int points)

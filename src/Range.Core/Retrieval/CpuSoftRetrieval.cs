@@ -85,6 +85,15 @@ internal sealed class CpuSoftRetrieval
             return 1f / ExpShiftedSum(weights, TensorPrimitives.Max(weights));
         var geo = geoBuffer.AsSpan();
         float qx = unit[3 * row], qy = unit[3 * row + 1], qz = unit[3 * row + 2];
+        if (options.AngularThresholdDegrees is null && options.GeoTemperature <= 80 && options.Beta > 0)
+        {
+            // The default RANGE+: both exps in one pass over the row, the same arithmetic as the general path below.
+            float t = (float)options.GeoTemperature;
+            var (semanticSum, spatialSum) = ExpBoth(weights, TensorPrimitives.Max(weights), geo, t * qx, t * qy, t * qz);
+            float share = (float)(options.Beta / semanticSum);
+            TensorPrimitives.MultiplyAdd(geo, (float)((1.0 - options.Beta) / spatialSum) / share, weights, weights);
+            return share;
+        }
         if (options.AngularThresholdDegrees is { } degrees)
         {
             Cosines(geo, qx, qy, qz);
@@ -127,6 +136,43 @@ internal sealed class CpuSoftRetrieval
             }
         }
         for (; i < _count; i++) cos[i] = MathF.FusedMultiplyAdd(_uz[i], qz, MathF.FusedMultiplyAdd(_uy[i], qy, _ux[i] * qx));
+    }
+
+    /// <summary>
+    /// weights := exp(weights - shift) and geo := exp(u_i . (tx, ty, tz)) in one pass; returns both sums. The spatial
+    /// logits lie within +-80 (t &lt;= 80), so they need no shift.
+    /// </summary>
+    private (float Semantic, float Spatial) ExpBoth(Span<float> weights, float shift, Span<float> geo, float tx, float ty, float tz)
+    {
+        int i = 0;
+        var semantic = Vector256<float>.Zero;
+        var spatial = Vector256<float>.Zero;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var s = Vector256.Create(shift);
+            var vx = Vector256.Create(tx);
+            var vy = Vector256.Create(ty);
+            var vz = Vector256.Create(tz);
+            for (; i <= _count - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                var e = VectorExp.Exp(Vector256.Create<float>(weights.Slice(i)) - s);
+                e.CopyTo(weights.Slice(i));
+                semantic += e;
+                var g = VectorExp.ExpWithinRange(Vector256.FusedMultiplyAdd(Vector256.Create<float>(_uz.AsSpan(i)), vz,
+                    Vector256.FusedMultiplyAdd(Vector256.Create<float>(_uy.AsSpan(i)), vy, Vector256.Create<float>(_ux.AsSpan(i)) * vx)));
+                g.CopyTo(geo.Slice(i));
+                spatial += g;
+            }
+        }
+        float semanticTotal = Vector256.Sum(semantic), spatialTotal = Vector256.Sum(spatial);
+        for (; i < _count; i++)
+        {
+            weights[i] = MathF.Exp(weights[i] - shift);
+            semanticTotal += weights[i];
+            geo[i] = MathF.Exp(MathF.FusedMultiplyAdd(_uz[i], tz, MathF.FusedMultiplyAdd(_uy[i], ty, _ux[i] * tx)));
+            spatialTotal += geo[i];
+        }
+        return (semanticTotal, spatialTotal);
     }
 
     /// <summary>x := exp(x - shift) in one pass; returns the sum (the softmax denominator when shift is the max).</summary>

@@ -20,6 +20,15 @@ internal static class VectorExp
     {
         var underflow = Vector256.LessThan(x, Vector256.Create(Lowest));
         x = Vector256.Min(Vector256.Max(x, Vector256.Create(Lowest)), Vector256.Create(Highest));
+        return Vector256.AndNot(ExpWithinRange(x), underflow);
+    }
+
+    /// <summary>
+    /// exp for inputs already known to lie in [-87.3, 88] (RANGE+'s spatial logits, within +-80): the same result as
+    /// <see cref="Exp"/> without its clamps.
+    /// </summary>
+    public static Vector256<float> ExpWithinRange(Vector256<float> x)
+    {
         var n = Vector256.Round(x * Vector256.Create(Log2E));
         var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2High), x);
         r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2Low), r);
@@ -31,6 +40,6 @@ internal static class VectorExp
         p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(5.0000001201e-1f));
         var y = Vector256.FusedMultiplyAdd(p, r * r, r) + Vector256<float>.One;
         var scale = Vector256.ShiftLeft(Vector256.ConvertToInt32(n) + Vector256.Create(127), 23).AsSingle();
-        return Vector256.AndNot(y * scale, underflow);
+        return y * scale;
     }
 }

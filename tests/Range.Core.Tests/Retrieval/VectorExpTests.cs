@@ -35,4 +35,17 @@ public class VectorExpTests
         Assert.Equal(MathF.E, got[5], 6);
         Assert.Equal(MathF.Exp(88f), got[7], MathF.Exp(88f) * 2e-7f);
     }
+
+    [Fact]
+    public void WithinRangeVariantEqualsTheClampedOneBitForBitOverRangePlusSpatialLogits()
+    {
+        var rng = new Random(5);
+        var x = new float[8];
+        for (int trial = 0; trial < 20_000; trial++)
+        {
+            for (int i = 0; i < 8; i++) x[i] = (float)(rng.NextDouble() * 160 - 80);
+            var v = Vector256.Create<float>(x);
+            Assert.Equal(VectorExp.Exp(v), VectorExp.ExpWithinRange(v));
+        }
+    }
 }

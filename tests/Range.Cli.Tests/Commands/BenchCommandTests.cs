@@ -1,0 +1,37 @@
+using System.Text.Json;
+
+namespace RangeOrleans.Cli.Tests.Commands;
+
+public class BenchCommandTests
+{
+    [Fact]
+    public void BenchReportsEveryModelAgainstTheMatmulRateAndComparesRangePlusWithRange()
+    {
+        using var dir = new TempDir();
+        var json = dir.File("bench.json");
+        var run = CliRunner.Run("bench", "--banks", "300,700", "--dim", "32", "--seconds", "0.05", "--json", json);
+        Assert.True(run.ExitCode == 0, run.Error + run.Output);
+        Assert.Matches(@"float32 matmul 4096x4096x4096: [0-9.]+ GFLOP/s", run.Output);
+        foreach (var row in new[] { "| satclip | - |", "| range | 300 | 32 |", "| range+ | 300 | 32 |", "| range | 700 | 32 |", "| range+ | 700 | 32 |" })
+            Assert.Contains(row, run.Output);
+        Assert.Matches(@"range\+ / range throughput at N = 700: [0-9.]+ \(median of 6 rounds; [0-9.]+ to [0-9.]+\)", run.Output);
+
+        using var report = JsonDocument.Parse(File.ReadAllText(json));
+        var rows = report.RootElement.GetProperty("Rows").EnumerateArray().ToList();
+        Assert.Equal(5, rows.Count);
+        // Every trial covers whole 1,024-row chunks: no row's throughput pays for padding.
+        Assert.All(rows, r => Assert.Equal(0, r.GetProperty("Points").GetInt64() % 1024));
+        Assert.All(rows, r => Assert.True(r.GetProperty("PointsPerSecond").GetDouble() > 0));
+        var comparisons = report.RootElement.GetProperty("Comparisons").EnumerateArray().ToList();
+        Assert.Equal([300, 700], comparisons.Select(c => c.GetProperty("BankSize").GetInt32()));
+        Assert.All(comparisons, c => Assert.InRange(c.GetProperty("MedianRatio").GetDouble(), c.GetProperty("MinRatio").GetDouble(), c.GetProperty("MaxRatio").GetDouble()));
+    }
+
+    [Fact]
+    public void BenchRefusesABankSizeThatIsNotAPositiveInteger()
+    {
+        var run = CliRunner.Run("bench", "--banks", "1000,ten");
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("--banks: 'ten' is not a positive integer", run.Error);
+    }
+}
