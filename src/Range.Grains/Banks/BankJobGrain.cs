@@ -18,9 +18,9 @@ namespace RangeOrleans.Grains.Banks;
 /// dispatch pending ones, and when all are recorded merge them into bank.arrow. A finished shard stays
 /// finished across silo deaths: its blob is committed and its hash persisted before it counts.
 /// Cancel (<see cref="DurableJobGrain{TState}"/>) stops dispatch at once; then the running shards are stopped (one
-/// that finished meanwhile is recorded), and every unfinished shard's upload is discarded (local partial files,
-/// staged Azure blocks). Recorded shard files and shards.sha256 stay; no bank.arrow is written. Once every shard is
-/// recorded and the merge has begun, the job completes. A bank job writes no scratch data to DEST.
+/// that finished meanwhile is recorded), and what unrecorded shards left is removed (unfinished uploads, and blobs no
+/// recorded hash vouches for). Recorded shard files and shards.sha256 stay; no bank.arrow is written. Once every
+/// shard is recorded and the merge has begun, the job completes. A bank job writes no scratch data to DEST.
 /// </summary>
 public sealed class BankJobGrain(
     [PersistentState("bank", RangeStorage.Name)] IPersistentState<BankJobState> state,
@@ -211,14 +211,22 @@ public sealed class BankJobGrain(
         return stops.All(s => s.Progress is not { State: ShardRunState.Running });
     }
 
-    /// <summary>Unfinished uploads of every shard not recorded (a bank job has no other temporary data).</summary>
+    /// <summary>
+    /// The output of every shard not recorded: an unfinished upload (local partial file, staged Azure blocks), and a
+    /// blob that a run committed but whose hash never reached the job (nothing vouches for it), so that shards/ holds
+    /// exactly the shards shards.sha256 lists. A bank job has no other temporary data.
+    /// </summary>
     protected override Func<Task> TemporaryDataRemoval()
     {
         var store = stores.Open(S.Spec!.Destination);
-        var unfinished = S.Shards.Where(s => s.Sha256 is null).Select(ShardBlob).ToList();
+        var unrecorded = S.Shards.Where(s => s.Sha256 is null).Select(ShardBlob).ToList();
         return async () =>
         {
-            foreach (var name in unfinished) await store.DiscardUnfinishedAsync(name);
+            foreach (var name in unrecorded)
+            {
+                await store.DiscardUnfinishedAsync(name);
+                await store.DeleteAsync(name);
+            }
         };
     }
 
