@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using RangeOrleans.Abstractions;
 using RangeOrleans.Core.Banks;
 using RangeOrleans.Storage;
@@ -13,14 +14,8 @@ public sealed class BankJobTests(BankEncoders encoders) : IClassFixture<BankEnco
     [Fact]
     public async Task BankJobCompletesWithEveryShardRecordedWhenASiloIsKilled()
     {
-        await _cluster.StartSilosAsync(2);
-        var (host, client) = await _cluster.ConnectAsync();
+        var (host, client, job, _) = await StartJobAsync("failover", doneShards: 3);
         using var connected = host;
-
-        var job = client.GetGrain<IBankJobGrain>("bank-failover");
-        await job.SubmitAsync(encoders.Spec(3000, 100, "az://banks/failover"));
-        await WaitAsync(job, s => s.DoneShards >= 3 || s.IsFinal);
-        Assert.False((await job.GetStatusAsync()).IsFinal, "the job ended before a silo could be killed: make it bigger");
         _cluster.Silos[1].Kill();
 
         var status = await WaitAsync(job, s => s.IsFinal);
@@ -40,14 +35,8 @@ public sealed class BankJobTests(BankEncoders encoders) : IClassFixture<BankEnco
     [Fact]
     public async Task CancelledBankJobKeepsOnlyItsRecordedShardsAndLeavesNoUnfinishedUploadOrBank()
     {
-        await _cluster.StartSilosAsync(2);
-        var (host, client) = await _cluster.ConnectAsync();
+        var (host, client, job, running) = await StartJobAsync("cancel", doneShards: 2);
         using var connected = host;
-
-        var job = client.GetGrain<IBankJobGrain>("bank-cancel");
-        await job.SubmitAsync(encoders.Spec(3000, 100, "az://banks/cancel"));
-        var running = await WaitAsync(job, s => s.DoneShards >= 2 || s.IsFinal);
-        Assert.False(running.IsFinal, "the job ended before it could be cancelled: make it bigger");
         // What a writer killed mid-upload leaves (staged, uncommitted blocks), under a shard that has not finished.
         var container = StagedBlocks.Container(_cluster.Azurite.ConnectionString, "banks");
         string abandoned = LocalBankJob.ShardBlob(running.TotalShards - 1);
@@ -81,6 +70,21 @@ public sealed class BankJobTests(BankEncoders encoders) : IClassFixture<BankEnco
         var listed = await client.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.Key).FindAsync("bank-cancel");
         Assert.Equal((JobKind.Bank, JobState.Cancelled), (listed!.Kind, listed.State));
         await host.StopAsync();
+    }
+
+    /// <summary>
+    /// Two silos and a client; job bank-NAME (3,000 entries in 30 shards, to az://banks/NAME) submitted and running with
+    /// <paramref name="doneShards"/> shards done. Dispose the host (after StopAsync) when done.
+    /// </summary>
+    private async Task<(IHost Host, IClusterClient Client, IBankJobGrain Job, BankJobStatus Running)> StartJobAsync(string name, int doneShards)
+    {
+        await _cluster.StartSilosAsync(2);
+        var (host, client) = await _cluster.ConnectAsync();
+        var job = client.GetGrain<IBankJobGrain>($"bank-{name}");
+        await job.SubmitAsync(encoders.Spec(3000, 100, $"az://banks/{name}"));
+        var running = await WaitAsync(job, s => s.DoneShards >= doneShards || s.IsFinal);
+        Assert.False(running.IsFinal, "the job ended before the test could step in: make it bigger");
+        return (host, client, job, running);
     }
 
     private IBlobStore Store(string prefix) => BlobStores.Open($"az://banks/{prefix}", _cluster.Azurite.ConnectionString);

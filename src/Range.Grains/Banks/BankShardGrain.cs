@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Placement;
 using RangeOrleans.Abstractions;
+using RangeOrleans.Grains.Shards;
 using RangeOrleans.Grains.Storage;
 using RangeOrleans.Training.Banks;
 
@@ -13,21 +14,17 @@ namespace RangeOrleans.Grains.Banks;
 /// deactivation, stops the build between batches (or its upload), so nothing is committed.
 /// </summary>
 [RandomPlacement]
-public sealed class BankShardGrain(BankEncoderCache cache, IBlobStoreFactory stores, ILogger<BankShardGrain> logger) : Grain, IBankShardGrain
+public sealed class BankShardGrain(BankEncoderCache cache, IBlobStoreFactory stores, ILogger<BankShardGrain> logger) : ShardRunGrain, IBankShardGrain
 {
-    private readonly Lock _gate = new();
     private BankShardProgress _progress = new(ShardRunState.Idle);
-    private CancellationTokenSource? _cancellation;
 
     public Task<BankShardProgress> StartAsync(BankJobSpec spec, int index, int start, int count)
     {
-        lock (_gate)
+        lock (Gate)
         {
             if (_progress.State is ShardRunState.Running or ShardRunState.Done) return Task.FromResult(_progress);
             _progress = new BankShardProgress(ShardRunState.Running);
-            _cancellation?.Dispose();
-            _cancellation = new CancellationTokenSource();
-            var token = _cancellation.Token;
+            var token = NewRun();
             _ = Task.Run(() => Run(spec, new BankShard(index, start, count), token), CancellationToken.None);
             return Task.FromResult(_progress);
         }
@@ -35,19 +32,7 @@ public sealed class BankShardGrain(BankEncoderCache cache, IBlobStoreFactory sto
 
     public Task<BankShardProgress> GetProgressAsync()
     {
-        lock (_gate) return Task.FromResult(_progress);
-    }
-
-    public Task CancelAsync()
-    {
-        lock (_gate) _cancellation?.Cancel();
-        return Task.CompletedTask;
-    }
-
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        lock (_gate) _cancellation?.Cancel();
-        return Task.CompletedTask;
+        lock (Gate) return Task.FromResult(_progress);
     }
 
     private void Run(BankJobSpec spec, BankShard shard, CancellationToken cancellationToken)
@@ -75,6 +60,6 @@ public sealed class BankShardGrain(BankEncoderCache cache, IBlobStoreFactory sto
             logger.LogError(e, "Bank shard {Shard} failed", this.GetPrimaryKeyString());
             result = new BankShardProgress(ShardRunState.Failed, Error: $"{e.GetType().Name}: {e.Message}");
         }
-        lock (_gate) _progress = result;
+        lock (Gate) _progress = result;
     }
 }
