@@ -68,7 +68,7 @@ public sealed class JobKindsTests(BankEncoders encoders) : IClassFixture<BankEnc
         Assert.Equal(JobState.Completed, (await pretrain.GetStatusAsync()).State);
 
         var unknown = await RangeCli.RunAsync("status", "no-such-job", "--cluster", redis);
-        Assert.NotEqual(0, unknown.ExitCode);
+        Assert.Equal(2, unknown.ExitCode);
         Assert.Contains("no job 'no-such-job' in this cluster", unknown.Error);
         await host.StopAsync();
     }
