@@ -14,5 +14,10 @@ public sealed record BankJobStatus
     [Id(7)] public string? BankSha256 { get; init; }
     [Id(8)] public string? Error { get; init; }
 
+    /// <summary>Cancelled, and still stopping its running shards or discarding their unfinished uploads.</summary>
+    [Id(9)] public bool CleaningUp { get; init; }
+
+    [Id(10)] public string Destination { get; init; } = "";
+
     public bool IsFinal => State is JobState.Completed or JobState.Failed or JobState.Cancelled;
 }

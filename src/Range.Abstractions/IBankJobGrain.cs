@@ -7,8 +7,17 @@ namespace RangeOrleans.Abstractions;
 /// </summary>
 public interface IBankJobGrain : IGrainWithStringKey
 {
-    /// <summary>Starts the job (the same spec again is a no-op; a different one under the same id is refused).</summary>
+    /// <summary>Starts the job (the same spec again is a no-op; a different one under the same id, or an id another kind of job has, is refused).</summary>
     Task<BankJobStatus> SubmitAsync(BankJobSpec spec);
 
     Task<BankJobStatus> GetStatusAsync();
+
+    /// <summary>
+    /// Stops dispatching and stops the running shards; unfinished shard uploads are discarded. Finished shard files and
+    /// shards.sha256 stay; no bank.arrow is written. A job that has ended is left as it is.
+    /// </summary>
+    Task<BankJobStatus> CancelAsync();
+
+    /// <summary>Continues an unfinished job (or a cancelled job's cleanup) after a restart. Harmless on a running or final job.</summary>
+    Task<BankJobStatus> ResumeAsync();
 }

@@ -9,6 +9,9 @@ public interface IBankShardGrain : IGrainWithStringKey
     Task<BankShardProgress> StartAsync(BankJobSpec spec, int index, int start, int count);
 
     Task<BankShardProgress> GetProgressAsync();
+
+    /// <summary>Stops the shard at its next batch (it ends Failed, "cancelled"); an uncommitted output is not committed.</summary>
+    Task CancelAsync();
 }
 
 /// <summary>A bank shard's state: running, done (with the blob's SHA-256), failed (with why), or idle (never started here).</summary>

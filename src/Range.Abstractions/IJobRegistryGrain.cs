@@ -1,13 +1,15 @@
 namespace RangeOrleans.Abstractions;
 
 /// <summary>
-/// The cluster's list of jobs (a single grain, key <see cref="Key"/>), in durable state: what
-/// <c>range jobs</c> lists and what silos resume at start-up.
+/// The cluster's list of jobs of every kind (a single grain, key <see cref="Key"/>), in durable state: what
+/// <c>range jobs</c> lists, where <c>range status</c> and <c>range cancel</c> look up a job's kind, and what silos
+/// resume at start-up. Job ids are one namespace across kinds.
 /// </summary>
 public interface IJobRegistryGrain : IGrainWithStringKey
 {
     public const string Key = "jobs";
 
+    /// <summary>Records a new job; <see cref="ArgumentException"/> when its id is already another kind's job.</summary>
     Task RegisterAsync(JobSummary job);
 
     /// <summary>Records a job's latest state (final states stop it from being resumed).</summary>
@@ -15,6 +17,9 @@ public interface IJobRegistryGrain : IGrainWithStringKey
 
     Task<JobSummary[]> ListAsync();
 
-    /// <summary>Jobs in Preparing or Running state.</summary>
-    Task<string[]> UnfinishedAsync();
+    /// <summary>The job registered under <paramref name="jobId"/>, or null.</summary>
+    Task<JobSummary?> FindAsync(string jobId);
+
+    /// <summary>Jobs in Preparing or Running state (a cancelled job stays Running here until its cleanup is done).</summary>
+    Task<JobSummary[]> UnfinishedAsync();
 }

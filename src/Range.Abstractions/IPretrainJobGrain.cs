@@ -7,8 +7,17 @@ namespace RangeOrleans.Abstractions;
 /// </summary>
 public interface IPretrainJobGrain : IGrainWithStringKey
 {
-    /// <summary>Starts the job (the same spec again is a no-op; a different one under the same id is refused).</summary>
+    /// <summary>Starts the job (the same spec again is a no-op; a different one under the same id, or an id another kind of job has, is refused).</summary>
     Task<PretrainJobStatus> SubmitAsync(PretrainJobSpec spec);
 
     Task<PretrainJobStatus> GetStatusAsync();
+
+    /// <summary>
+    /// Stops the worker at its next batch; the epochs it stored (DEST/last.ckpt and its optimiser file) stay. A job that
+    /// has ended is left as it is.
+    /// </summary>
+    Task<PretrainJobStatus> CancelAsync();
+
+    /// <summary>Continues an unfinished job (or a cancelled job's cleanup) after a restart. Harmless on a running or final job.</summary>
+    Task<PretrainJobStatus> ResumeAsync();
 }

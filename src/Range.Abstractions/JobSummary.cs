@@ -8,4 +8,7 @@ public sealed record JobSummary
     [Id(1)] public required string Destination { get; init; }
     [Id(2)] public required DateTimeOffset SubmittedAt { get; init; }
     [Id(3)] public JobState State { get; init; } = JobState.Preparing;
+
+    /// <summary>Absent from summaries stored before kinds were recorded: those are map jobs.</summary>
+    [Id(4)] public JobKind Kind { get; init; } = JobKind.Map;
 }

@@ -36,5 +36,10 @@ public sealed record PretrainJobStatus
 
     [Id(13)] public string? Error { get; init; }
 
+    /// <summary>Cancelled, and still stopping its worker or discarding an upload the cancel cut short.</summary>
+    [Id(14)] public bool CleaningUp { get; init; }
+
+    [Id(15)] public string Destination { get; init; } = "";
+
     public bool IsFinal => State is JobState.Completed or JobState.Failed or JobState.Cancelled;
 }

@@ -5,9 +5,9 @@ using RangeOrleans.Abstractions;
 namespace RangeOrleans.Hosting;
 
 /// <summary>
-/// Every silo, at start-up and then every <see cref="Period"/>, asks the registry for unfinished jobs and
-/// resumes their coordinators. This is what carries a job across a restart of the whole cluster, and what
-/// reactivates a coordinator whose silo died while no client was watching.
+/// Every silo, at start-up and then every <see cref="Period"/>, asks the registry for unfinished jobs of every
+/// kind (map, bank, pretrain) and resumes their job grains. This is what carries a job across a restart of the
+/// whole cluster, and what reactivates a job grain whose silo died while no client was watching.
 /// </summary>
 internal sealed class JobResumer(IGrainFactory grains, ILogger<JobResumer> logger) : IStartupTask, IDisposable
 {
@@ -28,7 +28,7 @@ internal sealed class JobResumer(IGrainFactory grains, ILogger<JobResumer> logge
             try
             {
                 var unfinished = await grains.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.Key).UnfinishedAsync();
-                foreach (var jobId in unfinished) await grains.GetGrain<IJobCoordinatorGrain>(jobId).ResumeAsync();
+                foreach (var job in unfinished) await ResumeAsync(job);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -38,6 +38,13 @@ internal sealed class JobResumer(IGrainFactory grains, ILogger<JobResumer> logge
             catch (OperationCanceledException) { return; }
         }
     }
+
+    private Task ResumeAsync(JobSummary job) => job.Kind switch
+    {
+        JobKind.Bank => grains.GetGrain<IBankJobGrain>(job.JobId).ResumeAsync(),
+        JobKind.Pretrain => grains.GetGrain<IPretrainJobGrain>(job.JobId).ResumeAsync(),
+        _ => grains.GetGrain<IJobCoordinatorGrain>(job.JobId).ResumeAsync(),
+    };
 
     public void Dispose()
     {

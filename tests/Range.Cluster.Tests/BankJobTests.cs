@@ -1,65 +1,101 @@
+using Microsoft.Extensions.Hosting;
 using RangeOrleans.Abstractions;
 using RangeOrleans.Core.Banks;
 using RangeOrleans.Storage;
-using RangeOrleans.Training.Data;
-using RangeOrleans.Training.Training;
+using RangeOrleans.Training.Banks;
 
 namespace RangeOrleans.Cluster.Tests;
 
-/// <summary>A bank construction job on separate silo processes (Redis, Azurite), one silo killed while it runs.</summary>
-public sealed class BankJobTests : IDisposable
+/// <summary>Bank construction jobs on separate silo processes (Redis, Azurite): one silo killed while it runs; a cancel.</summary>
+public sealed class BankJobTests(BankEncoders encoders) : IClassFixture<BankEncoders>, IDisposable
 {
     private readonly LocalCluster _cluster = new();
-    private readonly string _work = Path.Combine(Path.GetTempPath(), $"range-bankjob-{Guid.NewGuid():N}");
 
     [Fact]
     public async Task BankJobCompletesWithEveryShardRecordedWhenASiloIsKilled()
     {
-        // Small frozen encoders, trained here; the silos read them from this folder.
-        var data = EarthImageryDataset.Sample(64, seed: 4);
-        var options = new SatClipTrainingOptions { Epochs = 1, BatchSize = 16, TileSize = 16, LegendrePolys = 4 };
-        SatClipTrainer.Train(data, options, _work);
-        var mae = Path.Combine(_work, "mae.ckpt");
-        using (MaeTrainer.Train(data, new MaeTrainingOptions { Epochs = 1, TileSize = 16 }, mae)) { }
-
-        await _cluster.StartSilosAsync(2);
-        var (host, client) = await _cluster.ConnectAsync();
+        var (host, client, job, _) = await StartJobAsync("failover", doneShards: 3);
         using var connected = host;
-
-        var spec = new BankJobSpec
-        {
-            Checkpoint = Path.Combine(_work, SatClipTrainer.CheckpointFile), Mae = mae, Data = "earth", Entries = 3000, Seed = 4,
-            ShardSize = 100, Destination = "az://banks/failover",
-        };
-        var job = client.GetGrain<IBankJobGrain>("bank-failover");
-        await job.SubmitAsync(spec);
-        await WaitAsync(job, s => s.DoneShards >= 3 || s.IsFinal);
-        Assert.False((await job.GetStatusAsync()).IsFinal, "the job ended before a silo could be killed: make it bigger");
         _cluster.Silos[1].Kill();
 
         var status = await WaitAsync(job, s => s.IsFinal);
         Assert.True(status.State == JobState.Completed, $"{status.State}: {status.Error}");
         Assert.Equal((30, 30, 3000L), (status.TotalShards, status.DoneShards, status.Entries));
-        var store = BlobStores.Open("az://banks/failover", _cluster.Azurite.ConnectionString);
-        var hashes = (await store.ReadAllTextAsync("shards.sha256")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(30, hashes.Length);
-        foreach (var line in hashes)
-        {
-            var parts = line.Split("  ");
-            Assert.Equal(parts[0], await store.Sha256Async(parts[1]));
-        }
+        var store = Store("failover");
+        var recorded = await RecordedShardsAsync(store);
+        Assert.Equal(30, recorded.Count);
+        foreach (var (name, sha) in recorded) Assert.Equal(sha, await store.Sha256Async(name));
         Assert.Equal(status.BankSha256, await store.Sha256Async("bank.arrow"));
         var bank = ArrowBankFile.Read(new MemoryStream(await store.ReadAllBytesAsync("bank.arrow")), "bank.arrow");
         Assert.Equal(3000, bank.Count);
+        Assert.Equal(JobState.Completed, (await client.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.Key).FindAsync("bank-failover"))!.State);
         await host.StopAsync();
     }
+
+    [Fact]
+    public async Task CancelledBankJobKeepsOnlyItsRecordedShardsAndLeavesNoUnfinishedUploadOrBank()
+    {
+        var (host, client, job, running) = await StartJobAsync("cancel", doneShards: 2);
+        using var connected = host;
+        // What a writer killed mid-upload leaves (staged, uncommitted blocks), under a shard that has not finished.
+        var container = StagedBlocks.Container(_cluster.Azurite.ConnectionString, "banks");
+        string abandoned = LocalBankJob.ShardBlob(running.TotalShards - 1);
+        await StagedBlocks.StageAsync(container, $"cancel/{abandoned}");
+
+        var cancelled = await job.CancelAsync();
+        Assert.Equal(JobState.Cancelled, cancelled.State);
+        Assert.True(cancelled.RunningShards > 0, "no shard was running when the job was cancelled: the test proves nothing about stopping them");
+        var status = await WaitAsync(job, s => !s.CleaningUp);
+        Assert.True(status.State == JobState.Cancelled && status.Error is null, $"{status.State}: {status.Error}");
+        Assert.Equal(0, status.RunningShards);
+        Assert.InRange(status.DoneShards, 2, status.TotalShards - 1);
+
+        // Recorded shards are kept, each matching its SHA-256; nothing else is in shards/; no bank.arrow.
+        var store = Store("cancel");
+        var recorded = await RecordedShardsAsync(store);
+        Assert.Equal(status.DoneShards, recorded.Count);
+        Assert.Equal(recorded.Keys.Order(StringComparer.Ordinal), await MapJobs.NamesAsync(store, "shards/"));
+        foreach (var (name, sha) in recorded) Assert.Equal(sha, await store.Sha256Async(name));
+        Assert.False(await store.ExistsAsync(LocalBankJob.BankFile));
+        // No unfinished upload is left under any unrecorded shard's name, the abandoned one included.
+        var unfinished = Enumerable.Range(0, status.TotalShards).Select(LocalBankJob.ShardBlob).Where(n => !recorded.ContainsKey(n)).ToList();
+        Assert.Contains(abandoned, unfinished);
+        foreach (var name in unfinished) Assert.True(await StagedBlocks.CountAsync(container, $"cancel/{name}") == 0, $"{name} has staged blocks left");
+
+        // Nothing runs or is dispatched any more; cancelling again changes nothing; the registry says cancelled.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Equal(status, await job.GetStatusAsync());
+        Assert.Equal(recorded.Keys.Order(StringComparer.Ordinal), await MapJobs.NamesAsync(store, "shards/"));
+        Assert.Equal(status, await job.CancelAsync());
+        var listed = await client.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.Key).FindAsync("bank-cancel");
+        Assert.Equal((JobKind.Bank, JobState.Cancelled), (listed!.Kind, listed.State));
+        await host.StopAsync();
+    }
+
+    /// <summary>
+    /// Two silos and a client; job bank-NAME (3,000 entries in 30 shards, to az://banks/NAME) submitted and running with
+    /// <paramref name="doneShards"/> shards done. Dispose the host (after StopAsync) when done.
+    /// </summary>
+    private async Task<(IHost Host, IClusterClient Client, IBankJobGrain Job, BankJobStatus Running)> StartJobAsync(string name, int doneShards)
+    {
+        await _cluster.StartSilosAsync(2);
+        var (host, client) = await _cluster.ConnectAsync();
+        var job = client.GetGrain<IBankJobGrain>($"bank-{name}");
+        await job.SubmitAsync(encoders.Spec(3000, 100, $"az://banks/{name}"));
+        var running = await WaitAsync(job, s => s.DoneShards >= doneShards || s.IsFinal);
+        Assert.False(running.IsFinal, "the job ended before the test could step in: make it bigger");
+        return (host, client, job, running);
+    }
+
+    private IBlobStore Store(string prefix) => BlobStores.Open($"az://banks/{prefix}", _cluster.Azurite.ConnectionString);
+
+    /// <summary>shards.sha256: shard blob name to SHA-256.</summary>
+    private static async Task<Dictionary<string, string>> RecordedShardsAsync(IBlobStore store) =>
+        (await store.ReadAllTextAsync(LocalBankJob.ShardHashesFile)).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split("  ")).ToDictionary(parts => parts[1], parts => parts[0]);
 
     private Task<BankJobStatus> WaitAsync(IBankJobGrain job, Func<BankJobStatus, bool> until) =>
         _cluster.WaitAsync(job.GetStatusAsync, until, "bank job");
 
-    public void Dispose()
-    {
-        _cluster.Dispose();
-        try { Directory.Delete(_work, recursive: true); } catch (IOException) { }
-    }
+    public void Dispose() => _cluster.Dispose();
 }

@@ -1,7 +1,3 @@
-using Azure;
-using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
-using Azure.Storage.Blobs.Specialized;
 using RangeOrleans.Abstractions;
 using RangeOrleans.Core.Jobs;
 using RangeOrleans.Core.Points;
@@ -121,14 +117,8 @@ public sealed class JobCancellationTests : IDisposable
         Assert.Equal(JobState.Cancelled, listed.Single(j => j.JobId == jobId).State);
     }
 
-    private async Task<int> StagedBlocksAsync(string jobId, string name)
-    {
-        var blob = Container.GetBlockBlobClient($"{jobId}/{name}");
-        try { return (await blob.GetBlockListAsync(BlockListTypes.Uncommitted)).Value.UncommittedBlocks.Count(); }
-        catch (RequestFailedException e) when (e.Status == 404) { return 0; }
-    }
-
-    private BlobContainerClient Container => new(_cluster.Azurite.ConnectionString, "maps", AzureBlobStore.CreateClientOptions());
+    private Task<int> StagedBlocksAsync(string jobId, string name) =>
+        StagedBlocks.CountAsync(StagedBlocks.Container(_cluster.Azurite.ConnectionString, "maps"), $"{jobId}/{name}");
 
     private IBlobStore Store(string jobId) => BlobStores.Open($"az://maps/{jobId}", _cluster.Azurite.ConnectionString);
 

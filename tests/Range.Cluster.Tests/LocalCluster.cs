@@ -66,10 +66,10 @@ internal sealed class LocalCluster : IDisposable
     /// Reads <paramref name="read"/> every 200 ms until <paramref name="until"/> holds, for at most
     /// <see cref="JobTimeout"/>. A read failing because the silo holding the grain just died is retried.
     /// </summary>
-    public async Task<T> WaitAsync<T>(Func<Task<T>> read, Func<T, bool> until, string what) where T : class
+    public async Task<T> WaitAsync<T>(Func<Task<T>> read, Func<T, bool> until, string what)
     {
         var deadline = DateTime.UtcNow + JobTimeout;
-        T? last = null;
+        T? last = default;
         while (DateTime.UtcNow < deadline)
         {
             try

@@ -1,38 +1,29 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using RangeOrleans.Abstractions;
 using RangeOrleans.Core.Embedding;
 using RangeOrleans.Core.Formats.Checkpoint;
-using RangeOrleans.Hosting;
 using RangeOrleans.Storage;
-using RangeOrleans.Testing;
+using RangeOrleans.Training.Training;
 using Xunit.Abstractions;
 
 namespace RangeOrleans.Cluster.Tests;
 
-/// <summary>A pretrain job on three separate silo processes (Redis, Azurite); the silo training it killed once an epoch is stored.</summary>
+/// <summary>
+/// Pretrain jobs on separate silo processes (Redis, Azurite): the silo training one killed once an epoch is stored;
+/// a whole-cluster restart and a cancel.
+/// </summary>
 public sealed class PretrainJobTests(ITestOutputHelper log) : IDisposable
 {
-    private static readonly TimeSpan JobTimeout = TimeSpan.FromMinutes(3);
-    private readonly AzuriteProcess _azurite = new();
-    private readonly RedisProcess _redis = new();
-    private readonly List<SiloProcess> _silos = [];
+    private readonly LocalCluster _cluster = new();
     private readonly string _work = Path.Combine(Path.GetTempPath(), $"range-pretrainjob-{Guid.NewGuid():N}");
 
     [Fact]
     public async Task PretrainJobCompletesEveryEpochOnceWhenTheSiloTrainingItIsKilled()
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        _silos.AddRange(Enumerable.Range(0, 3).Select(_ => new SiloProcess(_redis.ConnectionString, _azurite.ConnectionString)));
-        await Task.WhenAll(_silos.Select(s => s.WaitStartedAsync()));
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.UseOrleansClient(c => c.AddRangeClient(new RangeClusterOptions { Redis = _redis.ConnectionString }));
-        using var host = builder.Build();
-        await host.StartAsync();
+        await _cluster.StartSilosAsync(3);
+        var (host, client) = await _cluster.ConnectAsync();
+        using var connected = host;
         log.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: 3 silos and a client started");
-        var client = host.Services.GetRequiredService<IClusterClient>();
 
         var spec = new PretrainJobSpec
         {
@@ -43,7 +34,7 @@ public sealed class PretrainJobTests(ITestOutputHelper log) : IDisposable
         await job.SubmitAsync(spec);
         var running = await WaitAsync(job, s => s.EpochsDone >= 1 && s.WorkerProcessId is not null || s.IsFinal);
         Assert.False(running.IsFinal, "the job ended before its silo could be killed: give it more epochs");
-        var worker = _silos.Single(s => s.Id == running.WorkerProcessId);
+        var worker = _cluster.Silos.Single(s => s.Id == running.WorkerProcessId);
         var workFoldersInUse = WorkFolders().Where(IsLocked).ToList();
         Assert.NotEmpty(workFoldersInUse);
         worker.Kill();
@@ -69,7 +60,7 @@ public sealed class PretrainJobTests(ITestOutputHelper log) : IDisposable
         Assert.Equal(2, status.Reports[^1].Epoch);
 
         // The stored checkpoint has all three epochs' steps (one epoch's worth each) and loads as a SatCLIP model.
-        var store = BlobStores.Open(spec.Destination, _azurite.ConnectionString);
+        var store = BlobStores.Open(spec.Destination, _cluster.Azurite.ConnectionString);
         Assert.Equal($"{spec.Destination}/last.ckpt", status.Checkpoint);
         var names = new List<string>();
         await foreach (var blob in store.ListAsync()) names.Add(blob.Name);
@@ -105,6 +96,86 @@ public sealed class PretrainJobTests(ITestOutputHelper log) : IDisposable
         await host.StopAsync();
     }
 
+    [Fact]
+    public async Task APretrainJobResumesAfterAWholeClusterRestartAndItsCancelStopsTheWorkerKeepingTheStoredEpochs()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await _cluster.StartSilosAsync(1);
+        var spec = new PretrainJobSpec
+        {
+            Data = "earth", Entries = 48, Epochs = 1000, BatchSize = 16, Seed = 7, LearningRate = 1e-4, TileSize = 8, LegendrePolys = 4,
+            Destination = "az://models/cancel",
+        };
+        var store = BlobStores.Open(spec.Destination, _cluster.Azurite.ConnectionString);
+        var (host, client) = await _cluster.ConnectAsync();
+        using (host)
+        {
+            var first = client.GetGrain<IPretrainJobGrain>("pretrain-cancel");
+            await first.SubmitAsync(spec);
+            Assert.False((await WaitAsync(first, s => s.EpochsDone >= 1 || s.IsFinal)).IsFinal, "the job ended before the restart");
+            _cluster.KillAllSilos();
+        }
+        int optimizerAtKill = await LatestOptimizerEpochAsync(store);
+        log.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: the cluster killed with epoch-{optimizerAtKill}.optim stored");
+
+        // A new silo resumes the job with no client asking about it: a later epoch is stored.
+        await _cluster.StartSilosAsync(1);
+        await _cluster.WaitAsync(() => LatestOptimizerEpochAsync(store), epoch => epoch > optimizerAtKill, "an epoch stored after the restart");
+        log.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: the job resumed after the restart");
+
+        (host, client) = await _cluster.ConnectAsync();
+        using var connected = host;
+        var job = client.GetGrain<IPretrainJobGrain>("pretrain-cancel");
+        var cancelled = await _cluster.WaitAsync(job.CancelAsync, _ => true, "cancelling the job");
+        Assert.Equal(JobState.Cancelled, cancelled.State);
+        var status = await WaitAsync(job, s => !s.CleaningUp);
+        log.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: cancelled with {status.EpochsDone} epochs stored in {status.Attempts} attempts");
+        Assert.True(status.State == JobState.Cancelled && status.Error is null, $"{status.State}: {status.Error}");
+        Assert.True(status.Attempts >= 2, $"{status.Attempts} attempt(s): the restart should have cost one");
+        Assert.Null(status.WorkerSilo);
+
+        // The worker has stopped, and what it stored is kept: the job's epochs are DEST's, and no more come.
+        var worker = await client.GetGrain<IPretrainWorkerGrain>($"pretrain-cancel/{status.Attempts}").GetProgressAsync();
+        Assert.Equal((ShardRunState.Failed, "cancelled"), (worker.State, worker.Error));
+        int stored = await StoredEpochsAsync(store);
+        Assert.Equal(status.EpochsDone, stored);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Equal(stored, await StoredEpochsAsync(store));
+        static object Summary(PretrainJobStatus s) => (s.State, s.EpochsDone, s.Attempts, s.Reports.Length, s.CleaningUp, s.Error);
+        Assert.Equal(Summary(status), Summary(await job.GetStatusAsync()));
+        Assert.Equal(Summary(status), Summary(await job.CancelAsync()));
+        var listed = await client.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.Key).FindAsync("pretrain-cancel");
+        Assert.Equal((JobKind.Pretrain, JobState.Cancelled), (listed!.Kind, listed.State));
+
+        // A job with the same settings onto the same DEST, under a new id, resumes after the stored epochs.
+        var rerun = client.GetGrain<IPretrainJobGrain>("pretrain-rerun");
+        await rerun.SubmitAsync(spec with { Epochs = stored + 1 });
+        var rerunStatus = await WaitAsync(rerun, s => s.IsFinal);
+        Assert.True(rerunStatus.State == JobState.Completed, $"{rerunStatus.State}: {rerunStatus.Error}");
+        Assert.Equal(stored, Assert.Single(rerunStatus.Reports).Epoch);
+        Assert.Equal(stored + 1, await StoredEpochsAsync(store));
+        log.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: the rerun trained epoch {stored + 1} only");
+        await host.StopAsync();
+    }
+
+    /// <summary>The epochs DEST's last.ckpt has finished.</summary>
+    private async Task<int> StoredEpochsAsync(IBlobStore store)
+    {
+        Directory.CreateDirectory(_work);
+        var path = Path.Combine(_work, $"stored-{Guid.NewGuid():N}.ckpt");
+        await File.WriteAllBytesAsync(path, await store.ReadAllBytesAsync(SatClipTrainer.CheckpointFile));
+        return checked((int)(long)TorchCheckpointReader.Read(path).GetEntry("epoch")!) + 1;
+    }
+
+    /// <summary>The highest N of DEST's epoch-N.optim blobs (-1 when there is none): it rises with every epoch stored.</summary>
+    private static async Task<int> LatestOptimizerEpochAsync(IBlobStore store)
+    {
+        int latest = -1;
+        await foreach (var blob in store.ListAsync("epoch-"))
+            if (blob.Name.EndsWith(".optim", StringComparison.Ordinal)) latest = Math.Max(latest, int.Parse(blob.Name["epoch-".Length..^".optim".Length]));
+        return latest;
+    }
+
     private static IEnumerable<string> WorkFolders()
     {
         var root = Path.Combine(Path.GetTempPath(), "range-work");
@@ -124,28 +195,12 @@ public sealed class PretrainJobTests(ITestOutputHelper log) : IDisposable
         catch (IOException) { return true; }
     }
 
-    private async Task<PretrainJobStatus> WaitAsync(IPretrainJobGrain job, Func<PretrainJobStatus, bool> until)
-    {
-        var deadline = DateTime.UtcNow + JobTimeout;
-        PretrainJobStatus? last = null;
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                last = await job.GetStatusAsync();
-                if (until(last)) return last;
-            }
-            catch (Exception e) when (e is OrleansException or TimeoutException) { } // the silo holding the job grain just died
-            await Task.Delay(200);
-        }
-        throw new TimeoutException($"pretrain job did not get there in {JobTimeout}: last status {last}; silo logs: {string.Join(" || ", _silos.Select(s => s.Tail()))}");
-    }
+    private Task<PretrainJobStatus> WaitAsync(IPretrainJobGrain job, Func<PretrainJobStatus, bool> until) =>
+        _cluster.WaitAsync(job.GetStatusAsync, until, "pretrain job");
 
     public void Dispose()
     {
-        foreach (var silo in _silos) silo.Dispose();
-        _redis.Dispose();
-        _azurite.Dispose();
+        _cluster.Dispose();
         try { Directory.Delete(_work, recursive: true); } catch (IOException) { }
     }
 }

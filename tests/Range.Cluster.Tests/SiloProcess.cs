@@ -75,7 +75,7 @@ internal sealed class SiloProcess : IDisposable
     }
 
     /// <summary>The range.dll built for this test configuration (src/Range.Cli/bin/CONFIG/net10.0).</summary>
-    private static string RangeDll { get; } = FindRangeDll();
+    internal static string RangeDll { get; } = FindRangeDll();
 
     private static string FindRangeDll()
     {

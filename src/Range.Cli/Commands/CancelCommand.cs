@@ -5,8 +5,8 @@ using RangeOrleans.Cli.Jobs;
 namespace RangeOrleans.Cli.Commands;
 
 /// <summary>
-/// <c>range cancel JOB</c>: stops a job and waits (up to <see cref="CleanupWait"/>) until its running shards
-/// stopped and its temporary blobs are gone; finished shard files stay in DEST, no manifest is written.
+/// <c>range cancel JOB</c>: stops a job of any kind and waits (up to <see cref="CleanupWait"/>) until what it ran has
+/// stopped and its temporary blobs are gone. What each kind keeps: docs/cluster.md. A job that has ended is left as it is.
 /// </summary>
 public static class CancelCommand
 {
@@ -14,9 +14,10 @@ public static class CancelCommand
 
     public static Command Create()
     {
-        var jobId = new Argument<string>("JOB") { Description = "The job id." };
+        var jobId = new Argument<string>("JOB") { Description = "The job id: a map, bank or pretrain job." };
         var cluster = ClusterOption.Create(required: true);
-        var command = new Command("cancel", "Cancel a job: running shards stop, their unfinished uploads and DEST/_work/ are deleted; finished shard files stay; no manifest is written.");
+        var command = new Command("cancel", "Cancel a job. Map and bank jobs: running shards stop, their unfinished uploads (and a map job's DEST/_work/) are deleted; " +
+            "finished shard files stay; no manifest or bank.arrow is written. Pretrain jobs: the worker stops; the stored last.ckpt stays. A job that has ended is left as it is.");
         command.Arguments.Add(jobId);
         command.Options.Add(cluster);
         command.SetAction(result => RunAsync(result.GetValue(jobId)!, result.GetValue(cluster)!, result.InvocationConfiguration.Output).GetAwaiter().GetResult());
@@ -28,19 +29,22 @@ public static class CancelCommand
         var (host, client) = await ClusterHosts.ConnectAsync(redis, CancellationToken.None);
         using (host)
         {
-            var coordinator = client.GetGrain<IJobCoordinatorGrain>(jobId);
-            var status = await coordinator.CancelAsync();
-            if (status.State == JobState.Unknown) throw new ArgumentException($"no job '{jobId}' in this cluster (see `range jobs`)");
-            var deadline = DateTime.UtcNow + CleanupWait;
-            while (status.CleaningUp && DateTime.UtcNow < deadline)
+            try
             {
-                await Task.Delay(500);
-                status = await coordinator.GetStatusAsync();
+                var job = await ClusterJobs.FindAsync(client, jobId);
+                var status = await ClusterJobs.CancelAsync(client, job);
+                if (status.State == JobState.Unknown) throw ClusterJobs.NoSuchJob(jobId);
+                var deadline = DateTime.UtcNow + CleanupWait;
+                while (status.CleaningUp && DateTime.UtcNow < deadline)
+                {
+                    await Task.Delay(500);
+                    status = await ClusterJobs.StatusAsync(client, job);
+                }
+                output.WriteLine(status.Line);
+                if (status.CleaningUp) output.WriteLine("temporary blobs are still being removed (storage unreachable?); the cluster keeps trying");
+                return 0;
             }
-            await host.StopAsync();
-            output.WriteLine(JobWatcher.Describe(status));
-            if (status.CleaningUp) output.WriteLine("temporary blobs are still being removed (storage unreachable?); the cluster keeps trying");
+            finally { await host.StopAsync(); }
         }
-        return 0;
     }
 }

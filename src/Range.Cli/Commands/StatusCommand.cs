@@ -4,15 +4,15 @@ using RangeOrleans.Cli.Jobs;
 
 namespace RangeOrleans.Cli.Commands;
 
-/// <summary><c>range status JOB</c>: one line of progress, or a live view until the job ends with --watch.</summary>
+/// <summary><c>range status JOB</c>: one line of progress of a job of any kind, or a live view until the job ends with --watch.</summary>
 public static class StatusCommand
 {
     public static Command Create()
     {
-        var jobId = new Argument<string>("JOB") { Description = "The job id (as printed by submit, listed by jobs)." };
+        var jobId = new Argument<string>("JOB") { Description = "The job id (as printed by submit, listed by jobs): a map, bank or pretrain job." };
         var cluster = ClusterOption.Create(required: true);
         var watch = new Option<bool>("--watch") { Description = "Follow the job until it ends (exit 0 when it completed)." };
-        var command = new Command("status", "Show a job's progress: points, shards, rate, time left.");
+        var command = new Command("status", "Show a job's progress: for a map job points, shards, rate, time left; for a bank job shards and entries; for a pretrain job epochs stored and attempts.");
         command.Arguments.Add(jobId);
         command.Options.Add(cluster);
         command.Options.Add(watch);
@@ -25,13 +25,15 @@ public static class StatusCommand
         var (host, client) = await ClusterHosts.ConnectAsync(redis, CancellationToken.None);
         using (host)
         {
-            var status = watch
-                ? await JobWatcher.WatchAsync(client, jobId, CancellationToken.None)
-                : await client.GetGrain<IJobCoordinatorGrain>(jobId).GetStatusAsync();
-            await host.StopAsync();
-            if (status.State == JobState.Unknown) throw new ArgumentException($"no job '{jobId}' in this cluster (see `range jobs`)");
-            output.WriteLine(JobWatcher.Describe(status));
-            return !watch || status.State == JobState.Completed ? 0 : 1;
+            try
+            {
+                var job = await ClusterJobs.FindAsync(client, jobId);
+                var status = watch ? await ClusterJobs.WatchAsync(client, job, output) : await ClusterJobs.StatusAsync(client, job);
+                if (status.State == JobState.Unknown) throw ClusterJobs.NoSuchJob(jobId);
+                output.WriteLine(status.Line);
+                return !watch || status.State == JobState.Completed ? 0 : 1;
+            }
+            finally { await host.StopAsync(); }
         }
     }
 }

@@ -16,8 +16,7 @@ public static class BankJobRunner
                 reported = s.DoneShards;
                 output.WriteLine($"{jobId}: {s.DoneShards}/{s.TotalShards} shards ({s.RunningShards} running)");
             });
-            output.WriteLine($"{jobId}: {status.State.ToString().ToLowerInvariant()}, {status.Entries:N0} entries in {status.TotalShards} shards" +
-                (status.Retries > 0 ? $", {status.Retries} retried" : "") + (status.Error is null ? "" : $"; error: {status.Error}") + $" -> {spec.Destination}");
+            output.WriteLine(JobWatcher.Describe(status));
             return status;
         });
 }

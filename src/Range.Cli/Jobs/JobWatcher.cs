@@ -3,7 +3,7 @@ using RangeOrleans.Cli.Terminal;
 
 namespace RangeOrleans.Cli.Jobs;
 
-/// <summary>Polls a job until it ends, showing progress (points, shards, rate, time left).</summary>
+/// <summary>Polls a job until it ends, showing progress (points, shards, rate, time left); each kind of job's status in one line.</summary>
 public static class JobWatcher
 {
     public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
@@ -64,7 +64,7 @@ public static class JobWatcher
     /// <summary>One line: state, points, shards, rate, time left.</summary>
     public static string Describe(JobStatus s)
     {
-        var line = $"{s.JobId}: {s.State.ToString().ToLowerInvariant()}, {s.DonePoints:N0}/{s.TotalPoints:N0} points, " +
+        var line = $"{s.JobId}: {Name(s.State)}, {s.DonePoints:N0}/{s.TotalPoints:N0} points, " +
                    $"{s.DoneShards}/{s.TotalShards} shards ({s.RunningShards} running";
         if (s.SkippedShards > 0) line += $", {s.SkippedShards} already produced";
         if (s.Retries > 0) line += $", {s.Retries} retried";
@@ -72,8 +72,22 @@ public static class JobWatcher
         if (s.CleaningUp) line += ", removing temporary blobs";
         if (s.PointsPerSecond > 0) line += $", {s.PointsPerSecond:N0} points/s";
         if (s.TimeLeft is { } left) line += $", {left:hh\\:mm\\:ss} left";
-        line += $" -> {s.Destination}";
-        if (s.Error is not null) line += $"; error: {s.Error}";
-        return line;
+        return line + $" -> {s.Destination}" + Error(s.Error);
     }
+
+    /// <summary>One line: state, shards done and running, entries, and the error, if any.</summary>
+    public static string Describe(BankJobStatus s) =>
+        $"{s.JobId}: {Name(s.State)}, {s.DoneShards}/{s.TotalShards} shards ({s.RunningShards} running" +
+        (s.Retries > 0 ? $", {s.Retries} retried" : "") + $"), {s.Entries:N0} entries" +
+        (s.CleaningUp ? ", removing temporary blobs" : "") + Error(s.Error) + $" -> {s.Destination}";
+
+    /// <summary>One line: state, epochs stored, attempts, where the worker runs, and the error, if any.</summary>
+    public static string Describe(PretrainJobStatus s) =>
+        $"{s.JobId}: {Name(s.State)}, {s.EpochsDone}/{s.Epochs} epochs stored in {s.Attempts} attempt(s)" +
+        (s.WorkerSilo is null ? "" : $", attempt {s.Attempts} on {s.WorkerSilo} (pid {s.WorkerProcessId})") +
+        (s.CleaningUp ? ", stopping its worker" : "") + Error(s.Error) + $" -> {s.Destination}";
+
+    internal static string Name<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
+
+    private static string Error(string? error) => error is null ? "" : $"; error: {error}";
 }

@@ -17,8 +17,7 @@ public static class PretrainJobRunner
             var submitted = await job.SubmitAsync(spec);
             shown.Update(submitted);
             var status = await JobWatcher.PollAsync(submitted, s => s.IsFinal, job.GetStatusAsync, shown.Update);
-            output.WriteLine($"{jobId}: {status.State.ToString().ToLowerInvariant()}, {status.EpochsDone}/{status.Epochs} epochs stored in {status.Attempts} attempt(s)" +
-                (status.Error is null ? "" : $"; error: {status.Error}") + $" -> {spec.Destination}");
+            output.WriteLine(JobWatcher.Describe(status));
             return status;
         });
 

@@ -17,6 +17,10 @@ namespace RangeOrleans.Grains.Banks;
 /// shards.sha256), restart those whose silo died or whose run failed (up to <see cref="MaxAttempts"/> runs),
 /// dispatch pending ones, and when all are recorded merge them into bank.arrow. A finished shard stays
 /// finished across silo deaths: its blob is committed and its hash persisted before it counts.
+/// Cancel (<see cref="DurableJobGrain{TState}"/>) stops dispatch at once; then the running shards are stopped (one
+/// that finished meanwhile is recorded), and what unrecorded shards left is removed (unfinished uploads, and blobs no
+/// recorded hash vouches for). Recorded shard files and shards.sha256 stay; no bank.arrow is written. Once every
+/// shard is recorded and the merge has begun, the job completes. A bank job writes no scratch data to DEST.
 /// </summary>
 public sealed class BankJobGrain(
     [PersistentState("bank", RangeStorage.Name)] IPersistentState<BankJobState> state,
@@ -29,20 +33,25 @@ public sealed class BankJobGrain(
     public const int MaxAttempts = 8;
     private Task<(List<BankShardRecord> Shards, long Entries)>? _planning;
     private Task<string>? _merging;
+    private readonly HashSet<int> _stopped = []; // shards seen stopped during this activation's cleanup
 
     protected override string Kind => "Bank job";
+
+    protected override JobKind JobKind => JobKind.Bank;
 
     protected override bool HasWorkLeft => S.State is JobState.Preparing or JobState.Running;
 
     public async Task<BankJobStatus> SubmitAsync(BankJobSpec spec)
     {
-        if (JobId.Contains('/')) throw new ArgumentException($"job id '{JobId}' must not contain '/'");
+        JobPoints.ValidateJobId(JobId);
         if (spec.ShardSize < 1) throw new ArgumentException($"shard size must be at least 1, got {spec.ShardSize}");
+        JobPoints.RequireDestination(spec.Destination);
         if (S.Spec is not null)
         {
             if (S.Spec != spec) throw new ArgumentException($"bank job '{JobId}' already exists with a different spec; choose another job id");
             return Status();
         }
+        await RegisterAsync(spec.Destination, DateTimeOffset.UtcNow, JobState.Preparing);
         S.Spec = spec;
         S.State = JobState.Preparing;
         await SaveAsync();
@@ -52,10 +61,24 @@ public sealed class BankJobGrain(
 
     public Task<BankJobStatus> GetStatusAsync() => Task.FromResult(Status());
 
+    public async Task<BankJobStatus> CancelAsync()
+    {
+        if (_merging is null) await CancelJobAsync(); // else every shard is recorded and bank.arrow is being written: the job completes
+        return Status();
+    }
+
+    public Task<BankJobStatus> ResumeAsync()
+    {
+        Resume();
+        return Task.FromResult(Status());
+    }
+
     private BankJobStatus Status() => new()
     {
         JobId = JobId,
         State = S.State,
+        Destination = S.Spec?.Destination ?? "",
+        CleaningUp = S.CleanupPending,
         TotalShards = S.Shards.Count,
         DoneShards = S.Shards.Count(s => s.Sha256 is not null),
         RunningShards = S.Shards.Count(s => s.Running),
@@ -83,6 +106,7 @@ public sealed class BankJobGrain(
         (S.Shards, S.Entries) = planning.Result;
         S.State = JobState.Running;
         await SaveAsync();
+        await Registry.UpdateAsync(JobId, JobState.Running);
         logger.LogInformation("Bank job {Job}: {Entries} entries in {Shards} shards", JobId, S.Entries, S.Shards.Count);
     }
 
@@ -97,6 +121,7 @@ public sealed class BankJobGrain(
             S.BankSha256 = merging.Result;
             S.State = JobState.Completed;
             await SaveAsync();
+            await Registry.UpdateAsync(JobId, JobState.Completed);
             logger.LogInformation("Bank job {Job} completed: {Entries} entries", JobId, S.Entries);
             return;
         }
@@ -158,12 +183,61 @@ public sealed class BankJobGrain(
         await SaveAsync();
     }
 
+    /// <summary>
+    /// A cancelled job: asks every shard that may still run to stop (those running, and unfinished ones started before:
+    /// a run whose poll failed may live on). One that finished before it saw the cancel is recorded. True when none runs.
+    /// </summary>
+    protected override async Task<bool> StopRunningAsync()
+    {
+        var running = S.Shards.Where(s => s.Running || (s.Sha256 is null && s.Attempts > 0 && !_stopped.Contains(s.Index))).ToList();
+        if (running.Count == 0) return true;
+        // A shard whose silo is gone (no answer) runs nowhere any more.
+        var stops = await StopEachAsync(running, shard => Shard(shard).CancelAsync(), shard => Shard(shard).GetProgressAsync());
+        bool changed = false;
+        foreach (var (shard, progress) in stops)
+        {
+            if (progress is { State: ShardRunState.Running }) continue; // it stops at its next batch
+            _stopped.Add(shard.Index);
+            if (!shard.Running) continue; // an earlier run, stopped now
+            shard.Running = false;
+            if (progress is { State: ShardRunState.Done, Sha256: { } sha }) shard.Sha256 = sha;
+            changed = true;
+        }
+        if (changed)
+        {
+            await SaveAsync();
+            await RecordHashesAsync();
+        }
+        return stops.All(s => s.Progress is not { State: ShardRunState.Running });
+    }
+
+    /// <summary>
+    /// The output of every shard not recorded: an unfinished upload (local partial file, staged Azure blocks), and a
+    /// blob that a run committed but whose hash never reached the job (nothing vouches for it), so that shards/ holds
+    /// exactly the shards shards.sha256 lists. A bank job has no other temporary data.
+    /// </summary>
+    protected override Func<Task> TemporaryDataRemoval()
+    {
+        var store = stores.Open(S.Spec!.Destination);
+        var unrecorded = S.Shards.Where(s => s.Sha256 is null).Select(ShardBlob).ToList();
+        return async () =>
+        {
+            foreach (var name in unrecorded)
+            {
+                await store.DiscardUnfinishedAsync(name);
+                await store.DeleteAsync(name);
+            }
+        };
+    }
+
     private IBankShardGrain Shard(BankShardRecord shard) => GrainFactory.GetGrain<IBankShardGrain>($"{JobId}/{shard.Index}");
+
+    private static string ShardBlob(BankShardRecord shard) => LocalBankJob.ShardBlob(shard.Index);
 
     // shards.sha256 next to the shards, in sha256sum format: the same record LocalBankJob keeps.
     private Task RecordHashesAsync()
     {
-        var text = string.Concat(S.Shards.Where(s => s.Sha256 is not null).Select(s => $"{s.Sha256}  {LocalBankJob.ShardFolder}/{new BankShard(s.Index, s.Start, s.Count).FileName}\n"));
+        var text = string.Concat(S.Shards.Where(s => s.Sha256 is not null).Select(s => $"{s.Sha256}  {ShardBlob(s)}\n"));
         return stores.Open(S.Spec!.Destination).WriteAllTextAsync(LocalBankJob.ShardHashesFile, text);
     }
 
@@ -172,7 +246,7 @@ public sealed class BankJobGrain(
         var banks = new List<FeatureBank>();
         foreach (var (index, sha) in shards)
         {
-            var name = $"{LocalBankJob.ShardFolder}/shard-{index:D5}.arrow";
+            var name = LocalBankJob.ShardBlob(index);
             var bytes = store.ReadAllBytesAsync(name).GetAwaiter().GetResult();
             using var stream = new MemoryStream(bytes, writable: false);
             if (Core.Jobs.ContentHash.OfStream(stream) != sha) throw new InvalidOperationException($"{store.Location}/{name} does not match the SHA-256 recorded when it was built");

@@ -14,6 +14,9 @@ public sealed class BankJobState : IDurableJobState
     [Id(4)] public long Entries { get; set; }
     [Id(5)] public string? BankSha256 { get; set; }
     [Id(6)] public string? Error { get; set; }
+
+    /// <summary>Cancelled, and its shards not all stopped yet or their unfinished uploads not discarded yet.</summary>
+    [Id(7)] public bool CleanupPending { get; set; }
 }
 
 /// <summary>One planned shard: entries [Start, Start + Count), and once done the SHA-256 of its blob.</summary>

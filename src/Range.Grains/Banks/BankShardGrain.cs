@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Placement;
 using RangeOrleans.Abstractions;
+using RangeOrleans.Grains.Shards;
 using RangeOrleans.Grains.Storage;
 using RangeOrleans.Training.Banks;
 
@@ -9,50 +10,56 @@ namespace RangeOrleans.Grains.Banks;
 /// <summary>
 /// One shard of a bank job, placed at random so shards spread over the silos. Builds on the thread pool with
 /// the silo's <see cref="BankEncoderCache"/>; progress lives in memory only (a new activation after its silo
-/// died reports Idle and the coordinator starts it again; a committed shard blob is never partial).
+/// died reports Idle and the coordinator starts it again; a committed shard blob is never partial). Cancel, or
+/// deactivation, stops the build between batches (or its upload), so nothing is committed.
 /// </summary>
 [RandomPlacement]
-public sealed class BankShardGrain(BankEncoderCache cache, IBlobStoreFactory stores, ILogger<BankShardGrain> logger) : Grain, IBankShardGrain
+public sealed class BankShardGrain(BankEncoderCache cache, IBlobStoreFactory stores, ILogger<BankShardGrain> logger) : ShardRunGrain, IBankShardGrain
 {
-    private readonly Lock _gate = new();
     private BankShardProgress _progress = new(ShardRunState.Idle);
 
     public Task<BankShardProgress> StartAsync(BankJobSpec spec, int index, int start, int count)
     {
-        lock (_gate)
+        lock (Gate)
         {
             if (_progress.State is ShardRunState.Running or ShardRunState.Done) return Task.FromResult(_progress);
             _progress = new BankShardProgress(ShardRunState.Running);
-            _ = Task.Run(() => Run(spec, new BankShard(index, start, count)));
+            var token = NewRun();
+            _ = Task.Run(() => Run(spec, new BankShard(index, start, count), token), CancellationToken.None);
             return Task.FromResult(_progress);
         }
     }
 
     public Task<BankShardProgress> GetProgressAsync()
     {
-        lock (_gate) return Task.FromResult(_progress);
+        lock (Gate) return Task.FromResult(_progress);
     }
 
-    private void Run(BankJobSpec spec, BankShard shard)
+    private void Run(BankJobSpec spec, BankShard shard, CancellationToken cancellationToken)
     {
         BankShardProgress result;
         try
         {
             var entry = cache.Get(spec);
-            entry.Gate.Wait();
+            entry.Gate.Wait(cancellationToken);
             try
             {
-                var bank = BankBuilder.BuildShard(entry.Data, shard, entry.Keys, entry.Values);
-                var sha = LocalBankJob.Write(stores.Open(spec.Destination), $"{LocalBankJob.ShardFolder}/{shard.FileName}", bank);
+                var bank = BankBuilder.BuildShard(entry.Data, shard, entry.Keys, entry.Values, cancellationToken: cancellationToken);
+                var sha = LocalBankJob.Write(stores.Open(spec.Destination), LocalBankJob.ShardBlob(shard.Index), bank, cancellationToken);
                 result = new BankShardProgress(ShardRunState.Done, sha);
             }
             finally { entry.Gate.Release(); }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            logger.LogInformation("Bank shard {Shard} cancelled", this.GetPrimaryKeyString());
+            result = new BankShardProgress(ShardRunState.Failed, Error: "cancelled");
         }
         catch (Exception e)
         {
             logger.LogError(e, "Bank shard {Shard} failed", this.GetPrimaryKeyString());
             result = new BankShardProgress(ShardRunState.Failed, Error: $"{e.GetType().Name}: {e.Message}");
         }
-        lock (_gate) _progress = result;
+        lock (Gate) _progress = result;
     }
 }

@@ -5,12 +5,16 @@ using RangeOrleans.Abstractions;
 namespace RangeOrleans.Grains.Jobs;
 
 /// <summary>
-/// What map, bank and pretrain jobs share: durable state in the grain store, and a grain timer, kept alive while the
-/// job has work left, that advances it one step per tick. A tick that fails transiently (the state store restarting,
-/// a silo going away) keeps the state in memory and saves it next tick, for up to
-/// <see cref="CoordinatorOptions.TransientFailureLimit"/>; any other failure fails the job. A write whose reply was
-/// lost may still have landed, which makes the next write inconsistent: then the activation deactivates and a new
+/// What map, bank and pretrain jobs share: durable state in the grain store, an entry in the job registry, and a
+/// grain timer, kept alive while the job has work left, that advances it one step per tick. A tick that fails
+/// transiently (the state store restarting, a silo going away) keeps the state in memory and saves it next tick, for
+/// up to <see cref="CoordinatorOptions.TransientFailureLimit"/>; any other failure fails the job. A write whose reply
+/// was lost may still have landed, which makes the next write inconsistent: then the activation deactivates and a new
 /// one re-reads the stored state.
+/// Cancel records the job Cancelled at once; then, on the timer (so the call returns at once even while storage is
+/// down), what it runs is stopped (<see cref="StopRunningAsync"/>, asked every tick until nothing runs) and its
+/// temporary data removed (<see cref="TemporaryDataRemoval"/>, off the scheduler, retried while storage is
+/// unreachable); only then does the registry say cancelled, so silos keep resuming the job until the cleanup is done.
 /// </summary>
 public abstract class DurableJobGrain<TState>(
     IPersistentState<TState> state,
@@ -22,6 +26,8 @@ public abstract class DurableJobGrain<TState>(
     private IGrainTimer? _timer;
     private DateTime? _failingSince;
     private bool _unsaved;
+    private Task? _cleaning;
+    private DateTime? _cleanupFailingSince;
 
     protected TState S => state.State;
 
@@ -29,26 +35,39 @@ public abstract class DurableJobGrain<TState>(
 
     protected CoordinatorOptions Options => options;
 
+    protected IJobRegistryGrain Registry => GrainFactory.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.Key);
+
     /// <summary>How log lines name this kind of job ("Job", "Bank job", ...).</summary>
     protected abstract string Kind { get; }
 
-    /// <summary>True while the timer has something to do.</summary>
+    /// <summary>The kind the registry records.</summary>
+    protected abstract JobKind JobKind { get; }
+
+    /// <summary>True while the job itself runs (not counting a cancelled job's cleanup).</summary>
     protected abstract bool HasWorkLeft { get; }
+
+    private bool TimerNeeded => HasWorkLeft || S.CleanupPending;
 
     protected bool TimerRunning => _timer is not null;
 
     /// <summary>One step of the job, called on every tick while <see cref="HasWorkLeft"/>.</summary>
     protected abstract Task AdvanceAsync();
 
+    /// <summary>A cancelled job: asks what it runs to stop; true once nothing runs any more (asked again every tick until then).</summary>
+    protected abstract Task<bool> StopRunningAsync();
+
+    /// <summary>What removes the temporary data a cancelled job left: built on the scheduler (it may read the state), run off it.</summary>
+    protected abstract Func<Task> TemporaryDataRemoval();
+
     /// <summary>Before a failure is recorded: stop what the job runs.</summary>
     protected virtual Task OnFailingAsync() => Task.CompletedTask;
 
     /// <summary>After a failure is saved: tell whoever lists the job.</summary>
-    protected virtual Task OnFailedAsync() => Task.CompletedTask;
+    protected virtual Task OnFailedAsync() => Registry.UpdateAsync(JobId, JobState.Failed);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (HasWorkLeft) EnsureTimer();
+        Resume();
         return Task.CompletedTask;
     }
 
@@ -63,6 +82,19 @@ public abstract class DurableJobGrain<TState>(
         _timer = null;
     }
 
+    /// <summary>Continues an unfinished job, or a cancelled job's cleanup, on the timer.</summary>
+    protected void Resume()
+    {
+        if (TimerNeeded) EnsureTimer();
+    }
+
+    /// <summary>
+    /// Lists a new job in the registry, as <paramref name="initial"/>. Called before the job's own state is written:
+    /// an id another kind of job has is refused (ArgumentException) with nothing stored.
+    /// </summary>
+    protected Task RegisterAsync(string destination, DateTimeOffset submittedAt, JobState initial) =>
+        Registry.RegisterAsync(new JobSummary { JobId = JobId, Kind = JobKind, Destination = destination, SubmittedAt = submittedAt, State = initial });
+
     /// <summary>Writes the state; if the write fails, the next tick writes it again.</summary>
     protected async Task SaveAsync()
     {
@@ -71,13 +103,42 @@ public abstract class DurableJobGrain<TState>(
         _unsaved = false;
     }
 
+    /// <summary>
+    /// Asks each of <paramref name="runs"/> (shards, workers) to stop, then reads its progress: null where a call failed
+    /// transiently (its silo is gone, or not declared dead yet).
+    /// </summary>
+    protected Task<(T Run, TProgress? Progress)[]> StopEachAsync<T, TProgress>(IEnumerable<T> runs, Func<T, Task> cancel, Func<T, Task<TProgress>> readProgress)
+        where TProgress : class =>
+        Task.WhenAll(runs.Select(async run =>
+        {
+            try
+            {
+                await cancel(run).WaitAsync(options.PollTimeout);
+                return (run, await readProgress(run).WaitAsync(options.PollTimeout));
+            }
+            catch (Exception e) when (IsTransient(e)) { return (run, (TProgress?)null); }
+        }));
+
+    /// <summary>Cancels a job that still runs (see the class summary); one that has ended, or was never submitted, stays as it is.</summary>
+    protected async Task CancelJobAsync()
+    {
+        if (!HasWorkLeft) return;
+        S.State = JobState.Cancelled;
+        S.CleanupPending = true;
+        StopTimer();
+        EnsureTimer(); // a fresh timer ticks now: the cleanup starts at once
+        await SaveAsync();
+        logger.LogInformation("{Kind} {Job} cancelled: stopping what it runs", Kind, JobId);
+    }
+
     protected async Task TickAsync(CancellationToken cancellationToken)
     {
         try
         {
             if (_unsaved) await SaveAsync();
-            if (HasWorkLeft) await AdvanceAsync();
-            if (!HasWorkLeft) StopTimer();
+            if (S.CleanupPending) await AdvanceCleanupAsync();
+            else if (HasWorkLeft) await AdvanceAsync();
+            if (!TimerNeeded) StopTimer();
             _failingSince = null;
         }
         catch (InconsistentStateException e)
@@ -96,6 +157,40 @@ public abstract class DurableJobGrain<TState>(
             logger.LogError(e, "{Kind} {Job}: tick failed", Kind, JobId);
             await FailAsync($"{e.GetType().Name}: {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// One step of a cancelled job's cleanup: stop what it runs, then remove its temporary data. A removal that fails
+    /// is tried again next tick, for up to <see cref="CoordinatorOptions.TransientFailureLimit"/>; then its error is
+    /// recorded on the job and the cleanup ends.
+    /// </summary>
+    private async Task AdvanceCleanupAsync()
+    {
+        if (_cleaning is null)
+        {
+            if (!await StopRunningAsync()) return;
+            _cleaning = Task.Run(TemporaryDataRemoval());
+        }
+        if (!_cleaning.IsCompleted) return;
+        var cleaning = _cleaning;
+        _cleaning = null;
+        if (cleaning.IsFaulted)
+        {
+            var error = cleaning.Exception!.InnerException!;
+            if (DateTime.UtcNow - (_cleanupFailingSince ??= DateTime.UtcNow) < options.TransientFailureLimit)
+            {
+                logger.LogWarning("{Kind} {Job}: removing the cancelled job's temporary blobs failed ({Error}); will retry", Kind, JobId, error.Message);
+                return;
+            }
+            S.Error = $"cancelled, but removing its temporary blobs failed: {error.Message}";
+            logger.LogError("{Kind} {Job}: {Error}", Kind, JobId, S.Error);
+        }
+        // The registry lists it as running until now, so silos keep resuming the job until the cleanup is done.
+        await Registry.UpdateAsync(JobId, JobState.Cancelled);
+        S.CleanupPending = false;
+        await SaveAsync();
+        StopTimer();
+        logger.LogInformation("{Kind} {Job}: cancelled; nothing runs any more, temporary blobs removed, finished output kept", Kind, JobId);
     }
 
     protected async Task FailAsync(string error)

@@ -8,4 +8,7 @@ public interface IDurableJobState
     JobState State { get; set; }
 
     string? Error { get; set; }
+
+    /// <summary>Cancelled, and what it ran is not stopped yet or its temporary data not removed yet.</summary>
+    bool CleanupPending { get; set; }
 }

@@ -16,10 +16,10 @@ namespace RangeOrleans.Grains.Jobs;
 /// After a restart of the whole cluster, <see cref="ResumeAsync"/> (called by every silo at start-up)
 /// picks the job up again: done shards whose files still match their recorded SHA-256 stay done (a
 /// damaged or missing file is recomputed), shards that were running are started again.
-/// Cancel stops dispatch at once; then, on the timer, the running shards are stopped (one that finished
-/// meanwhile is recorded as done), what unfinished attempts left (partial files, staged Azure blocks) and
-/// the _work/ scratch blobs are deleted, retried while storage is unreachable. Finished shard files stay
-/// in DEST; no manifest is written.
+/// Cancel stops dispatch at once; then, on the timer (<see cref="DurableJobGrain{TState}"/>), the running shards
+/// are stopped (one that finished meanwhile is recorded as done), what unfinished attempts left (partial files,
+/// staged Azure blocks) and the _work/ scratch blobs are deleted, retried while storage is unreachable. Finished
+/// shard files stay in DEST; no manifest is written.
 /// </summary>
 public sealed class JobCoordinatorGrain(
     [PersistentState("job", RangeStorage.Name)] IPersistentState<JobCoordinatorState> state,
@@ -33,9 +33,7 @@ public sealed class JobCoordinatorGrain(
     private Task<JobPlan>? _preparing;
     private Task? _finishing;
     private Task<List<string>>? _verifying;
-    private Task? _cleaning;
     private readonly HashSet<string> _stopped = []; // shards seen stopped during this activation's cleanup
-    private DateTime? _cleanupFailingSince;
     private bool _verified;
     private int _activeSilos = 1;
     private DateTime _silosCountedAt = DateTime.MinValue;
@@ -43,6 +41,8 @@ public sealed class JobCoordinatorGrain(
     private long _rateStartPoints;
 
     protected override string Kind => "Job";
+
+    protected override JobKind JobKind => JobKind.Map;
 
     public async Task<JobStatus> SubmitAsync(JobSpec spec)
     {
@@ -54,11 +54,12 @@ public sealed class JobCoordinatorGrain(
                 throw new ArgumentException($"job '{JobId}' already exists with a different spec; choose another job id");
             return Status();
         }
+        var submittedAt = DateTimeOffset.UtcNow;
+        await RegisterAsync(spec.Destination, submittedAt, JobState.Preparing);
         S.Spec = spec;
         S.State = JobState.Preparing;
-        S.SubmittedAt = DateTimeOffset.UtcNow;
+        S.SubmittedAt = submittedAt;
         await SaveAsync();
-        await Registry.RegisterAsync(new JobSummary { JobId = JobId, Destination = spec.Destination, SubmittedAt = S.SubmittedAt.Value });
         EnsureTimer();
         logger.LogInformation("Job {Job} submitted: {Points} to {Destination}", JobId, spec.Points.Kind, spec.Destination);
         return Status();
@@ -78,7 +79,7 @@ public sealed class JobCoordinatorGrain(
 
     public Task<JobStatus> ResumeAsync()
     {
-        if (HasWorkLeft) EnsureTimer();
+        Resume();
         return Task.FromResult(Status());
     }
 
@@ -89,28 +90,20 @@ public sealed class JobCoordinatorGrain(
 
     public async Task<JobStatus> CancelAsync()
     {
-        if (S.Spec is null || Status().IsFinal) return Status();
-        if (_finishing is not null) return Status(); // every shard is done and the manifest is being written: the job completes
-        S.State = JobState.Cancelled;
-        S.CompletedAt = DateTimeOffset.UtcNow;
-        S.CleanupPending = true;
-        StopTimer();
-        EnsureTimer(); // the cleanup runs on the timer, so this call returns at once even while storage is down
-        await SaveAsync();
-        logger.LogInformation("Job {Job} cancelled: stopping {Running} running shard(s)", JobId, S.Shards.Count(s => s.Status == ShardStatus.Running));
+        // Once every shard is done and the manifest is being written, the job completes.
+        if (HasWorkLeft && _finishing is null)
+        {
+            S.CompletedAt = DateTimeOffset.UtcNow;
+            await CancelJobAsync();
+        }
         return Status();
     }
 
-    protected override bool HasWorkLeft => S.State is JobState.Preparing or JobState.Running || S.CleanupPending;
-
-    private IJobRegistryGrain Registry => GrainFactory.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.Key);
+    protected override bool HasWorkLeft => S.State is JobState.Preparing or JobState.Running;
 
     private IShardGrain Shard(ShardRecord shard) => GrainFactory.GetGrain<IShardGrain>($"{JobId}/{shard.TileId}");
 
-    protected override Task AdvanceAsync() =>
-        S.State == JobState.Preparing ? AdvancePreparationAsync()
-        : S.State == JobState.Running ? AdvanceShardsAsync()
-        : AdvanceCleanupAsync();
+    protected override Task AdvanceAsync() => S.State == JobState.Preparing ? AdvancePreparationAsync() : AdvanceShardsAsync();
 
     private async Task AdvancePreparationAsync()
     {
@@ -236,60 +229,18 @@ public sealed class JobCoordinatorGrain(
     }
 
     /// <summary>
-    /// A cancelled job: stop the shards that were running (each tick asks again until none runs), then,
-    /// off the scheduler, remove what unfinished attempts left and the _work/ blobs. A storage outage
-    /// makes it try again next tick, for up to <see cref="CoordinatorOptions.TransientFailureLimit"/>.
+    /// A cancelled job: once the planner has finished (it may still be writing _work/), asks every shard that may
+    /// still run to stop: those the table shows running, and unfinished ones started before (a run whose poll failed
+    /// may live on). True when none runs any more.
     /// </summary>
-    private async Task AdvanceCleanupAsync()
+    protected override async Task<bool> StopRunningAsync()
     {
-        if (_preparing is { IsCompleted: false }) return; // the planner may still be writing _work/
+        if (_preparing is { IsCompleted: false }) return false;
         _preparing = null;
-        if (_cleaning is null)
-        {
-            if (!await StopRunningShardsAsync()) return;
-            var unfinished = S.Shards.Where(s => s.Status != ShardStatus.Done && s.Attempts > 0).Select(s => s.OutputBlob).ToList();
-            var destination = stores.Open(S.Spec!.Destination);
-            _cleaning = Task.Run(() => RemoveTemporaryBlobsAsync(destination, unfinished));
-        }
-        if (!_cleaning.IsCompleted) return;
-        var cleaning = _cleaning;
-        _cleaning = null;
-        if (cleaning.IsFaulted)
-        {
-            var error = cleaning.Exception!.InnerException!;
-            if (DateTime.UtcNow - (_cleanupFailingSince ??= DateTime.UtcNow) < Options.TransientFailureLimit)
-            {
-                logger.LogWarning("Job {Job}: removing the cancelled job's temporary blobs failed ({Error}); will retry", JobId, error.Message);
-                return;
-            }
-            S.Error = $"cancelled, but removing its temporary blobs failed: {error.Message}";
-            logger.LogError("Job {Job}: {Error}", JobId, S.Error);
-        }
-        // The registry last lists it as running, so silos keep resuming this coordinator until the cleanup is done.
-        await Registry.UpdateAsync(JobId, JobState.Cancelled);
-        S.CleanupPending = false;
-        await SaveAsync();
-        StopTimer();
-        logger.LogInformation("Job {Job}: cancelled; {Done} finished shard(s) kept, temporary blobs removed", JobId, S.Shards.Count(s => s.Status == ShardStatus.Done));
-    }
-
-    /// <summary>
-    /// Asks every shard that may still run to stop: those the table shows running, and unfinished ones
-    /// started before (a run whose poll failed may live on). True when none runs any more.
-    /// </summary>
-    private async Task<bool> StopRunningShardsAsync()
-    {
         var running = S.Shards.Where(s => s.Status == ShardStatus.Running || (s.Status == ShardStatus.Pending && s.Attempts > 0 && !_stopped.Contains(s.TileId))).ToList();
         if (running.Count == 0) return true;
-        var stops = await Task.WhenAll(running.Select(async shard =>
-        {
-            try
-            {
-                await Shard(shard).CancelAsync().WaitAsync(Options.PollTimeout);
-                return (shard, Progress: await Shard(shard).GetProgressAsync().WaitAsync(Options.PollTimeout));
-            }
-            catch (Exception e) when (IsTransient(e)) { return (shard, Progress: (ShardProgress?)null); } // its silo is gone: nothing runs there any more
-        }));
+        // A shard whose silo is gone (no answer) runs nowhere any more.
+        var stops = await StopEachAsync(running, shard => Shard(shard).CancelAsync(), shard => Shard(shard).GetProgressAsync());
         bool changed = false;
         bool stillRunning = false;
         foreach (var (shard, progress) in stops)
@@ -314,6 +265,14 @@ public sealed class JobCoordinatorGrain(
         }
         if (changed) await SaveAsync();
         return !stillRunning;
+    }
+
+    /// <summary>What unfinished attempts left (partial files, staged blocks) and the _work/ blobs.</summary>
+    protected override Func<Task> TemporaryDataRemoval()
+    {
+        var unfinished = S.Shards.Where(s => s.Status != ShardStatus.Done && s.Attempts > 0).Select(s => s.OutputBlob).ToList();
+        var destination = stores.Open(S.Spec!.Destination);
+        return () => RemoveTemporaryBlobsAsync(destination, unfinished);
     }
 
     /// <summary>
@@ -426,8 +385,6 @@ public sealed class JobCoordinatorGrain(
         S.CompletedAt = DateTimeOffset.UtcNow;
         return Task.CompletedTask;
     }
-
-    protected override Task OnFailedAsync() => Registry.UpdateAsync(JobId, JobState.Failed);
 
     /// <summary>What a job leaves behind besides its output: unfinished uploads of <paramref name="outputs"/> and every _work/ blob.</summary>
     private static async Task RemoveTemporaryBlobsAsync(RangeOrleans.Storage.IBlobStore destination, IReadOnlyList<string> outputs)

@@ -35,7 +35,7 @@ public static class JobPoints
         ArgumentNullException.ThrowIfNull(spec);
         if (spec.Points is null) throw new ArgumentException("the job has no points (--grid, --fibonacci or --input)");
         if (spec.Model is null) throw new ArgumentException("the job has no model (--checkpoint, --model)");
-        RequireLocation(spec.Destination, "--out");
+        RequireDestination(spec.Destination);
         if (spec.Precision is not ("float32" or "float16"))
             throw new ArgumentException($"--precision '{Shorten(spec.Precision)}': expected float32 or float16");
         if (spec.BatchRows is < 1 or > JobLimits.MaxBatchRows)
@@ -96,6 +96,18 @@ public static class JobPoints
         if (model.AngularThresholdDegrees is not null && kind != EmbeddingModelKind.RangePlus)
             throw new ArgumentException("--angular-threshold applies to range+ only");
         ModelReplicaCache.ToEmbedderSpec(model, model.Checkpoint, model.Bank, "cpu").Validate();
+    }
+
+    /// <summary>
+    /// A job's destination, the same check for every kind of job: a location (see below) that is an az://CONTAINER/PREFIX
+    /// with a valid prefix or an absolute local folder without '..' segments, so that every silo resolves it to the same
+    /// place and nothing a job writes lands outside it; ArgumentException naming <paramref name="option"/> and the problem.
+    /// </summary>
+    public static void RequireDestination(string? destination, string option = "--out")
+    {
+        RequireLocation(destination, option);
+        if (destination!.Split('/', '\\').Contains(".."))
+            throw new ArgumentException($"{option} '{Shorten(destination)}': a '..' segment leaves the destination; give the folder itself");
     }
 
     // A path every silo can read (absolute: silos do not share a working folder) or an az:// URI naming a valid container and prefix.

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Storage;
 using RangeOrleans.Abstractions;
 using RangeOrleans.Grains.Jobs;
+using RangeOrleans.Grains.Storage;
 using RangeOrleans.Training.Data;
 using RangeOrleans.Training.Training;
 
@@ -15,9 +16,14 @@ namespace RangeOrleans.Grains.Pretraining;
 /// which resumes from the stored last.ckpt (up to <see cref="MaxAttempts"/> runs). A finished epoch stays finished
 /// across silo deaths: the worker stores its checkpoint before reporting it. A job that fails cancels its worker, so
 /// no run is left writing to DEST.
+/// Cancel (<see cref="DurableJobGrain{TState}"/>): the job is Cancelled at once; then the worker is cancelled and
+/// polled until it has stopped (at its next batch), the epochs it stored are recorded, and an upload the cancel cut
+/// short (last.ckpt or the optimiser file of the epoch being stored) is discarded. The stored last.ckpt and its
+/// optimiser file stay: a job with the same settings onto the same DEST resumes after them.
 /// </summary>
 public sealed class PretrainJobGrain(
     [PersistentState("pretrain", RangeStorage.Name)] IPersistentState<PretrainJobState> state,
+    IBlobStoreFactory stores,
     IOptions<CoordinatorOptions> options,
     TransientFailures transientFailures,
     ILogger<PretrainJobGrain> logger)
@@ -29,11 +35,13 @@ public sealed class PretrainJobGrain(
 
     protected override string Kind => "Pretrain job";
 
+    protected override JobKind JobKind => JobKind.Pretrain;
+
     protected override bool HasWorkLeft => S.State == JobState.Running;
 
     public async Task<PretrainJobStatus> SubmitAsync(PretrainJobSpec spec)
     {
-        if (JobId.Contains('/')) throw new ArgumentException($"job id '{JobId}' must not contain '/'");
+        JobPoints.ValidateJobId(JobId);
         PretrainJobs.Validate(spec);
         if (S.Spec is not null)
         {
@@ -42,6 +50,7 @@ public sealed class PretrainJobGrain(
         }
         if (DataSource.S2Folder(spec.Data) is { } folder && !Directory.Exists(folder))
             throw new DirectoryNotFoundException($"S2 dataset folder '{folder}' does not exist (it must be readable by every silo)");
+        await RegisterAsync(spec.Destination, DateTimeOffset.UtcNow, JobState.Running);
         S.Spec = spec;
         S.State = JobState.Running;
         await SaveAsync();
@@ -52,10 +61,24 @@ public sealed class PretrainJobGrain(
 
     public Task<PretrainJobStatus> GetStatusAsync() => Task.FromResult(Status());
 
+    public async Task<PretrainJobStatus> CancelAsync()
+    {
+        await CancelJobAsync();
+        return Status();
+    }
+
+    public Task<PretrainJobStatus> ResumeAsync()
+    {
+        Resume();
+        return Task.FromResult(Status());
+    }
+
     private PretrainJobStatus Status() => new()
     {
         JobId = JobId,
         State = S.Spec is null ? JobState.Unknown : S.State,
+        Destination = S.Spec?.Destination ?? "",
+        CleaningUp = S.CleanupPending,
         Epochs = S.Spec?.Epochs ?? 0,
         EpochsDone = S.EpochsDone,
         Reports = [.. S.Reports],
@@ -102,6 +125,7 @@ public sealed class PretrainJobGrain(
                 S.WorkerRunning = false;
                 S.State = JobState.Completed;
                 await SaveAsync();
+                await Registry.UpdateAsync(JobId, JobState.Completed);
                 StopTimer();
                 logger.LogInformation("Pretrain job {Job} completed: {Epochs} epochs in {Attempts} attempt(s)", JobId, S.EpochsDone, S.Attempts);
                 break;
@@ -167,6 +191,33 @@ public sealed class PretrainJobGrain(
             logger.LogWarning("Pretrain job {Job}: starting attempt {Attempt} failed ({Error}); will retry", JobId, S.Attempts + 1, e.Message);
         }
         await SaveAsync();
+    }
+
+    /// <summary>
+    /// A cancelled job: asks the worker to stop until it reports that it has (a worker whose silo is gone answers idle
+    /// once membership declares it dead; until then it is asked again), and records the epochs it stored.
+    /// </summary>
+    protected override async Task<bool> StopRunningAsync()
+    {
+        if (!S.WorkerRunning) return true;
+        var (_, progress) = (await StopEachAsync([Worker()], worker => worker.CancelAsync(), worker => worker.GetProgressAsync())).Single();
+        if (progress is null or { State: ShardRunState.Running }) return false;
+        Record(progress);
+        S.WorkerRunning = false;
+        await SaveAsync();
+        logger.LogInformation("Pretrain job {Job}: attempt {Attempt} stopped ({State}); {Done} epochs stored", JobId, S.Attempts, progress.State, S.EpochsDone);
+        return true;
+    }
+
+    /// <summary>An upload the cancel cut short: staged blocks on Azure, a partial file locally (of the epoch after the stored ones).</summary>
+    protected override Func<Task> TemporaryDataRemoval()
+    {
+        var store = stores.Open(S.Spec!.Destination);
+        string[] names = [SatClipTrainer.CheckpointFile, SatClipTrainer.OptimizerFile(S.EpochsDone)];
+        return async () =>
+        {
+            foreach (var name in names) await store.DiscardUnfinishedAsync(name);
+        };
     }
 
     protected override async Task OnFailingAsync()

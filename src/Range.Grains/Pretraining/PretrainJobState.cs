@@ -24,4 +24,7 @@ public sealed class PretrainJobState : IDurableJobState
     [Id(9)] public string? LastFailure { get; set; }
 
     [Id(10)] public string? Error { get; set; }
+
+    /// <summary>Cancelled, and its worker not stopped yet or an upload the cancel cut short not discarded yet.</summary>
+    [Id(11)] public bool CleanupPending { get; set; }
 }

@@ -1,5 +1,5 @@
 using RangeOrleans.Abstractions;
-using RangeOrleans.Storage;
+using RangeOrleans.Grains.Jobs;
 using RangeOrleans.Training.Data;
 using RangeOrleans.Training.Training;
 
@@ -15,25 +15,7 @@ public static class PretrainJobs
         if (DataSource.S2Folder(spec.Data) is { } folder && !Path.IsPathFullyQualified(folder))
             throw new ArgumentException($"--data '{spec.Data}': the S2 folder must be an absolute path (every silo reads it)");
         TrainingOptions(spec).Validate();
-        ValidateDestination(spec.Destination);
-    }
-
-    /// <summary>
-    /// az://CONTAINER/PREFIX with a valid prefix, or an absolute local folder without '..' segments: every silo must
-    /// resolve DEST to the same place, and checkpoints must not land outside it.
-    /// </summary>
-    private static void ValidateDestination(string destination)
-    {
-        if (string.IsNullOrWhiteSpace(destination)) throw new ArgumentException("--out: no destination given");
-        if (BlobStores.IsAzure(destination))
-        {
-            BlobStores.ParseAzure(destination);
-            return;
-        }
-        if (!Path.IsPathFullyQualified(destination))
-            throw new ArgumentException($"--out '{destination}': a job's destination must be an absolute folder or {BlobStores.AzureScheme}CONTAINER/PREFIX (every silo resolves it)");
-        if (destination.Split('/', '\\').Contains(".."))
-            throw new ArgumentException($"--out '{destination}': a '..' segment leaves the destination; give the folder itself");
+        JobPoints.RequireDestination(spec.Destination);
     }
 
     public static SatClipTrainingOptions TrainingOptions(PretrainJobSpec spec) => new()

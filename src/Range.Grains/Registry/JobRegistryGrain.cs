@@ -9,6 +9,9 @@ public sealed class JobRegistryGrain([PersistentState("jobs", RangeStorage.Name)
 {
     public async Task RegisterAsync(JobSummary job)
     {
+        // One grain decides, one call at a time: of two jobs of different kinds submitted under one id, the second is refused.
+        if (state.State.Jobs.TryGetValue(job.JobId, out var existing) && existing.Kind != job.Kind)
+            throw new ArgumentException($"job id '{job.JobId}' is already taken by a {existing.Kind.ToString().ToLowerInvariant()} job; choose another job id");
         state.State.Jobs[job.JobId] = job;
         await state.WriteStateAsync();
     }
@@ -23,6 +26,8 @@ public sealed class JobRegistryGrain([PersistentState("jobs", RangeStorage.Name)
     public Task<JobSummary[]> ListAsync() =>
         Task.FromResult(state.State.Jobs.Values.OrderBy(j => j.SubmittedAt).ToArray());
 
-    public Task<string[]> UnfinishedAsync() =>
-        Task.FromResult(state.State.Jobs.Values.Where(j => j.State is JobState.Preparing or JobState.Running).Select(j => j.JobId).ToArray());
+    public Task<JobSummary?> FindAsync(string jobId) => Task.FromResult(state.State.Jobs.GetValueOrDefault(jobId));
+
+    public Task<JobSummary[]> UnfinishedAsync() =>
+        Task.FromResult(state.State.Jobs.Values.Where(j => j.State is JobState.Preparing or JobState.Running).ToArray());
 }

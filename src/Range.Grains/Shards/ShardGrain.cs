@@ -17,16 +17,14 @@ namespace RangeOrleans.Grains.Shards;
 /// </summary>
 [RandomPlacement]
 public sealed class ShardGrain(ModelReplicaCache replicas, IBlobStoreFactory stores, ILocalSiloDetails silo, ILogger<ShardGrain> logger)
-    : Grain, IShardGrain
+    : ShardRunGrain, IShardGrain
 {
-    private readonly Lock _gate = new();
     private ShardAssignment? _assignment;
     private ShardRunState _state = ShardRunState.Idle;
     private long _rowsDone;
     private ShardResult? _result;
     private string? _error;
     private bool _permanent;
-    private CancellationTokenSource? _cancellation;
     private IJobCoordinatorGrain _coordinator = null!;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -37,19 +35,17 @@ public sealed class ShardGrain(ModelReplicaCache replicas, IBlobStoreFactory sto
 
     public Task<ShardProgress> StartAsync(ShardAssignment assignment)
     {
-        lock (_gate)
+        lock (Gate)
         {
             if (_assignment is not null && _state is ShardRunState.Running or ShardRunState.Done)
                 return Task.FromResult(ProgressLocked());
-            _cancellation?.Cancel();
+            var token = NewRun();
             _assignment = assignment;
             _state = ShardRunState.Running;
             _rowsDone = 0;
             _result = null;
             _error = null;
             _permanent = false;
-            _cancellation = new CancellationTokenSource();
-            var token = _cancellation.Token;
             _ = Task.Run(() => RunAsync(assignment, token), CancellationToken.None);
             logger.LogInformation("Shard {Job}/{Tile} attempt {Attempt} started on {Silo}", assignment.JobId, assignment.TileId, assignment.Attempt, silo.SiloAddress);
             return Task.FromResult(ProgressLocked());
@@ -58,19 +54,7 @@ public sealed class ShardGrain(ModelReplicaCache replicas, IBlobStoreFactory sto
 
     public Task<ShardProgress> GetProgressAsync()
     {
-        lock (_gate) return Task.FromResult(ProgressLocked());
-    }
-
-    public Task CancelAsync()
-    {
-        lock (_gate) _cancellation?.Cancel();
-        return Task.CompletedTask;
-    }
-
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        lock (_gate) _cancellation?.Cancel();
-        return Task.CompletedTask;
+        lock (Gate) return Task.FromResult(ProgressLocked());
     }
 
     private async Task RunAsync(ShardAssignment assignment, CancellationToken cancellationToken)
@@ -97,7 +81,7 @@ public sealed class ShardGrain(ModelReplicaCache replicas, IBlobStoreFactory sto
 
     private void Finish(ShardAssignment assignment, ShardRunState state, ShardResult? result, string? error, bool permanent)
     {
-        lock (_gate)
+        lock (Gate)
         {
             if (!ReferenceEquals(_assignment, assignment)) return; // superseded by a newer attempt
             _state = state;

@@ -3,8 +3,6 @@ namespace RangeOrleans.Training.Banks;
 /// <summary>A contiguous range of dataset entries built as one unit of work (one bank shard file).</summary>
 public sealed record BankShard(int Index, int Start, int Count)
 {
-    public string FileName => $"shard-{Index:D5}.arrow";
-
     /// <summary>Splits <paramref name="entries"/> into shards of at most <paramref name="shardSize"/> entries, in order.</summary>
     public static IReadOnlyList<BankShard> Plan(int entries, int shardSize)
     {

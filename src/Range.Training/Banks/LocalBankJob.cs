@@ -19,6 +19,9 @@ public static class LocalBankJob
     public const string ShardHashesFile = "shards.sha256";
     public const int DefaultShardSize = 4096;
 
+    /// <summary>Shard <paramref name="index"/>'s blob: shards/shard-NNNNN.arrow.</summary>
+    public static string ShardBlob(int index) => $"{ShardFolder}/shard-{index:D5}.arrow";
+
     public static FeatureBank Run(IGeoTileDataset data, IImageEncoder keys, IImageEncoder values, string dest, int shardSize = DefaultShardSize, Action<string>? log = null, CancellationToken cancellationToken = default) =>
         Run(data, keys, values, BlobStores.Open(dest), shardSize, log, cancellationToken);
 
@@ -28,7 +31,7 @@ public static class LocalBankJob
         var shards = new List<FeatureBank>();
         foreach (var shard in BankShard.Plan(data.Count, shardSize))
         {
-            var name = $"{ShardFolder}/{shard.FileName}";
+            var name = ShardBlob(shard.Index);
             if (TryReadFinished(store, name, hashes, cancellationToken) is { } done
                 && done.Count == shard.Count && done.KeyDim == keys.Dimension && done.ValueDim == values.Dimension)
             {

@@ -23,6 +23,9 @@ public static class SatClipTrainer
     public const string CheckpointFile = "last.ckpt";
     public const string OptimizerFilePattern = "epoch-*.optim";
 
+    /// <summary>The optimiser side file stored with epoch <paramref name="epoch"/>'s checkpoint (0-based).</summary>
+    public static string OptimizerFile(int epoch) => $"epoch-{epoch}.optim";
+
     public static IReadOnlyList<EpochReport> Train(
         IGeoTileDataset data,
         SatClipTrainingOptions options,
@@ -72,7 +75,7 @@ public static class SatClipTrainer
                 step++;
             }
             var (valLoss, chance) = Validate(model, data, split.Validation, options);
-            string optimizerFile = $"epoch-{epoch}.optim";
+            string optimizerFile = OptimizerFile(epoch);
             SaveOptimizer(optimizer, Path.Combine(outputFolder, optimizerFile));
             SatClipCheckpoint.Write(checkpointPath, model, options, data.Channels, data.Name, epoch, step, optimizerFile);
             onCheckpoint?.Invoke(Path.Combine(outputFolder, optimizerFile), checkpointPath); // e.g. upload: the epoch counts once this returns

@@ -69,7 +69,7 @@ public class PretrainCommandTests
 
     public static TheoryData<string, string> SpecsOtherClientsMaySubmit => new()
     {
-        { "relative/model", "absolute folder" },
+        { "relative/model", "--out 'relative/model': a local path must be absolute" },
         { "/tmp/range/../etc", "'..'" },
         { "az://Bad_Container/x", "container" },
     };
