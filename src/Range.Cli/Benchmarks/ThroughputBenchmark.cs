@@ -22,7 +22,11 @@ public static class ThroughputBenchmark
     /// <summary>Throughput of <paramref name="Model"/> over <paramref name="Baseline"/>'s on the same bank: median and range over the rounds.</summary>
     public sealed record Comparison(string Model, string Baseline, int BankSize, double MedianRatio, double MinRatio, double MaxRatio);
 
-    public sealed record Report(string Machine, int Threads, string Device, double MatmulGflopPerSecond, List<Row> Rows, List<Comparison> Comparisons);
+    public sealed record Report(string Machine, int Threads, string Device, double MatmulGflopPerSecond, List<Row> Rows, List<Comparison> Comparisons)
+    {
+        /// <summary>Output rates (<c>range bench --write</c>), measured before the throughput runs.</summary>
+        public List<OutputBenchmark.Row> Output { get; init; } = [];
+    }
 
     private const long MaxPoints = 4_000_000;
 

@@ -20,10 +20,17 @@ public static class BenchCommand
         var threads = new Option<int?>("--threads") { Description = "Torch intra-op threads (default: all cores)." };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:<index>.", DefaultValueFactory = _ => "cpu" };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the results as JSON to this file." };
+        var write = new Option<string[]>("--write")
+        {
+            Description = "Also time writing embeddings (float32 and float16, as map shards write them) to this destination: " +
+                "a local folder or az://CONTAINER/PREFIX (AZURE_STORAGE_CONNECTION_STRING). Repeatable. Measured first.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var writeRows = new Option<long>("--write-rows") { Description = "Rows per --write measurement (D + 256 values each).", DefaultValueFactory = _ => 200_000 };
         var command = new Command("bench",
             "Measure the large float32 matmul rate, then SatCLIP, RANGE and RANGE+ throughput (points/s, GFLOP/s by the " +
             "cost N(256 + D) or N(256 + 3 + D) multiply-adds per point, fraction of the matmul rate, peak memory).");
-        foreach (var o in new Option[] { banks, dim, seconds, threads, device, json }) command.Options.Add(o);
+        foreach (var o in new Option[] { banks, dim, seconds, threads, device, json, write, writeRows }) command.Options.Add(o);
         command.SetAction(result =>
         {
             var sizes = result.GetValue(banks)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
@@ -32,7 +39,12 @@ public static class BenchCommand
                 .ToArray();
             var settings = new ThroughputBenchmark.Settings(sizes, result.GetValue(dim), result.GetValue(seconds), result.GetValue(threads), result.GetValue(device)!);
             var output = result.InvocationConfiguration.Output;
-            var report = ThroughputBenchmark.Run(settings, output);
+            var destinations = result.GetValue(write) ?? [];
+            long rows = result.GetValue(writeRows);
+            if (rows < 1) throw new ArgumentException($"--write-rows must be at least 1, got {rows}");
+            // Output first, so that its peak memory is its own and not the throughput runs' banks.
+            var written = destinations.Length == 0 ? [] : OutputBenchmark.Run(destinations, rows, result.GetValue(dim) + 256, output);
+            var report = ThroughputBenchmark.Run(settings, output) with { Output = written };
             if (result.GetValue(json) is { } file)
                 File.WriteAllText(file.FullName, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
             return 0;

@@ -33,20 +33,9 @@ public static class ShardWork
         };
         if (assignment.BankSha256 is not null) metadata["range.bank.sha256"] = assignment.BankSha256;
 
-        await using var blob = await destination.CreateAsync(assignment.OutputBlob, cancellationToken);
-        string sha;
-        long rows;
-        using (var hashing = new HashingWriteStream(blob.Stream))
-        {
-            using (var writer = new EmbeddingArrowWriter(hashing, embedder.Dimension, precision, metadata))
-            {
-                rows = EmbeddingPipeline.Write(embedder, points.Lon, points.Lat, writer, assignment.Spec.BatchRows, progress, cancellationToken);
-                writer.Commit();
-            }
-            await hashing.FlushAsync(cancellationToken);
-            sha = hashing.Sha256();
-        }
-        await blob.CommitAsync(cancellationToken);
+        var (rows, sha) = await EmbeddingBlob.WriteAsync(destination, assignment.OutputBlob, embedder.Dimension, precision, metadata,
+            writer => EmbeddingPipeline.Write(embedder, points.Lon, points.Lat, writer, assignment.Spec.BatchRows, progress, cancellationToken),
+            cancellationToken);
         return new ShardResult { Blob = assignment.OutputBlob, Rows = rows, Sha256 = sha, Dimension = embedder.Dimension, ModelKind = embedder.Model };
     }
 

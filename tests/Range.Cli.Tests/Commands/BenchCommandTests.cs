@@ -5,11 +5,12 @@ namespace RangeOrleans.Cli.Tests.Commands;
 public class BenchCommandTests
 {
     [Fact]
-    public void BenchReportsEveryModelAgainstTheMatmulRateAndComparesRangePlusWithRange()
+    public void BenchReportsEveryModelAgainstTheMatmulRateComparesRangePlusWithRangeAndTimesOutput()
     {
         using var dir = new TempDir();
         var json = dir.File("bench.json");
-        var run = CliRunner.Run("bench", "--banks", "300,700", "--dim", "32", "--seconds", "0.05", "--json", json);
+        var outputs = dir.File("outputs");
+        var run = CliRunner.Run("bench", "--banks", "300,700", "--dim", "32", "--seconds", "0.05", "--json", json, "--write", outputs, "--write-rows", "20000");
         Assert.True(run.ExitCode == 0, run.Error + run.Output);
         Assert.Matches(@"float32 matmul 4096x4096x4096: [0-9.]+ GFLOP/s", run.Output);
         foreach (var row in new[] { "| satclip | - |", "| range | 300 | 32 |", "| range+ | 300 | 32 |", "| range | 700 | 32 |", "| range+ | 700 | 32 |" })
@@ -25,6 +26,13 @@ public class BenchCommandTests
         var comparisons = report.RootElement.GetProperty("Comparisons").EnumerateArray().ToList();
         Assert.Equal([300, 700], comparisons.Select(c => c.GetProperty("BankSize").GetInt32()));
         Assert.All(comparisons, c => Assert.InRange(c.GetProperty("MedianRatio").GetDouble(), c.GetProperty("MinRatio").GetDouble(), c.GetProperty("MaxRatio").GetDouble()));
+
+        // Output: both precisions written as shards write them (lon, lat, 20,000 x 288 values), then removed.
+        var written = report.RootElement.GetProperty("Output").EnumerateArray().ToDictionary(r => r.GetProperty("Precision").GetString()!, r => r.GetProperty("Bytes").GetInt64());
+        Assert.InRange(written["float32"], 20_000L * (16 + 288 * 4), 20_000L * (16 + 288 * 4) + 100_000);
+        Assert.InRange(written["float16"], 20_000L * (16 + 288 * 2), 20_000L * (16 + 288 * 2) + 100_000);
+        Assert.Contains("| float16 | 20,000 |", run.Output);
+        Assert.Empty(Directory.GetFileSystemEntries(outputs));
     }
 
     [Fact]
@@ -33,5 +41,15 @@ public class BenchCommandTests
         var run = CliRunner.Run("bench", "--banks", "1000,ten");
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains("--banks: 'ten' is not a positive integer", run.Error);
+    }
+
+    [Fact]
+    public void BenchRefusesAnAzureOutputWithoutAConnectionStringBeforeMeasuringAnything()
+    {
+        Environment.SetEnvironmentVariable("AZURE_STORAGE_CONNECTION_STRING", null);
+        var run = CliRunner.Run("bench", "--banks", "100", "--write", "az://bench/out");
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("set AZURE_STORAGE_CONNECTION_STRING", run.Error);
+        Assert.DoesNotContain("GFLOP/s", run.Output);
     }
 }
