@@ -74,5 +74,10 @@ public static class ClusterHosts
         logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         logging.SetMinimumLevel(LogLevel.Warning);
         logging.AddRangeLogFilters();
+        // Start-up notes of an in-process silo that are not the user's concern: the ServerGC recommendation (a command
+        // runs with the workstation GC on purpose, for a smaller footprint) and the watchdog's first check, which
+        // reports the time since the machine booted as a stall.
+        logging.AddFilter("Orleans.Runtime.Silo", LogLevel.Error);
+        logging.AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error);
     }
 }
