@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using static TorchSharp.torch;
@@ -130,13 +131,19 @@ internal sealed class CpuSoftRetrieval
             var vz = Vector256.Create(qz);
             for (; i <= _count - Vector256<float>.Count; i += Vector256<float>.Count)
             {
-                var d = Vector256.FusedMultiplyAdd(Vector256.Create<float>(_uz.AsSpan(i)), vz,
-                    Vector256.FusedMultiplyAdd(Vector256.Create<float>(_uy.AsSpan(i)), vy, Vector256.Create<float>(_ux.AsSpan(i)) * vx));
-                d.CopyTo(cos.Slice(i));
+                Cosine(i, vx, vy, vz).CopyTo(cos.Slice(i));
             }
         }
-        for (; i < _count; i++) cos[i] = MathF.FusedMultiplyAdd(_uz[i], qz, MathF.FusedMultiplyAdd(_uy[i], qy, _ux[i] * qx));
+        for (; i < _count; i++) cos[i] = Cosine(i, qx, qy, qz);
     }
+
+    /// <summary>u_i . q for the eight bank entries from <paramref name="i"/>; the same arithmetic as the scalar overload.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Vector256<float> Cosine(int i, Vector256<float> qx, Vector256<float> qy, Vector256<float> qz) =>
+        Vector256.FusedMultiplyAdd(Vector256.Create<float>(_uz.AsSpan(i)), qz,
+            Vector256.FusedMultiplyAdd(Vector256.Create<float>(_uy.AsSpan(i)), qy, Vector256.Create<float>(_ux.AsSpan(i)) * qx));
+
+    private float Cosine(int i, float qx, float qy, float qz) => MathF.FusedMultiplyAdd(_uz[i], qz, MathF.FusedMultiplyAdd(_uy[i], qy, _ux[i] * qx));
 
     /// <summary>
     /// weights := exp(weights - shift) and geo := exp(u_i . (tx, ty, tz)) in one pass; returns both sums. The spatial
@@ -158,8 +165,7 @@ internal sealed class CpuSoftRetrieval
                 var e = VectorExp.Exp(Vector256.Create<float>(weights.Slice(i)) - s);
                 e.CopyTo(weights.Slice(i));
                 semantic += e;
-                var g = VectorExp.ExpWithinRange(Vector256.FusedMultiplyAdd(Vector256.Create<float>(_uz.AsSpan(i)), vz,
-                    Vector256.FusedMultiplyAdd(Vector256.Create<float>(_uy.AsSpan(i)), vy, Vector256.Create<float>(_ux.AsSpan(i)) * vx)));
+                var g = VectorExp.ExpWithinRange(Cosine(i, vx, vy, vz));
                 g.CopyTo(geo.Slice(i));
                 spatial += g;
             }
@@ -169,7 +175,7 @@ internal sealed class CpuSoftRetrieval
         {
             weights[i] = MathF.Exp(weights[i] - shift);
             semanticTotal += weights[i];
-            geo[i] = MathF.Exp(MathF.FusedMultiplyAdd(_uz[i], tz, MathF.FusedMultiplyAdd(_uy[i], ty, _ux[i] * tx)));
+            geo[i] = MathF.Exp(Cosine(i, tx, ty, tz));
             spatialTotal += geo[i];
         }
         return (semanticTotal, spatialTotal);
