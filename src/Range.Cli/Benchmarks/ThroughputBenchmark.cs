@@ -46,14 +46,12 @@ public static class ThroughputBenchmark
 
         var rows = new List<Row>();
         var comparisons = new List<Comparison>();
-        // The tallest chunk an embedder computes at once: SatCLIP and CPU retrieval 1,024 rows, other devices 4,096.
-        int chunk = device.type == DeviceType.CPU ? 1024 : 4096;
         var config = new LocationEncoderConfig(10, 256, 2, 256);
         using (var encoder = NewEncoder(config, device))
         {
             using var satclip = new SatClipEmbedder(encoder);
             double flops = 2.0 * (config.InputDim * config.Capacity + (config.NumHiddenLayers - 1) * config.Capacity * config.Capacity + config.Capacity * config.EmbedDim);
-            rows.AddRange(MeasureInterleaved([("satclip", 0, 0, satclip, flops)], matmul, settings.TargetSeconds, chunk, output, comparisons));
+            rows.AddRange(MeasureInterleaved([("satclip", 0, 0, satclip, flops)], matmul, settings.TargetSeconds, satclip.RowsPerPass, output, comparisons));
         }
         foreach (int n in settings.BankSizes)
         {
@@ -69,7 +67,7 @@ public static class ThroughputBenchmark
             [
                 ("range", n, settings.ValueDim, range, 2.0 * n * (config.EmbedDim + settings.ValueDim)),
                 ("range+", n, settings.ValueDim, rangePlus, 2.0 * n * (config.EmbedDim + 3 + settings.ValueDim)),
-            ], matmul, settings.TargetSeconds, chunk, output, comparisons));
+            ], matmul, settings.TargetSeconds, Math.Max(range.RowsPerPass, rangePlus.RowsPerPass), output, comparisons));
         }
         output.WriteLine();
         foreach (var c in comparisons)
@@ -91,7 +89,7 @@ public static class ThroughputBenchmark
         double matmul, double target, int chunk, TextWriter output, List<Comparison> comparisons)
     {
         foreach (var run in runs) Time(run.Embedder, chunk); // warm-up: first-call allocations and kernel selection
-        // Whole multiples of the tallest chunk the embedders compute, so that no trial pays for padding.
+        // Whole multiples of the embedders' pass height (a power of two), so that no trial pays for padding.
         double rate = chunk / Time(runs[0].Embedder, chunk);
         long points = Math.Clamp((long)Math.Ceiling(rate * target / Rounds / chunk), 1, MaxPoints / chunk) * chunk;
         var seconds = new double[Rounds, runs.Length];

@@ -33,6 +33,9 @@ public sealed class RangeEmbedder : ILocationEmbedder
     public int Dimension => _retriever.ValueDim + _encoder.Config.EmbedDim;
     public RetrievalOptions Options => _options;
 
+    /// <summary>Rows per pass; every pass runs at this height, the last one padded (see <see cref="FixedHeightChunks"/>).</summary>
+    public int RowsPerPass => _chunkRows;
+
     public void Embed(ReadOnlySpan<double> lon, ReadOnlySpan<double> lat, Span<float> output)
     {
         EmbedderGuard.CheckLengths(lon, lat, output, Dimension);

@@ -10,6 +10,9 @@ public sealed class SatClipEmbedder(LocationEncoder encoder, int chunkRows = Sat
     /// <summary>Rows per encoder pass; every pass runs at this height (see <see cref="FixedHeightChunks"/>).</summary>
     public const int ChunkRows = 1024;
 
+    /// <summary>Rows per pass of this embedder (<see cref="ChunkRows"/> unless given).</summary>
+    public int RowsPerPass => chunkRows;
+
     public string Model => "satclip";
     public int Dimension => encoder.Config.EmbedDim;
 
