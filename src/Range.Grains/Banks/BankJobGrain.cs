@@ -164,10 +164,7 @@ public sealed class BankJobGrain(
             return;
         }
 
-        int silos = 1;
-        try { silos = Math.Max(1, (await GrainFactory.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count); }
-        catch (Exception e) when (IsTransient(e)) { }
-        int slots = silos * Math.Max(1, Options.ShardsInFlightPerSilo) - S.Shards.Count(s => s.Running);
+        int slots = await ActiveSilosAsync() * Math.Max(1, Options.ShardsInFlightPerSilo) - S.Shards.Count(s => s.Running);
         foreach (var shard in S.Shards.Where(s => !s.Running && s.Sha256 is null).Take(Math.Max(0, slots)).ToList())
         {
             shard.Attempts++;

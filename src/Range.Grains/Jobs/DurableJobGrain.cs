@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
 using Orleans.Storage;
 using RangeOrleans.Abstractions;
 
@@ -28,6 +29,8 @@ public abstract class DurableJobGrain<TState>(
     private bool _unsaved;
     private Task? _cleaning;
     private DateTime? _cleanupFailingSince;
+    private int _activeSilos = 1;
+    private DateTime _silosCountedAt = DateTime.MinValue;
 
     protected TState S => state.State;
 
@@ -94,6 +97,23 @@ public abstract class DurableJobGrain<TState>(
     /// </summary>
     protected Task RegisterAsync(string destination, DateTimeOffset submittedAt, JobState initial) =>
         Registry.RegisterAsync(new JobSummary { JobId = JobId, Kind = JobKind, Destination = destination, SubmittedAt = submittedAt, State = initial });
+
+    /// <summary>
+    /// The cluster's active silos (at least 1), for sizing how much runs at once. Membership is asked at most every 5 s
+    /// (each ask reads the membership table); while it cannot be asked, the last count stands.
+    /// </summary>
+    protected async Task<int> ActiveSilosAsync()
+    {
+        if (DateTime.UtcNow - _silosCountedAt < TimeSpan.FromSeconds(5)) return _activeSilos;
+        _silosCountedAt = DateTime.UtcNow;
+        try
+        {
+            var hosts = await GrainFactory.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
+            _activeSilos = Math.Max(1, hosts.Count);
+        }
+        catch (Exception e) when (IsTransient(e)) { }
+        return _activeSilos;
+    }
 
     /// <summary>Writes the state; if the write fails, the next tick writes it again.</summary>
     protected async Task SaveAsync()

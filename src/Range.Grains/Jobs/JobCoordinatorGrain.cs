@@ -35,8 +35,6 @@ public sealed class JobCoordinatorGrain(
     private Task<List<string>>? _verifying;
     private readonly HashSet<string> _stopped = []; // shards seen stopped during this activation's cleanup
     private bool _verified;
-    private int _activeSilos = 1;
-    private DateTime _silosCountedAt = DateTime.MinValue;
     private DateTime? _rateStartedAt;
     private long _rateStartPoints;
 
@@ -172,8 +170,7 @@ public sealed class JobCoordinatorGrain(
             return;
         }
 
-        await CountActiveSilosAsync();
-        int capacity = Math.Max(1, _activeSilos) * Math.Max(1, Options.ShardsInFlightPerSilo);
+        int capacity = await ActiveSilosAsync() * Math.Max(1, Options.ShardsInFlightPerSilo);
         int inFlight = S.Shards.Count(s => s.Status == ShardStatus.Running);
         var starting = S.Shards.Where(s => s.Status == ShardStatus.Pending).Take(Math.Max(0, capacity - inFlight)).ToList();
         if (starting.FirstOrDefault(s => s.Attempts >= Options.MaxAttempts) is { } exhausted)
@@ -367,18 +364,6 @@ public sealed class JobCoordinatorGrain(
         BankSha256 = S.BankSha256,
         ExpectedRows = shard.ExpectedRows,
     };
-
-    private async Task CountActiveSilosAsync()
-    {
-        if (DateTime.UtcNow - _silosCountedAt < TimeSpan.FromSeconds(5)) return;
-        _silosCountedAt = DateTime.UtcNow;
-        try
-        {
-            var hosts = await GrainFactory.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
-            _activeSilos = Math.Max(1, hosts.Count);
-        }
-        catch (Exception e) when (IsTransient(e)) { }
-    }
 
     protected override Task OnFailingAsync()
     {
