@@ -34,26 +34,28 @@ public static class JobWatcher
 
     /// <summary>
     /// Reads a job's status every <see cref="PollInterval"/> until <paramref name="isFinal"/>, passing each one read to
-    /// <paramref name="show"/>. A read that fails is retried: the job grain's silo died, and the next call reactivates it.
+    /// <paramref name="show"/>. A read that fails is retried as <see cref="ReadAsync{T}"/> does.
     /// </summary>
     public static async Task<T> PollAsync<T>(T status, Func<T, bool> isFinal, Func<Task<T>> read, Action<T> show)
     {
         while (!isFinal(status))
         {
             await Task.Delay(PollInterval);
-            try { status = await read(); }
-            catch (Exception e) when (e is OrleansException or TimeoutException) { continue; }
+            status = await ReadAsync(read, CancellationToken.None);
             show(status);
         }
         return status;
     }
 
-    // The silo holding the coordinator may die while we watch: the next call reactivates it elsewhere.
-    private static async Task<JobStatus> StatusAsync(IJobCoordinatorGrain coordinator, CancellationToken cancellationToken)
+    private static Task<JobStatus> StatusAsync(IJobCoordinatorGrain coordinator, CancellationToken cancellationToken) =>
+        ReadAsync(coordinator.GetStatusAsync, cancellationToken);
+
+    // The silo holding the job grain may die while we watch: the next call reactivates it elsewhere. Up to 30 tries, 1 s apart.
+    private static async Task<T> ReadAsync<T>(Func<Task<T>> read, CancellationToken cancellationToken)
     {
         for (int attempt = 1; ; attempt++)
         {
-            try { return await coordinator.GetStatusAsync(); }
+            try { return await read(); }
             catch (Exception e) when (attempt < 30 && e is OrleansException or TimeoutException)
             {
                 await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
