@@ -1,10 +1,15 @@
+using System.Globalization;
 using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
 using RangeOrleans.Core.Banks;
 using RangeOrleans.Core.Formats;
 using RangeOrleans.Core.Formats.Arrow;
 using RangeOrleans.Core.Formats.Checkpoint;
 using RangeOrleans.Core.Formats.Numpy;
+using RangeOrleans.Core.Formats.Pickle;
 using RangeOrleans.Core.Points;
+using RangeOrleans.Core.Tests.Formats;
 using RangeOrleans.Core.Tests.Formats.Arrow;
 
 namespace RangeOrleans.Core.Tests.Fuzzing;
@@ -20,30 +25,64 @@ public class ReaderFuzzTests
         Assert.True(outcome.Refused > 0, $"{reader}: no mutated input was refused, the fuzzer did not reach the reader");
     }
 
-    private static byte[] SmallCheckpoint()
+    private static byte[] SmallCheckpoint() => ZipMemberTests.SmallCheckpoint();
+
+    /// <summary>Everything a checkpoint read yields (the whole object graph, tensors by dtype, shape and bytes), hashed.</summary>
+    private static string Fingerprint(TorchCheckpoint checkpoint)
     {
-        using var dir = new TempDir();
-        var path = dir.File("small.ckpt");
-        var rng = new Random(3);
-        HostTensor T(params long[] shape)
+        var text = new StringBuilder();
+        void Walk(object? value)
         {
-            long n = shape.Aggregate(1L, (a, b) => a * b);
-            return new HostTensor(TensorDType.Float64, shape, Enumerable.Range(0, (int)n).Select(_ => rng.NextDouble()).ToArray());
+            switch (value)
+            {
+                case HostTensor t:
+                    text.Append($"T{t.DType}{t.ShapeText}:");
+                    text.Append(Convert.ToHexString(SHA256.HashData(Bytes(t.Data))));
+                    break;
+                case PyDict d:
+                    text.Append($"{{{d.ClassName}:");
+                    foreach (var (k, v) in d) { Walk(k); text.Append('='); Walk(v); text.Append(','); }
+                    text.Append('}');
+                    if (d.Attributes is not null) Walk(d.Attributes);
+                    break;
+                case string str: text.Append('"').Append(str).Append('"'); break;
+                case byte[] b: text.Append(Convert.ToHexString(b)); break;
+                case System.Collections.IEnumerable items:
+                    text.Append($"[{value.GetType().Name}:");
+                    foreach (var item in items) { Walk(item); text.Append(','); }
+                    text.Append(']');
+                    break;
+                default: text.Append(value?.GetType().Name).Append(':').Append(Convert.ToString(value, CultureInfo.InvariantCulture)); break;
+            }
         }
-        TorchCheckpointWriter.Write(path, new Dictionary<string, HostTensor>
-        {
-            ["model.location.nnet.layers.0.weight"] = T(8, 9),
-            ["model.location.nnet.layers.0.bias"] = T(8),
-            ["model.location.nnet.last_layer.weight"] = T(4, 8),
-            ["model.location.nnet.last_layer.bias"] = T(4),
-        }, new Dictionary<string, object?> { ["legendre_polys"] = 3L, ["capacity"] = 8L, ["num_hidden_layers"] = 1L, ["embed_dim"] = 4L });
-        return File.ReadAllBytes(path);
+        Walk(checkpoint.Root);
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 
+    private static byte[] Bytes(Array data)
+    {
+        if (data is Half[] halves) return System.Runtime.InteropServices.MemoryMarshal.AsBytes(halves.AsSpan()).ToArray();
+        var bytes = new byte[Buffer.ByteLength(data)];
+        Buffer.BlockCopy(data, 0, bytes, 0, bytes.Length);
+        return bytes;
+    }
+
+    private static string Fingerprint(FeatureBank bank)
+    {
+        var bytes = new List<byte>();
+        foreach (Array a in new Array[] { bank.Lon, bank.Lat, bank.Keys, bank.Values }) bytes.AddRange(Bytes(a));
+        return $"{bank.KeyDim}x{bank.ValueDim}:" + Convert.ToHexString(SHA256.HashData(bytes.ToArray()));
+    }
+
+    // .ckpt and .npz members carry CRC-32s, so a mutated file must be refused unless what it reads is unchanged.
+    // The bytes this reader provably ignores (mutations there read as the original): the local file headers'
+    // copies of name, times, sizes and CRC (the central directory's are used), the data descriptors, the
+    // central directory's "version made by", times and attributes, the archive comment, and the members it
+    // never opens (torch's <name>/version, .data/serialization_id, storages no tensor refers to).
     [Fact]
     public void CheckpointReaderSurvivesMutatedCheckpoints()
     {
-        var outcome = ReaderFuzzer.Run(SmallCheckpoint(), bytes => TorchCheckpointReader.Read(new MemoryStream(bytes), "fuzz.ckpt"), Cases, randomSeed: 1);
+        var outcome = ReaderFuzzer.RunChecked(SmallCheckpoint(), bytes => Fingerprint(TorchCheckpointReader.Read(new MemoryStream(bytes), "fuzz.ckpt")), Cases, randomSeed: 1);
         AssertSurvives(outcome, "ckpt");
     }
 
@@ -51,7 +90,7 @@ public class ReaderFuzzTests
     public void CheckpointReaderSurvivesMutatedPublishedLayout()
     {
         var seed = File.ReadAllBytes(TestData.Fixture("satclip_l10/satclip.ckpt"));
-        var outcome = ReaderFuzzer.Run(seed, bytes => TorchCheckpointReader.Read(new MemoryStream(bytes), "fuzz.ckpt"), 60, randomSeed: 2);
+        var outcome = ReaderFuzzer.RunChecked(seed, bytes => Fingerprint(TorchCheckpointReader.Read(new MemoryStream(bytes), "fuzz.ckpt")), 60, randomSeed: 2);
         AssertSurvives(outcome, "ckpt (fixture)");
     }
 
@@ -74,12 +113,14 @@ public class ReaderFuzzTests
         AssertSurvives(outcome, "npy");
     }
 
-    private static void ViaFile(byte[] bytes, string name, Action<string> read)
+    private static void ViaFile(byte[] bytes, string name, Action<string> read) => ViaFile(bytes, name, p => { read(p); return 0; });
+
+    private static T ViaFile<T>(byte[] bytes, string name, Func<string, T> read)
     {
         using var dir = new TempDir();
         var path = dir.File(name);
         File.WriteAllBytes(path, bytes);
-        read(path);
+        return read(path);
     }
 
     private static byte[] SmallBank(out FeatureBank bank)
@@ -103,7 +144,7 @@ public class ReaderFuzzTests
         using var dir = new TempDir();
         var path = dir.File("db.npz");
         RangeDatabaseNpz.Export(bank, path);
-        var outcome = ReaderFuzzer.Run(File.ReadAllBytes(path), bytes => ViaFile(bytes, "fuzz.npz", p => RangeDatabaseNpz.Import(p)), Cases, randomSeed: 6);
+        var outcome = ReaderFuzzer.RunChecked(File.ReadAllBytes(path), bytes => ViaFile(bytes, "fuzz.npz", p => Fingerprint(RangeDatabaseNpz.Import(p))), Cases, randomSeed: 6);
         AssertSurvives(outcome, "npz");
     }
 

@@ -19,6 +19,26 @@ internal static class ReaderFuzzer
         return RunCases(inputs, read, perCase, allocationLimit ?? DefaultAllocationLimit(seed.Length));
     }
 
+    /// <summary>
+    /// For formats that carry checksums (the zip members of .ckpt and .npz): as <see cref="Run"/>, and a
+    /// mutated input that is read without error must give exactly what the seed gives (<paramref name="read"/>
+    /// returns a fingerprint of everything read). Otherwise the corruption went undetected: a failure. Such
+    /// accepted-and-unchanged inputs are mutations of bytes the reader ignores (see the test using it).
+    /// </summary>
+    public static Outcome RunChecked(byte[] seed, Func<byte[], string> read, int cases, int randomSeed, TimeSpan? perCase = null, long? allocationLimit = null)
+    {
+        string expected = read(seed);
+        return Run(seed, bytes =>
+        {
+            string got = read(bytes);
+            if (got != expected) throw new UndetectedCorruptionException(expected, got);
+        }, cases, randomSeed, perCase, allocationLimit);
+    }
+
+    /// <summary>A mutated input was read without error but gave a different result.</summary>
+    public sealed class UndetectedCorruptionException(string expected, string got)
+        : Exception($"read without error but with a different result (undetected corruption): fingerprint {got[..Math.Min(16, got.Length)]}, the original's {expected[..Math.Min(16, expected.Length)]}");
+
     /// <summary>The allocation a reader may make for an input made from a seed of <paramref name="seedLength"/> bytes.</summary>
     public static long DefaultAllocationLimit(int seedLength) => 64L * seedLength + (256L << 20);
 

@@ -137,8 +137,7 @@ internal sealed class TensorStorageLoader
         Array data;
         try
         {
-            using var stream = entry.Open();
-            data = s.DType switch
+            data = ZipMember.Read<Array>(entry, _path, stream => s.DType switch
             {
                 TensorDType.Float64 => ReadArray<double>(stream, s.ElementCount),
                 TensorDType.Float32 => ReadArray<float>(stream, s.ElementCount),
@@ -151,7 +150,7 @@ internal sealed class TensorStorageLoader
                 TensorDType.UInt8 => ReadArray<byte>(stream, s.ElementCount),
                 TensorDType.Bool => Array.ConvertAll(ReadArray<byte>(stream, s.ElementCount), b => b != 0),
                 _ => throw Fail($"unsupported storage dtype {s.DType}"),
-            };
+            });
         }
         catch (Exception e) when (e is EndOfStreamException or InvalidDataException or IOException)
         {

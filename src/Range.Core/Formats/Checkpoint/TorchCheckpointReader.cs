@@ -8,7 +8,8 @@ namespace RangeOrleans.Core.Formats.Checkpoint;
 /// Reads a <c>torch.save</c> zip checkpoint (as Lightning writes them) in pure managed code: finds
 /// <c>&lt;name&gt;/data.pkl</c>, unpickles it with the allow-list <see cref="SafeUnpickler"/>, and turns
 /// every tensor reference into a C-contiguous <see cref="HostTensor"/> copied out of its storage blob.
-/// Any malformed, truncated or hostile file gives a <see cref="RangeFormatException"/> naming the path.
+/// Any malformed, truncated or hostile file gives a <see cref="RangeFormatException"/> naming the path;
+/// every member read is checked against its CRC-32 (<see cref="ZipMember"/>).
 /// </summary>
 public static class TorchCheckpointReader
 {
@@ -66,9 +67,7 @@ public static class TorchCheckpointReader
         var entry = zip.GetEntry($"{archiveName}/byteorder");
         if (entry == null) return;
         if (entry.Length > 16) throw new RangeFormatException(sourceName, "byteorder member is too long");
-        using var s = entry.Open();
-        using var reader = new StreamReader(s, Encoding.ASCII);
-        var order = reader.ReadToEnd().Trim();
+        var order = Encoding.ASCII.GetString(ZipMember.ReadAllBytes(entry, sourceName)).Trim();
         if (order != "little") throw new RangeFormatException(sourceName, $"byteorder '{order}' is not supported (only little)");
     }
 
@@ -76,9 +75,6 @@ public static class TorchCheckpointReader
     {
         if (entry.Length > limits.MaxPickleBytes)
             throw new RangeFormatException(sourceName, $"{entry.FullName} is {entry.Length} bytes, more than the limit {limits.MaxPickleBytes}");
-        var bytes = new byte[entry.Length];
-        using var s = entry.Open();
-        s.ReadExactly(bytes);
-        return bytes;
+        return ZipMember.ReadAllBytes(entry, sourceName);
     }
 }

@@ -5,7 +5,8 @@ namespace RangeOrleans.Core.Formats.Numpy;
 /// <summary>
 /// Reads the arrays of a NumPy .npz archive (numpy.savez / savez_compressed: a zip of
 /// <c>name.npy</c> members, stored or deflated). Array names are given without the ".npy"
-/// suffix. Errors name the archive and member as <c>file.npz:member.npy</c>.
+/// suffix. Errors name the archive and member as <c>file.npz:member.npy</c>; every member read is
+/// checked against its CRC-32 (<see cref="ZipMember"/>).
 /// </summary>
 public sealed class NpzReader : IDisposable
 {
@@ -58,9 +59,7 @@ public sealed class NpzReader : IDisposable
             throw new RangeFormatException(source, $"no such array in the archive (it has: {string.Join(", ", Names)})");
         try
         {
-            using var stream = entry.Open();
-            var tensor = NpyReader.Read(stream, source, entry.Length, maxElements);
-            return tensor;
+            return ZipMember.Read(entry, Path, stream => NpyReader.Read(stream, source, entry.Length, maxElements));
         }
         catch (InvalidDataException e)
         {
