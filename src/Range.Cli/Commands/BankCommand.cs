@@ -2,6 +2,7 @@ using System.CommandLine;
 using RangeOrleans.Abstractions;
 using RangeOrleans.Cli.Jobs;
 using RangeOrleans.Core.Banks;
+using RangeOrleans.Core.Formats;
 using RangeOrleans.Storage;
 using RangeOrleans.Training.Banks;
 using RangeOrleans.Training.Data;
@@ -69,6 +70,7 @@ public static class BankCommand
         command.Options.Add(output);
         command.SetAction(result =>
         {
+            OutputCheck.File(result.GetValue(output)!.FullName, "--out", ("FILE.npz", result.GetValue(input)!.FullName));
             var bank = RangeDatabaseNpz.Import(result.GetValue(input)!.FullName);
             ArrowBankFile.Write(bank, result.GetValue(output)!.FullName);
             result.InvocationConfiguration.Output.WriteLine($"imported {bank.Count:N0} entries (keys {bank.KeyDim}, values {bank.ValueDim}) -> {result.GetValue(output)!.FullName}");
@@ -86,6 +88,7 @@ public static class BankCommand
         command.Options.Add(output);
         command.SetAction(result =>
         {
+            OutputCheck.File(result.GetValue(output)!.FullName, "--out", ("BANK", result.GetValue(input)!.FullName));
             var bank = FeatureBank.Load(result.GetValue(input)!.FullName);
             RangeDatabaseNpz.Export(bank, result.GetValue(output)!.FullName);
             result.InvocationConfiguration.Output.WriteLine($"exported {bank.Count:N0} entries -> {result.GetValue(output)!.FullName}");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using RangeOrleans.Cli.Terminal;
 using RangeOrleans.Core.Embedding;
+using RangeOrleans.Core.Formats;
 using RangeOrleans.Core.Formats.Arrow;
 using RangeOrleans.Core.Points;
 
@@ -42,8 +43,10 @@ public static class EmbedCommand
             var outputPath = result.GetValue(output)!.FullName;
             var outDir = Path.GetDirectoryName(outputPath)!;
             if (!Directory.Exists(outDir)) throw new DirectoryNotFoundException($"output folder '{outDir}' does not exist");
+            var inputPath = result.GetValue(input)!.FullName;
+            OutputCheck.File(outputPath, "--output", ("--input", inputPath), ("--checkpoint", spec.CheckpointPath), ("--bank", spec.BankPath));
 
-            var points = PointsReader.Read(result.GetValue(input)!.FullName);
+            var points = PointsReader.Read(inputPath);
             using var embedder = EmbedderLoader.Load(spec);
             var metadata = new Dictionary<string, string>
             {

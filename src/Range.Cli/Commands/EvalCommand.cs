@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using RangeOrleans.Core.Encoders;
+using RangeOrleans.Core.Formats;
 using RangeOrleans.Evaluation.Encoders;
 using RangeOrleans.Evaluation.Probe;
 using RangeOrleans.Evaluation.Splits;
@@ -68,12 +69,19 @@ public static class EvalCommand
             var factory = new EncoderFactory(result.GetValue(checkpoint)?.FullName, result.GetValue(bank)?.FullName,
                 result.GetValue(harmonics) == "exact" ? HarmonicsEvaluation.Exact : HarmonicsEvaluation.Compat, result.GetValue(device)!);
             var reportPath = result.GetValue(report);
+            var taskText = result.GetValue(task);
+            (string, string?)[] inputs =
+            [
+                ("--checkpoint", factory.CheckpointPath), ("--bank", factory.BankPath),
+                ("--task", taskText is not null && taskText.StartsWith(TaskCatalog.CsvPrefix, StringComparison.OrdinalIgnoreCase) ? taskText[TaskCatalog.CsvPrefix.Length..] : null),
+            ];
 
             if (result.GetValue(suite) is not null)
             {
                 if (result.GetValue(task) is not null || result.GetValue(encoder) is not null)
                     throw new ArgumentException("--suite runs every task and encoder: leave out --task and --encoder");
                 if (reportPath is null) throw new ArgumentException("--suite needs --report DIR");
+                OutputCheck.Folder(reportPath, "--report", SuiteReport.FileNames, inputs);
                 return RunSuite(factory, splitSpec, seedList, reportPath, output);
             }
 
@@ -85,6 +93,7 @@ public static class EvalCommand
                 TopK = result.GetValue(topK),
             };
             request.Validate();
+            if (reportPath is not null) OutputCheck.File(reportPath, "--report", inputs);
             var kindText = result.GetValue(kind);
             var evaluationTask = TaskCatalog.Create(taskName, new TaskCatalog.Options
             {

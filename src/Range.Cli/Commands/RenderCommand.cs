@@ -41,6 +41,7 @@ public static class RenderCommand
             var outPath = result.GetValue(png)!.FullName;
             var outDir = Path.GetDirectoryName(outPath)!;
             if (!Directory.Exists(outDir)) throw new DirectoryNotFoundException($"output folder '{outDir}' does not exist");
+            Core.Formats.OutputCheck.File(outPath, "--png", paths.Select(p => ("DEST", (string?)p)).ToArray());
 
             var panels = new List<MapPanel>();
             var models = new List<string>();

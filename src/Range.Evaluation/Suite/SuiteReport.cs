@@ -10,6 +10,9 @@ public static class SuiteReport
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
+    /// <summary>The files <see cref="Write"/> puts in its folder.</summary>
+    public static IReadOnlyList<string> FileNames { get; } = ["results.json", "results.csv", "results.md"];
+
     public static void Write(string directory, IReadOnlyList<EvaluationResult> results, IReadOnlyList<ResultSummary> summary, string header)
     {
         Directory.CreateDirectory(directory);

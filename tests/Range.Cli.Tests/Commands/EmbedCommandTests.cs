@@ -92,6 +92,27 @@ public class EmbedCommandTests
     }
 
     [Fact]
+    public void CheckpointWithFlippedTensorBytesIsRefusedNamingTheZipMember()
+    {
+        using var dir = new TempDir();
+        var ckpt = dir.File("flipped.ckpt");
+        var bytes = File.ReadAllBytes(F("satclip.ckpt"));
+        byte[] member;
+        using (var zip = new ZipArchive(new MemoryStream(bytes)))
+        {
+            member = new byte[zip.GetEntry("satclip/data/25")!.Length];
+            using var s = zip.GetEntry("satclip/data/25")!.Open();
+            s.ReadExactly(member);
+        }
+        int start = bytes.AsSpan().IndexOf(member) + 4096;
+        for (int i = 0; i < 200; i++) bytes[start + i] ^= 0xFF;
+        File.WriteAllBytes(ckpt, bytes);
+        var result = CliRunner.Run("embed", "--checkpoint", ckpt, "--model", "satclip", "--input", F("points.csv"), "--output", dir.File("out.arrow"));
+        Assert.Equal(2, result.ExitCode);
+        AssertCleanFailure(result, dir, "flipped.ckpt: zip member 'satclip/data/25' fails its CRC-32 check");
+    }
+
+    [Fact]
     public void CorruptBankIsRefused()
     {
         using var dir = new TempDir();
