@@ -13,6 +13,9 @@ internal static class TestData
     /// <summary>A file of the repository's samples/models (the embedded default checkpoint and bank).</summary>
     public static string Sample(string name) => Path.Combine(RepoDir, "samples", "models", name);
 
+    /// <summary>A small file committed under tests/fixtures (with a README saying how it was made).</summary>
+    public static string RepoFixture(string relative) => Path.Combine(RepoDir, "tests", "fixtures", relative);
+
     private static string FindRepoDir()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)

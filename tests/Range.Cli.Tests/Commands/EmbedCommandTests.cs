@@ -56,6 +56,19 @@ public class EmbedCommandTests
         Assert.Equal(EmbeddingArrowReader.ReadAll(csvOut).Embeddings, EmbeddingArrowReader.ReadAll(arrowOut).Embeddings);
     }
 
+    [Fact]
+    public void EmbedReadsAnArrowFileWrittenByArrowJsWithTheSchemaOnlyInItsFooter()
+    {
+        using var dir = new TempDir();
+        var output = dir.File("out.arrow");
+        var result = CliRunner.Run("embed", "--checkpoint", F("satclip.ckpt"), "--model", "satclip",
+            "--input", TestData.RepoFixture("arrow-js/points_schema_in_footer.arrow"), "--output", output);
+        Assert.True(result.ExitCode == 0, result.Error);
+        var got = EmbeddingArrowReader.ReadAll(output);
+        Assert.Equal(new[] { -122.4194, 2.3522, 139.6917, -58.3816, 0 }, got.Lon);
+        Assert.Equal(new[] { 37.7749, 48.8566, 35.6895, -34.6037, 0 }, got.Lat);
+    }
+
     private static void WriteCsv(string path, string text) => File.WriteAllText(path, text);
 
     public static TheoryData<string, string> BadPoints => new()

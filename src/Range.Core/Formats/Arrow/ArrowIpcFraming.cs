@@ -18,7 +18,9 @@ namespace RangeOrleans.Core.Formats.Arrow;
 /// (older writers omit the continuation marker); a metadata length of 0 is the end-of-stream marker.
 /// A stream is a Schema message, then dictionary and record batch messages. A file is "ARROW1" plus
 /// 2 bytes of padding, the stream, a flatbuffer Footer (schema and the offsets of the batches),
-/// its int32 length, and "ARROW1".
+/// its int32 length, and "ARROW1". In a file the schema message may be left out of the stream: Apache
+/// Arrow JS (<c>tableToIPC(t, 'file')</c>) writes the batches straight after the magic and the schema
+/// only in the footer, which the reference readers accept; the footer's schema is validated either way.
 /// </para>
 /// <para>
 /// Batches with compressed bodies (LZ4 frame or ZSTD) are refused: Apache.Arrow decompresses only
@@ -63,7 +65,7 @@ internal static class ArrowIpcFraming
             if (footerLength <= 0 || footerStart < HeaderSize)
                 throw Error(source, length - TrailerSize, $"footer length {footerLength} does not fit in a file of {length} bytes");
 
-            var messages = WalkMessages(stream, source, HeaderSize, footerStart);
+            var messages = WalkMessages(stream, source, HeaderSize, footerStart, schemaInFooter: true);
             ValidateFooter(stream, source, footerStart, footerLength, messages);
         }
         finally { stream.Position = saved; }
@@ -76,7 +78,7 @@ internal static class ArrowIpcFraming
         long saved = stream.Position;
         try
         {
-            if (WalkMessages(stream, source, saved, stream.Length).Count == 0)
+            if (WalkMessages(stream, source, saved, stream.Length, schemaInFooter: false).Count == 0)
                 throw Error(source, saved, "the stream holds no schema message");
         }
         finally { stream.Position = saved; }
@@ -85,9 +87,10 @@ internal static class ArrowIpcFraming
     /// <summary>
     /// Walks the messages in [start, end): framing, metadata and body lengths; returns where each
     /// message starts. (A file without batches may hold none: Apache.Arrow then writes only the
-    /// end-of-stream marker, the schema lives in the footer.)
+    /// end-of-stream marker, the schema lives in the footer.) A stream must start with its schema; in a
+    /// file (<paramref name="schemaInFooter"/>) a schema message is optional, but only first.
     /// </summary>
-    private static List<MessageStart> WalkMessages(Stream stream, string source, long start, long end)
+    private static List<MessageStart> WalkMessages(Stream stream, string source, long start, long end, bool schemaInFooter)
     {
         var messages = new List<MessageStart>();
         Span<byte> prefix = stackalloc byte[8];
@@ -118,8 +121,10 @@ internal static class ArrowIpcFraming
             left -= metadataLength;
             if (bodyLength < 0 || bodyLength > left)
                 throw Error(source, position, $"message body length {bodyLength} exceeds the {left} bytes left");
-            if (messages.Count == 0 && headerType != SchemaMessage)
+            if (messages.Count == 0 && headerType != SchemaMessage && !schemaInFooter)
                 throw Error(source, position, $"the first message must be a schema (message type {headerType})");
+            if (messages.Count > 0 && headerType == SchemaMessage)
+                throw Error(source, position, "a second schema message (a schema may only come first)");
             messages.Add(new MessageStart(position, headerType));
             position = metadataStart + metadataLength + bodyLength;
         }

@@ -34,6 +34,35 @@ public sealed class ArrowIpcFramingTests : IDisposable
         return path;
     }
 
+    private static string ArrowJsFile => TestData.RepoFixture("arrow-js/points_schema_in_footer.arrow");
+
+    [Fact]
+    public void AFileWithItsSchemaOnlyInTheFooterIsRead()
+    {
+        // Written by Apache Arrow JS tableToIPC(t, 'file'): a dictionary batch right after the magic, no schema message.
+        var points = PointsReader.Read(ArrowJsFile);
+        Assert.Equal(new[] { -122.4194, 2.3522, 139.6917, -58.3816, 0 }, points.Lon);
+        Assert.Equal(new[] { 37.7749, 48.8566, 35.6895, -34.6037, 0 }, points.Lat);
+    }
+
+    [Fact]
+    public void AFileWithItsSchemaOnlyInTheFooterKeepsItsOtherChecks()
+    {
+        var bytes = File.ReadAllBytes(ArrowJsFile);
+        const int footer = 616, batch = 264; // from list_messages.py, see tests/fixtures/arrow-js/README.md
+        int block = footer + bytes.AsSpan(footer).IndexOf(BitConverter.GetBytes((long)batch));
+        var moved = (byte[])bytes.Clone();
+        BitConverter.GetBytes(300L).CopyTo(moved, block);
+        var e = RefusedCheaply(() => PointsReader.Read(Saved(moved, "moved.arrow")));
+        Assert.Contains("record batch block 0 points to byte 300", e.Message);
+
+        // The batch's body length made larger than the file.
+        var longBody = (byte[])bytes.Clone();
+        int bodyField = batch + bytes.AsSpan(batch, 64).IndexOf(BitConverter.GetBytes(104L));
+        BitConverter.GetBytes(1L << 40).CopyTo(longBody, bodyField);
+        Assert.Contains($"at byte {batch}", RefusedCheaply(() => PointsReader.Read(Saved(longBody, "long.arrow"))).Message);
+    }
+
     [Fact]
     public void MetadataLengthOf2GBIsRefusedNamingTheMessageOffset()
     {
