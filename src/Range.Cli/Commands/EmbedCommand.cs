@@ -15,7 +15,7 @@ public static class EmbedCommand
         var model = new ModelOptions();
         var input = new Option<FileInfo>("--input")
         {
-            Description = "Points: a CSV whose header has lon and lat columns (others ignored), or an Arrow file with lon, lat columns. Degrees.",
+            Description = "Points: a CSV whose header has a longitude (lon, lng, long or longitude) and a latitude (lat or latitude) column, any case, others ignored; or an Arrow file with such columns. Degrees.",
             Required = true,
         };
         var output = new Option<FileInfo>("--output")

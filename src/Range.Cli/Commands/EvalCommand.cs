@@ -21,7 +21,7 @@ public static class EvalCommand
     {
         var task = new Option<string?>("--task")
         {
-            Description = $"Task: {string.Join(", ", TaskCatalog.Names)}, or csv:FILE (with --target; a CSV with lon/lat or longitude/latitude columns).",
+            Description = $"Task: {string.Join(", ", TaskCatalog.Names)}, or csv:FILE (with --target; a CSV with lon/lng/long/longitude and lat/latitude columns, any case).",
         };
         var encoder = new Option<string?>("--encoder")
         {

@@ -29,7 +29,7 @@ public sealed class JobOptions
 
     public Option<string[]> Input { get; } = new("--input")
     {
-        Description = "Point files (CSV with lon, lat columns, or Arrow), folders of them, or az://CONTAINER/PATH blobs or prefixes; repeatable. Used to reprocess a dataset.",
+        Description = "Point files (CSV or Arrow with lon/lng/long/longitude and lat/latitude columns), folders of them, or az://CONTAINER/PATH blobs or prefixes; repeatable. Used to reprocess a dataset.",
         AllowMultipleArgumentsPerToken = true,
     };
 

@@ -3,7 +3,7 @@ using RangeOrleans.Evaluation.Probe;
 namespace RangeOrleans.Evaluation.Tasks;
 
 /// <summary>
-/// A user's own task: any CSV with lon/lat (or longitude/latitude) and a target column. Regression
+/// A user's own task: any CSV with longitude and latitude columns (named as for every points file: lon/lng/long/longitude, lat/latitude) and a target column. Regression
 /// targets must be numbers; classification targets may be any text (each distinct value is a class).
 /// </summary>
 public sealed class CsvTask(string path, string targetColumn, ProblemKind kind, string? name = null) : IEvaluationTask

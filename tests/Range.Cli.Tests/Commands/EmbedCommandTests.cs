@@ -69,6 +69,22 @@ public class EmbedCommandTests
         Assert.Equal(new[] { 37.7749, 48.8566, 35.6895, -34.6037, 0 }, got.Lat);
     }
 
+    [Theory]
+    [InlineData("Longitude,Latitude", 0, "")]
+    [InlineData("LNG,lat", 0, "")]
+    [InlineData("lon,Longitude,lat", 2, "2 longitude columns ('lon', 'Longitude')")]
+    public void EmbedReadsEveryLongitudeAndLatitudeHeaderAndRefusesAmbiguousOnes(string header, int exitCode, string mentions)
+    {
+        using var dir = new TempDir();
+        var input = dir.File("points.csv");
+        int columns = header.Split(',').Length;
+        WriteCsv(input, header + "\n" + string.Join(",", Enumerable.Repeat("10", columns - 1).Append("20")) + "\n");
+        var result = CliRunner.Run("embed", "--checkpoint", F("satclip.ckpt"), "--model", "satclip", "--input", input, "--output", dir.File("out.arrow"));
+        Assert.True(result.ExitCode == exitCode, result.Error);
+        if (exitCode == 0) Assert.Equal(new[] { 10.0 }, EmbeddingArrowReader.ReadAll(dir.File("out.arrow")).Lon);
+        else AssertCleanFailure(result, dir, mentions);
+    }
+
     private static void WriteCsv(string path, string text) => File.WriteAllText(path, text);
 
     public static TheoryData<string, string> BadPoints => new()

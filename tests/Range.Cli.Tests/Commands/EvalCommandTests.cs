@@ -41,7 +41,7 @@ public class EvalCommandTests
     public void UsersCsvTaskWithClassification()
     {
         using var dir = new TempDir();
-        var lines = new List<string> { "lon,lat,zone" };
+        var lines = new List<string> { "Long,LATITUDE,zone" }; // any longitude/latitude name, as for embed
         for (int i = 0; i < 200; i++) lines.Add($"{-170 + i * 1.7},{(i % 7) * 10 - 30},{(i < 100 ? "west" : "east")}");
         File.WriteAllLines(dir.File("zones.csv"), lines);
         var run = CliRunner.Run("eval", "--task", "csv:" + dir.File("zones.csv"), "--target", "zone", "--kind", "classification", "--encoder", "direct");

@@ -63,7 +63,7 @@ public sealed class PointsReaderTests : IDisposable
     [InlineData("lon,lat\n0,abc\n", "row 1 (line 2): latitude 'abc' is not a number")]
     [InlineData("lon,lat\n0,1,2\n", "row 1 (line 2): 3 fields, the header has 2")]
     [InlineData("lon,lat\n0\n", "row 1 (line 2): 1 fields")]
-    [InlineData("lon,latitude\n0,1\n", "missing 'lat' column")]
+    [InlineData("lon,y\n0,1\n", "missing 'lat' column")]
     [InlineData("x,y\n0,1\n", "missing 'lon' column")]
     [InlineData("lon,lat\n", "no points")]
     [InlineData("lon,lat\n\n\n", "no points")]
@@ -75,6 +75,34 @@ public sealed class PointsReaderTests : IDisposable
         var e = Refused(content);
         Assert.Contains(expected, e.Message);
         Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Theory]
+    [InlineData("lon", "lat")]
+    [InlineData("Longitude", "Latitude")]
+    [InlineData("LNG", "lat")]
+    [InlineData("long", "LATITUDE")]
+    [InlineData("lng", "Latitude")]
+    public void AcceptsEveryLongitudeAndLatitudeNameInAnyCase(string lonName, string latName)
+    {
+        var points = PointsReader.Read(Csv($"id,{latName},{lonName}\n1,10.5,-20\n"));
+        Assert.Equal(new[] { -20.0 }, points.Lon);
+        Assert.Equal(new[] { 10.5 }, points.Lat);
+
+        var arrow = WriteArrow(fileFormat: true, float32: false, [-20], [10.5], lonName, latName);
+        Assert.Equal(new[] { -20.0 }, PointsReader.Read(arrow).Lon);
+    }
+
+    [Theory]
+    [InlineData("lon,longitude,lat", "2 longitude columns ('lon', 'longitude'): keep exactly one")]
+    [InlineData("lng,lat,Latitude", "2 latitude columns ('lat', 'Latitude'): keep exactly one")]
+    [InlineData("lon,LON,lat", "2 longitude columns ('lon', 'LON')")]
+    public void RefusesAmbiguousCoordinateColumnsNamingThem(string header, string expected)
+    {
+        var e = Refused(header + "\n1,2,3\n");
+        Assert.Contains(expected, e.Message);
+        var arrow = WriteArrow(fileFormat: false, float32: false, [1], [2], "lon", "latitude", extra: header.Split(',')[1]);
+        Assert.Contains("columns (", Assert.Throws<RangeFormatException>(() => PointsReader.Read(arrow)).Message);
     }
 
     [Fact]
@@ -143,18 +171,20 @@ public sealed class PointsReaderTests : IDisposable
         Assert.Equal(path, Assert.Throws<RangeFormatException>(() => PointsReader.Read(path)).Source);
     }
 
-    private string WriteArrow(bool fileFormat, bool float32, double[] lon, double[] lat)
+    private string WriteArrow(bool fileFormat, bool float32, double[] lon, double[] lat, string lonName = "lon", string latName = "lat", string? extra = null)
     {
         IArrowType type = float32 ? FloatType.Default : DoubleType.Default;
         // lat first: column order must not matter.
-        var schema = new Schema([new Field("lat", type, false), new Field("lon", type, false)], null);
+        var fields = new List<Field> { new(latName, type, false), new(lonName, type, false) };
+        if (extra is not null) fields.Add(new Field(extra, type, false));
+        var schema = new Schema(fields, null);
         IArrowArray Column(double[] v) => float32
             ? new FloatArray.Builder().AppendRange(v.Select(x => (float)x)).Build()
             : new DoubleArray.Builder().AppendRange(v).Build();
         var path = _dir.File(Guid.NewGuid().ToString("N") + ".arrow");
         using var stream = File.Create(path);
         using ArrowStreamWriter writer = fileFormat ? new ArrowFileWriter(stream, schema) : new ArrowStreamWriter(stream, schema);
-        writer.WriteRecordBatch(new RecordBatch(schema, [Column(lat), Column(lon)], lon.Length));
+        writer.WriteRecordBatch(new RecordBatch(schema, extra is null ? [Column(lat), Column(lon)] : [Column(lat), Column(lon), Column(lon)], lon.Length));
         writer.WriteEnd();
         return path;
     }

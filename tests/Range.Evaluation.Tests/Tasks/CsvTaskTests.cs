@@ -38,6 +38,20 @@ public class CsvTaskTests
     }
 
     [Fact]
+    public void CoordinateColumnsMayHaveAnyOfTheirNamesAsForPoints()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("t.csv"), "LNG,Latitude,y\n1,2,3\n4,5,6\n");
+        var data = new CsvTask(dir.File("t.csv"), "y", ProblemKind.Regression).Load(0);
+        Assert.Equal(new[] { 1.0, 4.0 }, data.Lon);
+        Assert.Equal(new[] { 2.0, 5.0 }, data.Lat);
+
+        File.WriteAllText(dir.File("t.csv"), "lon,longitude,lat,y\n1,1,2,3\n");
+        var ex = Assert.Throws<RangeFormatException>(() => new CsvTask(dir.File("t.csv"), "y", ProblemKind.Regression).Load(0));
+        Assert.Contains("2 longitude columns ('lon', 'longitude')", ex.Message);
+    }
+
+    [Fact]
     public void MissingTargetColumnIsNamed()
     {
         using var dir = new TempDir();
