@@ -1,4 +1,3 @@
-using System.Globalization;
 using RangeOrleans.Core.Formats;
 using RangeOrleans.Core.Points;
 
@@ -6,7 +5,7 @@ namespace RangeOrleans.Training.Data;
 
 /// <summary>
 /// The S2-100K layout: <c>index.csv</c> with (at least) <c>fn</c>, <c>lat</c>, <c>lon</c> columns in any
-/// order, and the GeoTIFFs in <c>images/</c> (or next to the index). Tiles are 256 x 256 x 12 uint16
+/// order (read by the one <see cref="CsvReader"/>; coordinate columns named as <see cref="PointColumns"/> accepts), and the GeoTIFFs in <c>images/</c> (or next to the index). Tiles are 256 x 256 x 12 uint16
 /// Sentinel-2 L2A reflectances, scaled by 1/10000 as SatCLIP does; files under 10 kB hold no data and
 /// are skipped, as are rows whose file is missing (<see cref="Skipped"/> counts both). Tiles can be read
 /// at 256 or any size dividing it (area-averaged), decoded tiles are cached up to a memory budget.
@@ -33,22 +32,17 @@ public sealed class S2Dataset : IGeoTileDataset
         var files = new List<string>();
         var lon = new List<double>();
         var lat = new List<double>();
-        using var reader = new StreamReader(index);
-        var header = reader.ReadLine() ?? throw new RangeFormatException(index, "empty file");
-        var columns = (CsvLine.Split(header) ?? throw new RangeFormatException(index, "unreadable header")).Select(c => c.Trim().ToLowerInvariant()).ToList();
-        int fnCol = Column(columns, "fn", index), latCol = Column(columns, "lat", index), lonCol = Column(columns, "lon", index);
-        int lineNumber = 1;
-        for (string? line; (line = reader.ReadLine()) != null;)
+        using var csv = CsvReader.Open(index);
+        var (lonCol, latCol) = PointColumns.Find(csv.Header, index);
+        int fnCol = csv.Column("fn");
+        if (fnCol < 0) throw new RangeFormatException(index, $"header has no 'fn' column (has: {string.Join(", ", csv.Header)})");
+        while (csv.ReadRow() is { } cells)
         {
-            lineNumber++;
-            if (line.Length == 0) continue;
-            var cells = CsvLine.Split(line) ?? throw new RangeFormatException(index, $"line {lineNumber}: unclosed quote");
-            if (cells.Count <= Math.Max(fnCol, Math.Max(latCol, lonCol)))
-                throw new RangeFormatException(index, $"line {lineNumber}: {cells.Count} columns, the header has {columns.Count}");
-            double x = ParseDegrees(cells[lonCol], index, lineNumber, "lon", 180), y = ParseDegrees(cells[latCol], index, lineNumber, "lat", 90);
-            string name = cells[fnCol].Trim();
+            double x = csv.Number(cells[lonCol], "longitude"), y = csv.Number(cells[latCol], "latitude");
+            PointColumns.Validate(x, y, index, csv.Where);
+            string name = cells[fnCol];
             if (name.Length == 0 || name.Contains('/') || name.Contains('\\') || name.Contains(".."))
-                throw new RangeFormatException(index, $"line {lineNumber}: file name '{name}' must be a plain name inside the dataset");
+                throw csv.Error($"file name '{name}' must be a plain name inside the dataset");
             var path = Path.Combine(imagesDir, name);
             var info = new FileInfo(path);
             if (!info.Exists || info.Length < MinimumFileBytes)
@@ -113,18 +107,5 @@ public sealed class S2Dataset : IGeoTileDataset
             }
         }
         return tile;
-    }
-
-    private static int Column(List<string> columns, string name, string source)
-    {
-        int i = columns.IndexOf(name);
-        return i >= 0 ? i : throw new RangeFormatException(source, $"header has no '{name}' column (has: {string.Join(", ", columns)})");
-    }
-
-    private static double ParseDegrees(string text, string source, int line, string what, double limit)
-    {
-        if (!double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !double.IsFinite(v) || Math.Abs(v) > limit)
-            throw new RangeFormatException(source, $"line {line}: {what} '{text}' is not a number in [-{limit}, {limit}]");
-        return v;
     }
 }
