@@ -42,6 +42,7 @@ public static class BenchCommand
             var destinations = result.GetValue(write) ?? [];
             long rows = result.GetValue(writeRows);
             if (rows < 1) throw new ArgumentException($"--write-rows must be at least 1, got {rows}");
+            if (result.GetValue(json) is { } jsonFile) Core.Formats.OutputCheck.File(jsonFile.FullName, "--json");
             // Output first, so that its peak memory is its own and not the throughput runs' banks.
             var written = destinations.Length == 0 ? [] : OutputBenchmark.Run(destinations, rows, result.GetValue(dim) + 256, output);
             var report = ThroughputBenchmark.Run(settings, output) with { Output = written };
