@@ -14,7 +14,12 @@ using RangeOrleans.Core.Tests.Formats.Arrow;
 
 namespace RangeOrleans.Core.Tests.Fuzzing;
 
-/// <summary>Each reader against a fixed budget of mutated real files (see <see cref="ReaderFuzzer"/>).</summary>
+/// <summary>
+/// Each reader against a fixed budget of mutated real files (see <see cref="ReaderFuzzer"/>). The zip formats
+/// (.ckpt, .npz) carry CRC-32s, so there a mutated file read without error must read exactly as the original
+/// (<see cref="ReaderFuzzer.RunChecked"/>). The others (CSV, Arrow, .npy, a pickle alone) carry no checksum:
+/// a flipped digit or float byte is another valid file, so for them only crashes, hangs and over-allocation fail.
+/// </summary>
 public class ReaderFuzzTests
 {
     private const int Cases = 300;
