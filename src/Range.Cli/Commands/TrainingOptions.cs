@@ -23,7 +23,7 @@ public sealed class TrainingOptions
         Description = $"Locations to sample for earth (default {DataSource.DefaultEarthEntries:N0}); for s2, a random subset of this many tiles.",
     };
 
-    public Option<int> Epochs { get; } = new("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => Defaults.Epochs };
+    public Option<int> Epochs { get; } = new("--epochs") { Description = "Training epochs (0 stores the untrained initialisation of --seed: the baseline that shows what training adds).", DefaultValueFactory = _ => Defaults.Epochs };
     public Option<int> BatchSize { get; } = new("--batch-size") { Description = "Contrastive batch size (an untrained model's loss is log of it).", DefaultValueFactory = _ => Defaults.BatchSize };
     public Option<int> Seed { get; } = new("--seed") { Description = "Seed for sampling, split, initialisation, data order and dropout.", DefaultValueFactory = _ => Defaults.Seed };
     public Option<double> LearningRate { get; } = new("--lr") { Description = "AdamW learning rate.", DefaultValueFactory = _ => Defaults.LearningRate };
