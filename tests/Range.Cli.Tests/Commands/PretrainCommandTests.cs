@@ -48,9 +48,31 @@ public class PretrainCommandTests
         Assert.Equal(2, EmbeddingArrowReader.ReadAll(dir.File("e.arrow")).Count);
     }
 
+    [Fact]
+    public void ZeroEpochsStoresTheSeedsUntrainedInitialisationAsALoadableCheckpoint()
+    {
+        using var dir = new TempDir();
+        var first = CliRunner.Run(["pretrain", .. Tiny, "--epochs", "0", "--seed", "3", "--out", dir.File("a")]);
+        Assert.True(first.ExitCode == 0, first.Error + first.Output);
+        Assert.Contains($"untrained initialisation (seed 3): {dir.File("a")}/last.ckpt", first.Output);
+        var second = CliRunner.Run(["pretrain", .. Tiny, "--epochs", "0", "--seed", "3", "--out", dir.File("b")]);
+        Assert.True(second.ExitCode == 0, second.Error + second.Output);
+
+        var a = TorchCheckpointReader.Read(dir.File("a/last.ckpt"));
+        Assert.Equal(-1L, a.GetEntry("epoch"));
+        var b = TorchCheckpointReader.Read(dir.File("b/last.ckpt"));
+        var name = "model.location.nnet.layers.0.weight";
+        Assert.Equal(a.StateDict[name].ToDoubleArray(), b.StateDict[name].ToDoubleArray());
+
+        // Training one epoch onto it starts from exactly that initialisation.
+        var trained = CliRunner.Run(["pretrain", .. Tiny, "--epochs", "1", "--seed", "3", "--out", dir.File("a")]);
+        Assert.True(trained.ExitCode == 0, trained.Error + trained.Output);
+        Assert.Contains("epoch 1/1: train loss", trained.Output);
+    }
+
     [Theory]
     [InlineData("--data", "moon", "--data must be 'earth', 'earth-land' or 's2:DIR'")]
-    [InlineData("--epochs", "0", "epochs must be at least 1")]
+    [InlineData("--epochs", "-1", "epochs must be 0 (the untrained initialisation) or more")]
     [InlineData("--batch-size", "1", "batch size must be at least 2")]
     [InlineData("--entries", "0", "--entries must be at least 1")]
     [InlineData("--out", "az://models/a/../b", "'..'")]
