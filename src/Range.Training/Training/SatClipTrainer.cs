@@ -151,7 +151,7 @@ public static class SatClipTrainer
         {
             int found = checkpoint.GetInt(key);
             if (!Equals(found, expected))
-                throw new ArgumentException($"cannot resume from {checkpointPath}: it was trained with {key} = {found}, this run asks for {expected} (use another --out, or the same settings)");
+                throw new ArgumentException($"cannot resume from {checkpointPath}: it was trained with {key} = {found}, this run asks for {expected} (use another --output, or the same settings)");
         }
         SatClipCheckpoint.LoadInto(model, checkpoint);
         if (checkpoint.GetEntry(SatClipCheckpoint.OptimizerFileEntry) is string optimizerFile)

@@ -13,12 +13,12 @@ public class BankCommandTests
     public void BankBuildRunsAsAShardedBankJobAndRecordsEveryShardsHash()
     {
         using var dir = new TempDir();
-        var pretrain = CliRunner.Run("pretrain", "--data", "earth", "--entries", "48", "--epochs", "1", "--batch-size", "16", "--legendre-polys", "4", "--out", dir.File("model"));
+        var pretrain = CliRunner.Run("pretrain", "--data", "earth", "--entries", "48", "--epochs", "1", "--batch-size", "16", "--legendre-polys", "4", "--output", dir.File("model"));
         Assert.True(pretrain.ExitCode == 0, pretrain.Error + pretrain.Output);
 
         var dest = dir.File("bank");
         var build = CliRunner.Run("bank", "build", "--checkpoint", dir.File("model/last.ckpt"), "--data", "earth", "--entries", "50",
-            "--mae-epochs", "1", "--shard-size", "20", "--out", dest);
+            "--mae-epochs", "1", "--shard-size", "20", "--output", dest);
         Assert.True(build.ExitCode == 0, build.Error + build.Output);
         Assert.Contains("3/3 shards", build.Output);
 
