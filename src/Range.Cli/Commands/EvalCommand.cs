@@ -140,5 +140,5 @@ public static class EvalCommand
     }
 
     private static IReadOnlyList<ResultSummary> Summarise(IReadOnlyList<EvaluationResult> results) =>
-        ResultSummary.Of(results, r => PublishedResults.Lookup(r.Task, new EncoderRequest(r.Encoder) { Beta = r.Beta, BankFraction = r.BankFraction ?? 1 }));
+        ResultSummary.Of(results, r => PublishedResults.Lookup(r.Task, new EncoderRequest(r.Encoder) { Beta = r.Beta, BankFraction = r.BankFraction ?? 1 }, r.Split));
 }
