@@ -19,7 +19,7 @@ public static class BenchCommand
         var seconds = new Option<double>("--seconds") { Description = "Target seconds per measurement.", DefaultValueFactory = _ => 3.0 };
         var threads = new Option<int?>("--threads") { Description = "Torch intra-op threads (default: all cores)." };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:<index>.", DefaultValueFactory = _ => "cpu" };
-        var json = new Option<FileInfo?>("--json") { Description = "Also write the results as JSON to this file." };
+        var json = OutputOption.Create<FileInfo?>("FILE.json", "Also write the results as JSON to this file (the table is printed either way).", required: false, "--json");
         var write = new Option<string[]>("--write")
         {
             Description = "Also time writing embeddings (float32 and float16, as map shards write them) to this destination: " +
@@ -42,7 +42,7 @@ public static class BenchCommand
             var destinations = result.GetValue(write) ?? [];
             long rows = result.GetValue(writeRows);
             if (rows < 1) throw new ArgumentException($"--write-rows must be at least 1, got {rows}");
-            if (result.GetValue(json) is { } jsonFile) Core.Formats.OutputCheck.File(jsonFile.FullName, "--json");
+            if (result.GetValue(json) is { } jsonFile) Core.Formats.OutputCheck.File(jsonFile.FullName, OutputOption.Name);
             // Output first, so that its peak memory is its own and not the throughput runs' banks.
             var written = destinations.Length == 0 ? [] : OutputBenchmark.Run(destinations, rows, result.GetValue(dim) + 256, output);
             var report = ThroughputBenchmark.Run(settings, output) with { Output = written };

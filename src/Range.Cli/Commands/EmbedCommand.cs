@@ -18,11 +18,9 @@ public static class EmbedCommand
             Description = "Points: a CSV whose header has a longitude (lon, lng, long or longitude) and a latitude (lat or latitude) column, any case, others ignored; or an Arrow file with such columns. Degrees.",
             Required = true,
         };
-        var output = new Option<FileInfo>("--output")
-        {
-            Description = "Arrow IPC file to write: lon (float64), lat (float64), embedding (fixed-size list of float32), one row per input row, same order. Written only when complete.",
-            Required = true,
-        };
+        var output = OutputOption.Create<FileInfo>("FILE.arrow",
+            "Arrow IPC file to write: lon (float64), lat (float64), embedding (fixed-size list of float32), one row per input row, same order. Written only when complete.",
+            required: true);
         var batch = new Option<int>("--batch-size")
         {
             Description = "Points per record batch written.",
@@ -44,7 +42,7 @@ public static class EmbedCommand
             var outDir = Path.GetDirectoryName(outputPath)!;
             if (!Directory.Exists(outDir)) throw new DirectoryNotFoundException($"output folder '{outDir}' does not exist");
             var inputPath = result.GetValue(input)!.FullName;
-            OutputCheck.File(outputPath, "--output", ("--input", inputPath), ("--checkpoint", spec.CheckpointPath), ("--bank", spec.BankPath));
+            OutputCheck.File(outputPath, OutputOption.Name, ("--input", inputPath), ("--checkpoint", spec.CheckpointPath), ("--bank", spec.BankPath));
 
             var points = PointsReader.Read(inputPath);
             using var embedder = EmbedderLoader.Load(spec);

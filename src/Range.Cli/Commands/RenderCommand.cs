@@ -19,7 +19,7 @@ public static class RenderCommand
             Description = "Map output folder(s) (DEST/shards/*.arrow) or Arrow embedding file(s) from range embed; several make one panel each.",
             Arity = ArgumentArity.OneOrMore,
         };
-        var png = new Option<FileInfo>("--png") { Description = "PNG file to write.", Required = true };
+        var png = OutputOption.Create<FileInfo>("FILE.png", "PNG file to write.", required: true, "--png");
         var method = new Option<string>("--method") { Description = "pca (principal components) or ica (FastICA, as the paper's maps).", DefaultValueFactory = _ => "pca" };
         method.AcceptOnlyFromAmong("pca", "ica");
         var width = new Option<int>("--width") { Description = "Width of one map panel in pixels (height is half).", DefaultValueFactory = _ => 1024 };
@@ -41,7 +41,7 @@ public static class RenderCommand
             var outPath = result.GetValue(png)!.FullName;
             var outDir = Path.GetDirectoryName(outPath)!;
             if (!Directory.Exists(outDir)) throw new DirectoryNotFoundException($"output folder '{outDir}' does not exist");
-            Core.Formats.OutputCheck.File(outPath, "--png", paths.Select(p => ("DEST", (string?)p)).ToArray());
+            Core.Formats.OutputCheck.File(outPath, OutputOption.Name, paths.Select(p => ("DEST", (string?)p)).ToArray());
 
             var panels = new List<MapPanel>();
             var models = new List<string>();

@@ -62,7 +62,7 @@ public class EmbedCommandTests
         using var dir = new TempDir();
         var output = dir.File("out.arrow");
         var result = CliRunner.Run("embed", "--checkpoint", F("satclip.ckpt"), "--model", "satclip",
-            "--input", TestData.RepoFixture("arrow-js/points_schema_in_footer.arrow"), "--output", output);
+            "--input", TestData.Fixture("arrow-js/points_schema_in_footer.arrow"), "--output", output);
         Assert.True(result.ExitCode == 0, result.Error);
         var got = EmbeddingArrowReader.ReadAll(output);
         Assert.Equal(new[] { -122.4194, 2.3522, 139.6917, -58.3816, 0 }, got.Lon);

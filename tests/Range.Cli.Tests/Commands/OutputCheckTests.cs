@@ -157,7 +157,7 @@ public class OutputCheckTests
     {
         using var dir = new TempDir();
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        AssertRefused(CliRunner.Run("bench", "--banks", "300", "--dim", "32", "--seconds", "5", "--json", dir.Path), $"--json '{dir.Path}' is a directory");
+        AssertRefused(CliRunner.Run("bench", "--banks", "300", "--dim", "32", "--seconds", "5", "--json", dir.Path), $"--output '{dir.Path}' is a directory");
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}: measured before refusing");
     }
 

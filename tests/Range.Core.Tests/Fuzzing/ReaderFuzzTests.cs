@@ -177,7 +177,7 @@ public class ReaderFuzzTests
         var seed = File.ReadAllBytes(arrow);
         AssertSurvives(ReaderFuzzer.Run(seed, bytes => ViaFile(bytes, "fuzz.arrow", p => PointsReader.Read(p)), Cases, randomSeed: 9), "points arrow");
         AssertSurvives(ReaderFuzzer.Run(seed, bytes => ViaFile(bytes, "fuzz.arrow", p => EmbeddingArrowReader.ReadAll(p)), Cases, randomSeed: 10), "embedding arrow");
-        var schemaInFooter = File.ReadAllBytes(TestData.RepoFixture("arrow-js/points_schema_in_footer.arrow"));
+        var schemaInFooter = File.ReadAllBytes(TestData.Fixture("arrow-js/points_schema_in_footer.arrow"));
         AssertSurvives(ReaderFuzzer.Run(schemaInFooter, bytes => ViaFile(bytes, "fuzz.arrow", p => PointsReader.Read(p)), Cases, randomSeed: 11), "points arrow (schema in the footer)");
     }
 

@@ -34,7 +34,7 @@ public sealed class ArrowIpcFramingTests : IDisposable
         return path;
     }
 
-    private static string ArrowJsFile => TestData.RepoFixture("arrow-js/points_schema_in_footer.arrow");
+    private static string ArrowJsFile => TestData.Fixture("arrow-js/points_schema_in_footer.arrow");
 
     [Fact]
     public void AFileWithItsSchemaOnlyInTheFooterIsRead()
