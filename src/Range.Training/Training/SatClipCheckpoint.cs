@@ -1,3 +1,4 @@
+using RangeOrleans.Core.Encoders;
 using RangeOrleans.Core.Formats;
 using RangeOrleans.Core.Formats.Checkpoint;
 using RangeOrleans.Training.Models;
@@ -48,6 +49,7 @@ public static class SatClipCheckpoint
             ["val_fraction"] = options.ValidationFraction,
             ["data"] = data,
         };
+        if (options.UnitNormEmbedding) hyper[LocationEncoderConfig.NormKey] = LocationEncoderConfig.L2Norm;
         var extra = new Dictionary<string, object?>
         {
             ["epoch"] = epoch,
