@@ -16,9 +16,16 @@ internal sealed class LocalCluster : IDisposable
     public static readonly TimeSpan JobTimeout = TimeSpan.FromMinutes(5);
     private readonly List<SiloProcess> _started = [];
 
+    private readonly string _membership;
+
     /// <param name="persistentRedis">Redis with its append-only file on, so its data survives a restart.</param>
-    public LocalCluster(bool persistentRedis = false)
+    /// <param name="membership">
+    /// The silos' failure detection: "fast" (a killed silo is declared dead in about 2 s, so fault tests finish quickly)
+    /// unless a test asks for the "production" default.
+    /// </param>
+    public LocalCluster(bool persistentRedis = false, string membership = "fast")
     {
+        _membership = membership;
         Azurite = new AzuriteProcess();
         try { Redis = new RedisProcess(persistentRedis); }
         catch
@@ -37,7 +44,7 @@ internal sealed class LocalCluster : IDisposable
     public async Task StartSilosAsync(int count, int maxConcurrentShards = 1)
     {
         var started = Enumerable.Range(0, count)
-            .Select(_ => new SiloProcess(Redis.ConnectionString, Azurite.ConnectionString, maxConcurrentShards)).ToList();
+            .Select(_ => new SiloProcess(Redis.ConnectionString, Azurite.ConnectionString, maxConcurrentShards, _membership)).ToList();
         _started.AddRange(started);
         Silos.AddRange(started);
         await Task.WhenAll(started.Select(s => s.WaitStartedAsync()));
