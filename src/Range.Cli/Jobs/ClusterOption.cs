@@ -1,4 +1,5 @@
 using System.CommandLine;
+using RangeOrleans.Storage;
 
 namespace RangeOrleans.Cli.Jobs;
 
@@ -11,4 +12,15 @@ public static class ClusterOption
             (required ? "" : "Without it, an in-process silo runs the job (the embedded default)."),
         Required = required,
     };
+
+    /// <summary>
+    /// With --cluster, a local destination must be absolute: the silos that write it may run in other folders or on other
+    /// machines, so a path relative to this client's folder would land somewhere else (ArgumentException: exit 2).
+    /// </summary>
+    public static void RequireSharedDestination(string? redis, string? destination, string option = "--out")
+    {
+        if (redis is null || destination is null || BlobStores.IsAzure(destination) || Path.IsPathFullyQualified(destination)) return;
+        throw new ArgumentException($"{option} '{destination}': a relative path with --cluster (the silos may run in other folders or on other machines); " +
+            $"give an absolute path every silo can reach (e.g. {Path.GetFullPath(destination)}) or az://CONTAINER/PREFIX");
+    }
 }
