@@ -14,7 +14,7 @@ public sealed class InterruptionTests : IDisposable
     [Fact]
     public async Task SigtermStopsMapWithinSecondsLeavingNoPartialOutputAndARerunCompletes()
     {
-        const long points = 4_000_000;
+        const long points = 2_000_000;
         var dest = Path.Combine(_folder.FullName, "map");
         string[] map = ["map", "--fibonacci", points.ToString(), "--checkpoint", TestData.Fixture("satclip_l10/satclip.ckpt"), "--model", "satclip",
             "--out", dest, "--job-id", "sigterm"];
