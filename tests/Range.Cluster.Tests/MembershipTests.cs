@@ -54,7 +54,7 @@ public sealed class MembershipTests(ITestOutputHelper output)
     public async Task JobsAndPollersOnASaturatedCpuLoseNoSiloAndWriteEveryPointOnce(int silos)
     {
         const int jobs = 8, submitters = 4, pollers = 12;
-        const long pointsPerJob = 30_000;
+        const long pointsPerJob = 20_000;
         using var cluster = new LocalCluster(membership: "production");
         await cluster.StartSilosAsync(silos, maxConcurrentShards: 2);
         var connections = await Task.WhenAll(Enumerable.Range(0, submitters + pollers).Select(_ => cluster.ConnectAsync()));

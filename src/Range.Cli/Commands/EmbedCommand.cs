@@ -42,6 +42,7 @@ public static class EmbedCommand
             var outputPath = result.GetValue(output)!.FullName;
             var outDir = Path.GetDirectoryName(outputPath)!;
             if (!Directory.Exists(outDir)) throw new DirectoryNotFoundException($"output folder '{outDir}' does not exist");
+            if (Directory.Exists(outputPath)) throw new ArgumentException($"output '{outputPath}' is a folder; give a file name, e.g. {Path.Combine(outputPath, "embeddings.arrow")}");
 
             var points = PointsReader.Read(result.GetValue(input)!.FullName);
             using var embedder = EmbedderLoader.Load(spec);

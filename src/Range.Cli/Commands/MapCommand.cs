@@ -16,7 +16,7 @@ public static class MapCommand
         command.Options.Add(cluster);
         command.SetAction(result =>
         {
-            ClusterOption.RequireSharedDestination(result.GetValue(cluster), result.GetValue(job.Out));
+            ClusterOption.CheckDestination(result.GetValue(cluster), result.GetValue(job.Out));
             var spec = job.ToSpec(result);
             string jobId = job.JobIdOf(result);
             string? redis = result.GetValue(cluster);

@@ -36,7 +36,7 @@ public static class PipelineCommand
         {
             var clock = Stopwatch.StartNew();
             var output = result.InvocationConfiguration.Output;
-            ClusterOption.RequireSharedDestination(result.GetValue(cluster), result.GetValue(o.Out));
+            ClusterOption.CheckDestination(result.GetValue(cluster), result.GetValue(o.Out));
             var dest = o.Destination(result);
             var pretrainJob = o.ToJobSpec(result, $"{dest}/model");
             double step = result.GetValue(resolution);

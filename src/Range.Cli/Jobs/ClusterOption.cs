@@ -14,12 +14,16 @@ public static class ClusterOption
     };
 
     /// <summary>
-    /// With --cluster, a local destination must be absolute: the silos that write it may run in other folders or on other
-    /// machines, so a path relative to this client's folder would land somewhere else (ArgumentException: exit 2).
+    /// Checks a job's local destination before anything connects or computes (ArgumentException: exit 2): it must not be
+    /// a file (it becomes a folder), and with --cluster it must be absolute: the silos that write it may run in other
+    /// folders or on other machines, so a path relative to this client's folder would land somewhere else.
     /// </summary>
-    public static void RequireSharedDestination(string? redis, string? destination, string option = "--out")
+    public static void CheckDestination(string? redis, string? destination, string option = "--out")
     {
-        if (redis is null || destination is null || BlobStores.IsAzure(destination) || Path.IsPathFullyQualified(destination)) return;
+        if (destination is null || BlobStores.IsAzure(destination)) return;
+        if (File.Exists(destination))
+            throw new ArgumentException($"{option} '{destination}' is a file; give a folder (it gets the job's files), e.g. {destination}.d");
+        if (redis is null || Path.IsPathFullyQualified(destination)) return;
         throw new ArgumentException($"{option} '{destination}': a relative path with --cluster (the silos may run in other folders or on other machines); " +
             $"give an absolute path every silo can reach (e.g. {Path.GetFullPath(destination)}) or az://CONTAINER/PREFIX");
     }

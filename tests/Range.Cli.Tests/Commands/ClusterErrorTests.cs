@@ -61,6 +61,21 @@ public sealed class ClusterErrorTests : IDisposable
     }
 
     [Fact]
+    public void AMapOntoAFileOrAnEmbedOntoAFolderIsRefusedBeforeAnyCompute()
+    {
+        var file = _dir.File("taken.txt");
+        File.WriteAllText(file, "not a folder");
+        var map = CliRunner.Run("map", "--checkpoint", Checkpoint, "--model", "satclip", "--fibonacci", "1000", "--out", file);
+        Assert.True(map.ExitCode == 2, map.Error + map.Output);
+        Assert.Equal($"error: --out '{file}' is a file; give a folder (it gets the job's files), e.g. {file}.d", map.Error.Trim());
+        Assert.Equal("not a folder", File.ReadAllText(file));
+
+        var embed = CliRunner.Run("embed", "--checkpoint", Checkpoint, "--model", "satclip", "--input", TestData.Fixture("satclip_l10/points.csv"), "--output", _dir.Path);
+        Assert.True(embed.ExitCode == 2, embed.Error + embed.Output);
+        Assert.StartsWith($"error: output '{_dir.Path}' is a folder; give a file name", embed.Error.Trim());
+    }
+
+    [Fact]
     public void AnUnknownMembershipProfileIsBadInput()
     {
         var run = CliRunner.Run("silo", "--cluster", "127.0.0.1:1", "--membership", "eager");
