@@ -71,11 +71,12 @@ internal sealed class LocalCluster : IDisposable
 
     /// <summary>
     /// Reads <paramref name="read"/> every 200 ms until <paramref name="until"/> holds, for at most
-    /// <see cref="JobTimeout"/>. A read failing because the silo holding the grain just died is retried.
+    /// <see cref="JobTimeout"/> (or <paramref name="timeout"/>). A read failing because the silo holding the grain just died is retried.
     /// </summary>
-    public async Task<T> WaitAsync<T>(Func<Task<T>> read, Func<T, bool> until, string what)
+    public async Task<T> WaitAsync<T>(Func<Task<T>> read, Func<T, bool> until, string what, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + JobTimeout;
+        var limit = timeout ?? JobTimeout;
+        var deadline = DateTime.UtcNow + limit;
         T? last = default;
         while (DateTime.UtcNow < deadline)
         {
@@ -87,7 +88,7 @@ internal sealed class LocalCluster : IDisposable
             catch (Exception e) when (e is OrleansException or TimeoutException) { } // the silo holding the grain just died
             await Task.Delay(200);
         }
-        throw new TimeoutException($"{what} did not get there in {JobTimeout}: last status {last}; silo logs: {SiloLogs()}");
+        throw new TimeoutException($"{what} did not get there in {limit}: last status {last}; silo logs: {SiloLogs()}");
     }
 
     /// <summary>Every silo's remembered log lines that mention <paramref name="text"/>.</summary>

@@ -7,14 +7,16 @@ namespace RangeOrleans.Grains.Shards;
 
 /// <summary>
 /// The silo's shard compute: a fixed number of dedicated threads (one per shard slot) at a lower OS priority
-/// (nice +10 on Linux, <see cref="ThreadPriority.BelowNormal"/> elsewhere) that run map and bank shards. Heavy
+/// (nice +5 on Linux, <see cref="ThreadPriority.BelowNormal"/> elsewhere) that run map and bank shards. Heavy
 /// TorchSharp work never holds a .NET thread-pool thread, where Orleans runs its scheduler, its messaging and the
 /// membership probes, and when the CPU is short the silo's own threads win it: a busy silo still answers probes and
 /// status calls. Work beyond the thread count waits in a queue; a run's awaits continue on these threads.
 /// </summary>
 public sealed class ComputeThreads : TaskScheduler, IDisposable
 {
-    private const int LowerPriority = 10; // nice value: lower than the runtime's threads (0), needs no privilege
+    // Nice value: below the runtime's threads (0), so they get the CPU first when they wake, without starving the compute
+    // when other processes load the machine (+10 gave it about a tenth of a busy core's share). Needs no privilege.
+    private const int LowerPriority = 5;
     private readonly BlockingCollection<Task> _queue = [];
     private readonly Thread[] _threads;
 
