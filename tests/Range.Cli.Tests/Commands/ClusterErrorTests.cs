@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
@@ -22,9 +21,9 @@ public sealed class ClusterErrorTests : IDisposable
     public void ACommandWithNothingListeningAtTheClusterEndsQuicklyInOneLineWithExitThree(params string[] command)
     {
         string cluster = $"127.0.0.1:{UnusedPort()}";
-        var clock = Stopwatch.StartNew();
         var run = CliRunner.Run([.. command, "--cluster", cluster]);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"took {clock.Elapsed}");
+        // About 2 s on an idle machine (Redis' connect timeout is 5 s); the bound is a hang guard for a loaded CI machine.
+        Assert.True(run.Elapsed < TimeSpan.FromSeconds(30), $"took {run.Elapsed}");
         Assert.True(run.ExitCode == 3, run.Error + run.Output);
         var line = Assert.Single(run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Equal($"error: cannot reach the cluster at {cluster} (It was not possible to connect to the redis server(s)); " +
