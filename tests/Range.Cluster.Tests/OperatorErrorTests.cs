@@ -18,6 +18,11 @@ public sealed class OperatorErrorTests : IDisposable
         await _cluster.StartSilosAsync(1);
         var redis = _cluster.Redis.ConnectionString;
         Assert.Equal(0, (await RangeCli.RunAsync("jobs", "--cluster", redis)).ExitCode);
+        // The silo's log: every entry with its UTC time, and no watchdog false alarm at start-up.
+        var entries = _cluster.Silos[0].LinesAbout("warn:").Concat(_cluster.Silos[0].LinesAbout("info:")).ToList();
+        Assert.NotEmpty(entries);
+        Assert.All(entries, line => Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (warn|info): ", line));
+        Assert.Empty(_cluster.SiloLogsAbout("Participant check thread"));
         _cluster.KillAllSilos(); // Redis still lists the silo as active: the client finds a gateway that never answers
 
         var clock = Stopwatch.StartNew();
