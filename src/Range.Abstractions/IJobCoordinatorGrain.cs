@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace RangeOrleans.Abstractions;
 
 /// <summary>
@@ -10,9 +12,11 @@ public interface IJobCoordinatorGrain : IGrainWithStringKey
     /// <summary>Starts the job; submitting the same spec again under the same id is a no-op, a different spec is refused.</summary>
     Task<JobStatus> SubmitAsync(JobSpec spec);
 
+    [AlwaysInterleave] // a read of memory: answered between the job's own awaits (its tick polling slow silos, a state write)
     Task<JobStatus> GetStatusAsync();
 
     /// <summary>The shard table: every shard's status, attempts and (when done) rows and SHA-256.</summary>
+    [AlwaysInterleave] // a read of memory: answered between the job's own awaits (its tick polling slow silos, a state write)
     Task<ShardSummary[]> GetShardsAsync();
 
     /// <summary>Stops dispatching and cancels running shards. Finished shard files stay; no manifest is written.</summary>

@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace RangeOrleans.Abstractions;
 
 /// <summary>
@@ -15,9 +17,11 @@ public interface IJobRegistryGrain : IGrainWithStringKey
     /// <summary>Records a job's latest state (final states stop it from being resumed).</summary>
     Task UpdateAsync(string jobId, JobState state);
 
+    [AlwaysInterleave] // a read of memory: answered between the job's own awaits (its tick polling slow silos, a state write)
     Task<JobSummary[]> ListAsync();
 
     /// <summary>The job registered under <paramref name="jobId"/>, or null.</summary>
+    [AlwaysInterleave] // a read of memory: answered between the job's own awaits (its tick polling slow silos, a state write)
     Task<JobSummary?> FindAsync(string jobId);
 
     /// <summary>Jobs in Preparing or Running state (a cancelled job stays Running here until its cleanup is done).</summary>

@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace RangeOrleans.Abstractions;
 
 /// <summary>
@@ -10,6 +12,7 @@ public interface IPretrainJobGrain : IGrainWithStringKey
     /// <summary>Starts the job (the same spec again is a no-op; a different one under the same id, or an id another kind of job has, is refused).</summary>
     Task<PretrainJobStatus> SubmitAsync(PretrainJobSpec spec);
 
+    [AlwaysInterleave] // a read of memory: answered between the job's own awaits (its tick polling slow silos, a state write)
     Task<PretrainJobStatus> GetStatusAsync();
 
     /// <summary>

@@ -27,6 +27,11 @@ public static class RangeCommandLine
         root.Subcommands.Add(PipelineCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(RenderCommand.Create());
+        root.Options.Add(new Option<bool>(VerboseOption)
+        {
+            Description = $"Show the runtime's warnings and a failure's stack trace on stderr (they always go to the log file, {CommandLog.EnvironmentVariable} or range/range.log in the temp folder).",
+            Recursive = true,
+        });
         HiddenAliases.HideInHelp(root);
         // `range` alone: the help, and exit 1 (no command ran), instead of "Required command was not provided."
         var help = (SynchronousCommandLineAction)root.Options.OfType<HelpOption>().Single().Action!;
@@ -38,7 +43,12 @@ public static class RangeCommandLine
         return root;
     }
 
-    /// <summary>Parses and runs; bad input ends in one line on stderr and a non-zero exit, never a stack trace.</summary>
+    public const string VerboseOption = "--verbose";
+
+    /// <summary>
+    /// Parses and runs; a failure ends in one line on stderr and an exit code from <see cref="CliError"/>, never a stack
+    /// trace (unless --verbose). SIGINT and SIGTERM stop the command (<see cref="Interruption"/>).
+    /// </summary>
     public static int Run(string[] args, TextWriter? output = null, TextWriter? error = null)
     {
         var config = new InvocationConfiguration
@@ -47,15 +57,23 @@ public static class RangeCommandLine
             Output = output ?? Console.Out,
             Error = error ?? Console.Error,
         };
+        var parsed = Build().Parse(args);
+        CommandLog.Verbose = parsed.GetValue<bool>(VerboseOption);
+        using var signals = Interruption.Listen(config.Error);
         try
         {
             // Before any TorchSharp call: bind to an installed PyTorch's libtorch when RANGE_LIBTORCH_DIR says so.
             Core.Native.ExternalLibTorch.Preload();
-            return Build().Parse(args).Invoke(config);
+            return parsed.Invoke(config);
         }
         catch (Exception ex)
         {
-            return CliError.Report(ex, config.Error);
+            if (Interruption.IsRequested && ex is OperationCanceledException or AggregateException { InnerException: OperationCanceledException })
+            {
+                config.Error.WriteLine("error: interrupted; nothing partial was left (a rerun with the same options completes the work)");
+                return CliError.Interrupted;
+            }
+            return CliError.Report(ex, config.Error, parsed.CommandResult.Command.Name);
         }
     }
 }

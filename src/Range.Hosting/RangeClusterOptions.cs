@@ -20,4 +20,7 @@ public sealed record RangeClusterOptions
 
     /// <summary>Address other silos and clients reach this silo at (a host name or IP); null: 127.0.0.1 (a single machine).</summary>
     public string? AdvertisedHost { get; init; }
+
+    /// <summary>How patiently silos judge each other: <see cref="MembershipSettings.Production"/> unless a test asks for <see cref="MembershipSettings.Fast"/>.</summary>
+    public MembershipSettings Membership { get; init; } = MembershipSettings.Production;
 }

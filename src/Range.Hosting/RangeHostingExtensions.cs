@@ -17,7 +17,7 @@ public static class RangeHostingExtensions
     /// <summary>
     /// A silo that runs mapping jobs: the grains, a <see cref="ModelReplicaCache"/> and a blob-store factory
     /// as singletons, the job resumer, Redis membership and grain state when <see cref="RangeClusterOptions.Redis"/>
-    /// is set (else localhost clustering and in-memory state), and fast failure detection.
+    /// is set (else localhost clustering and in-memory state), and <see cref="RangeClusterOptions.Membership"/>'s failure detection.
     /// </summary>
     public static ISiloBuilder AddRangeSilo(this ISiloBuilder silo, RangeClusterOptions cluster,
         Action<ModelReplicaOptions>? replicas = null, Action<CoordinatorOptions>? coordinator = null)
@@ -25,6 +25,7 @@ public static class RangeHostingExtensions
         silo.Services.AddSingleton<IBlobStoreFactory, BlobStoreFactory>();
         silo.Services.AddSingleton<ModelReplicaCache>();
         silo.Services.AddSingleton<Grains.Banks.BankEncoderCache>();
+        silo.Services.AddSingleton<Grains.Shards.ComputeThreads>();
         silo.Services.AddOptions<ModelReplicaOptions>().Configure(o => replicas?.Invoke(o));
         silo.Services.AddOptions<CoordinatorOptions>().Configure(o => coordinator?.Invoke(o));
         // Redis restarting (state writes, membership reads) is a failure jobs ride out, like a silo going away.
@@ -45,17 +46,14 @@ public static class RangeHostingExtensions
         int gatewayPort = cluster.GatewayPort == 0 ? FreePort.Next() : cluster.GatewayPort;
         if (cluster.AdvertisedHost is null) silo.ConfigureEndpoints(IPAddress.Loopback, siloPort, gatewayPort);
         else silo.ConfigureEndpoints(cluster.AdvertisedHost, siloPort, gatewayPort, listenOnAnyHostAddress: true);
-        // A dead silo is declared dead in ~1-2 s instead of 8+ s, so its shards are restarted quickly.
+        // Probes and votes: production patience by default, fast detection only where a test or operator asks for it
+        // (MembershipSettings; overridable from configuration, e.g. Membership__ProbeTimeout in the environment).
         silo.Configure<ClusterMembershipOptions>(o =>
         {
-            o.ProbeTimeout = TimeSpan.FromSeconds(1);
-            o.MaxProbeTimeout = TimeSpan.FromSeconds(1);
-            o.NumMissedProbesLimit = 2;
-            o.NumVotesForDeathDeclaration = 1;
-            o.TableRefreshTimeout = TimeSpan.FromSeconds(2);
+            cluster.Membership.Apply(o, silo.Configuration);
             // After a restart of the whole cluster the table still lists the old silos as active, and a joining
             // silo waits for every silo whose heartbeat is fresh: heartbeats every 5 s, stale after 10 s
-            // (defaults: 5 min, 10 min) let new silos join within seconds of the old ones dying.
+            // (defaults: 30 s, 60 s) let new silos join within seconds of the old ones dying.
             o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(5);
             o.NumMissedTableIAmAliveLimit = 2;
         });

@@ -16,9 +16,16 @@ internal sealed class LocalCluster : IDisposable
     public static readonly TimeSpan JobTimeout = TimeSpan.FromMinutes(5);
     private readonly List<SiloProcess> _started = [];
 
+    private readonly string _membership;
+
     /// <param name="persistentRedis">Redis with its append-only file on, so its data survives a restart.</param>
-    public LocalCluster(bool persistentRedis = false)
+    /// <param name="membership">
+    /// The silos' failure detection: "fast" (a killed silo is declared dead in about 2 s, so fault tests finish quickly)
+    /// unless a test asks for the "production" default.
+    /// </param>
+    public LocalCluster(bool persistentRedis = false, string membership = "fast")
     {
+        _membership = membership;
         Azurite = new AzuriteProcess();
         try { Redis = new RedisProcess(persistentRedis); }
         catch
@@ -37,7 +44,7 @@ internal sealed class LocalCluster : IDisposable
     public async Task StartSilosAsync(int count, int maxConcurrentShards = 1)
     {
         var started = Enumerable.Range(0, count)
-            .Select(_ => new SiloProcess(Redis.ConnectionString, Azurite.ConnectionString, maxConcurrentShards)).ToList();
+            .Select(_ => new SiloProcess(Redis.ConnectionString, Azurite.ConnectionString, maxConcurrentShards, _membership)).ToList();
         _started.AddRange(started);
         Silos.AddRange(started);
         await Task.WhenAll(started.Select(s => s.WaitStartedAsync()));
@@ -64,11 +71,12 @@ internal sealed class LocalCluster : IDisposable
 
     /// <summary>
     /// Reads <paramref name="read"/> every 200 ms until <paramref name="until"/> holds, for at most
-    /// <see cref="JobTimeout"/>. A read failing because the silo holding the grain just died is retried.
+    /// <see cref="JobTimeout"/> (or <paramref name="timeout"/>). A read failing because the silo holding the grain just died is retried.
     /// </summary>
-    public async Task<T> WaitAsync<T>(Func<Task<T>> read, Func<T, bool> until, string what)
+    public async Task<T> WaitAsync<T>(Func<Task<T>> read, Func<T, bool> until, string what, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + JobTimeout;
+        var limit = timeout ?? JobTimeout;
+        var deadline = DateTime.UtcNow + limit;
         T? last = default;
         while (DateTime.UtcNow < deadline)
         {
@@ -80,7 +88,7 @@ internal sealed class LocalCluster : IDisposable
             catch (Exception e) when (e is OrleansException or TimeoutException) { } // the silo holding the grain just died
             await Task.Delay(200);
         }
-        throw new TimeoutException($"{what} did not get there in {JobTimeout}: last status {last}; silo logs: {SiloLogs()}");
+        throw new TimeoutException($"{what} did not get there in {limit}: last status {last}; silo logs: {SiloLogs()}");
     }
 
     /// <summary>Every silo's remembered log lines that mention <paramref name="text"/>.</summary>

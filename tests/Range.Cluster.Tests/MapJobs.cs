@@ -30,8 +30,8 @@ internal static class MapJobs
         client.GetGrain<IJobCoordinatorGrain>(jobId).GetStatusAsync();
 
     /// <summary>Polls a map job's status until <paramref name="until"/> holds (bounded by <see cref="LocalCluster.JobTimeout"/>).</summary>
-    public static Task<JobStatus> WaitAsync(this LocalCluster cluster, IClusterClient client, string jobId, Func<JobStatus, bool> until) =>
-        cluster.WaitAsync(() => client.StatusAsync(jobId), until, $"job {jobId}");
+    public static Task<JobStatus> WaitAsync(this LocalCluster cluster, IClusterClient client, string jobId, Func<JobStatus, bool> until, TimeSpan? timeout = null) =>
+        cluster.WaitAsync(() => client.StatusAsync(jobId), until, $"job {jobId}", timeout);
 
     /// <summary>
     /// The manifest lists every shard once, with all the points, and every checksum matches its blob;

@@ -1,33 +1,76 @@
 using System.Diagnostics;
+using System.Text;
 
 namespace RangeOrleans.Cluster.Tests;
 
 /// <summary>Runs the real `range` command (the built range.dll, as <see cref="SiloProcess"/> does) as a client of a cluster and captures what it prints.</summary>
 internal static class RangeCli
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(90);
 
     public sealed record Result(int ExitCode, string Output, string Error)
     {
         public override string ToString() => $"exit {ExitCode}; stdout: {Output}; stderr: {Error}";
     }
 
-    public static async Task<Result> RunAsync(params string[] args)
+    /// <summary>A `range` process still running: what it printed so far, a way to signal it, and its result.</summary>
+    public sealed class Running
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(SiloProcess.RangeDll);
-        foreach (var a in args) info.ArgumentList.Add(a);
-        info.Environment["DOTNET_gcServer"] = "0";
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(Timeout);
-        try { await process.WaitForExitAsync(timeout.Token); }
-        catch (OperationCanceledException)
+        private readonly StringBuilder _output = new(), _error = new();
+        private readonly Process _process;
+
+        public Running(string[] args, IReadOnlyDictionary<string, string>? environment, TimeSpan timeout)
         {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"range {string.Join(' ', args)} did not end in {Timeout}: {await output} {await error}");
+            var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            info.ArgumentList.Add(SiloProcess.RangeDll);
+            foreach (var a in args) info.ArgumentList.Add(a);
+            info.Environment["DOTNET_gcServer"] = "0";
+            foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
+            _process = new Process { StartInfo = info };
+            _process.OutputDataReceived += (_, e) => Append(_output, e.Data);
+            _process.ErrorDataReceived += (_, e) => Append(_error, e.Data);
+            _process.Start();
+            _process.BeginOutputReadLine();
+            _process.BeginErrorReadLine();
+            Result = WaitAsync(string.Join(' ', args), timeout);
         }
-        return new Result(process.ExitCode, await output, await error);
+
+        public Task<Result> Result { get; }
+
+        public string OutputSoFar
+        {
+            get { lock (_output) return _output.ToString(); }
+        }
+
+        /// <summary>Sends a signal by name (TERM, INT) as an operator's `kill -NAME PID` would.</summary>
+        public void Signal(string name) => Process.Start("kill", ["-" + name, _process.Id.ToString()])!.WaitForExit();
+
+        private static void Append(StringBuilder text, string? line)
+        {
+            if (line is null) return;
+            lock (text) text.AppendLine(line);
+        }
+
+        private async Task<Result> WaitAsync(string command, TimeSpan limit)
+        {
+            using var timeout = new CancellationTokenSource(limit);
+            try { await _process.WaitForExitAsync(timeout.Token); }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+                throw new TimeoutException($"range {command} did not end in {limit}: {OutputSoFar} {_error}");
+            }
+            _process.WaitForExit(); // the output's last lines
+            string error;
+            lock (_error) error = _error.ToString();
+            var result = new Result(_process.ExitCode, OutputSoFar, error);
+            _process.Dispose();
+            return result;
+        }
     }
+
+    public static Running Start(string[] args, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null) =>
+        new(args, environment, timeout ?? DefaultTimeout);
+
+    public static Task<Result> RunAsync(params string[] args) => Start(args).Result;
 }

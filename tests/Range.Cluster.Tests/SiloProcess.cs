@@ -10,10 +10,11 @@ internal sealed class SiloProcess : IDisposable
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Queue<string> _tail = new();
 
-    public SiloProcess(string redis, string azureConnection, int maxConcurrentShards = 1)
+    /// <param name="membership">Failure detection (range silo --membership): tests that kill silos choose "fast" (about 2 s) explicitly.</param>
+    public SiloProcess(string redis, string azureConnection, int maxConcurrentShards = 1, string membership = "fast")
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { RangeDll, "silo", "--cluster", redis, "--max-concurrent-shards", maxConcurrentShards.ToString() })
+        foreach (var a in new[] { RangeDll, "silo", "--cluster", redis, "--max-concurrent-shards", maxConcurrentShards.ToString(), "--membership", membership })
             info.ArgumentList.Add(a);
         info.Environment["AZURE_STORAGE_CONNECTION_STRING"] = azureConnection;
         info.Environment["DOTNET_gcServer"] = "0";

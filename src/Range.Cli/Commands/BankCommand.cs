@@ -39,6 +39,7 @@ public static class BankCommand
         foreach (var o in new Option[] { checkpoint, data, entries, seed, mae, maeEpochs, shardSize, output, cluster }) command.Options.Add(o);
         command.SetAction(result =>
         {
+            ClusterOption.CheckDestination(result.GetValue(cluster), result.GetValue(output));
             var dest = TrainingOptions.DestinationOf(result.GetValue(output)!);
             var spec = result.GetValue(data)!;
             int? count = result.GetValue(entries) ?? (spec.StartsWith("earth", StringComparison.Ordinal) ? 10000 : null);

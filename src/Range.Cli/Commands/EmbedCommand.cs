@@ -55,7 +55,7 @@ public static class EmbedCommand
             var columnType = result.GetValue(precision) == "float16" ? EmbeddingPrecision.Float16 : EmbeddingPrecision.Float32;
             using var writer = new EmbeddingArrowWriter(outputPath, embedder.Dimension, columnType, metadata);
             long rows = ProgressDisplay.Run($"embed {embedder.Model}", points.Count,
-                progress => EmbeddingPipeline.Write(embedder, points.Lon, points.Lat, writer, batchRows, progress));
+                progress => EmbeddingPipeline.Write(embedder, points.Lon, points.Lat, writer, batchRows, progress, Interruption.Token));
             writer.Commit();
             result.InvocationConfiguration.Output.WriteLine($"wrote {rows:N0} x {embedder.Dimension} {embedder.Model} embeddings to {outputPath}");
             return 0;

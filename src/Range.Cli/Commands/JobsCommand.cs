@@ -1,36 +1,82 @@
 using System.CommandLine;
+using System.Diagnostics;
 using RangeOrleans.Abstractions;
 using RangeOrleans.Cli.Jobs;
+using RangeOrleans.Cli.Terminal;
 
 namespace RangeOrleans.Cli.Commands;
 
-/// <summary><c>range jobs</c>: every job the cluster knows, of every kind, oldest first, with its progress.</summary>
+/// <summary>
+/// <c>range jobs</c>: every job the cluster knows, of every kind, oldest first, with its progress; with --watch the list
+/// again every few seconds from one connection (a dashboard's or script's poll without a process per call).
+/// </summary>
 public static class JobsCommand
 {
     public static Command Create()
     {
         var cluster = ClusterOption.Create(required: true);
+        var watch = new Option<double?>("--watch")
+        {
+            Description = "Print the list again every SECONDS (default 2) until Ctrl+C, from one connection: how a dashboard or script should poll.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
         var command = new Command("jobs", "List the cluster's jobs (map, bank and pretrain) with their kind, state and progress.");
         command.Options.Add(cluster);
-        command.SetAction(result => RunAsync(result.GetValue(cluster)!, result.InvocationConfiguration.Output).GetAwaiter().GetResult());
+        command.Options.Add(watch);
+        command.SetAction(result =>
+        {
+            double? seconds = result.GetResult(watch) is null ? null : result.GetValue(watch) ?? 2;
+            if (seconds is <= 0 or > 3600 || (seconds is { } s && !double.IsFinite(s)))
+                throw new ArgumentException($"--watch {seconds}: give seconds between lists, more than 0 and at most 3600");
+            return RunAsync(result.GetValue(cluster)!, seconds, result.InvocationConfiguration.Output).GetAwaiter().GetResult();
+        });
         return command;
     }
 
-    private static async Task<int> RunAsync(string redis, TextWriter output)
+    private static async Task<int> RunAsync(string redis, double? watchSeconds, TextWriter output)
     {
-        var (host, client) = await ClusterHosts.ConnectAsync(redis, CancellationToken.None);
+        var (host, client) = await ClusterHosts.ConnectAsync(redis, Interruption.Token);
         using (host)
         {
-            var jobs = await client.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.Key).ListAsync();
-            if (jobs.Length == 0) output.WriteLine("no jobs");
-            else output.WriteLine($"{"SUBMITTED",-19}  {"KIND",-8}  JOB: STATUS");
-            foreach (var job in jobs)
+            try
             {
-                var status = await ClusterJobs.StatusAsync(client, job);
-                output.WriteLine($"{job.SubmittedAt:yyyy-MM-dd HH:mm:ss}  {JobWatcher.Name(job.Kind),-8}  {status.Line}");
+                if (watchSeconds is not { } seconds)
+                {
+                    await ListAsync(client, output);
+                    return 0;
+                }
+                while (!Interruption.IsRequested)
+                {
+                    var clock = Stopwatch.StartNew();
+                    var lines = new StringWriter();
+                    await ListAsync(client, lines);
+                    output.Write($"{DateTime.UtcNow:yyyy-MM-dd HH:mm:ss}Z ({clock.ElapsedMilliseconds} ms)\n{lines}");
+                    output.Flush();
+                    try { await Task.Delay(TimeSpan.FromSeconds(seconds), Interruption.Token); }
+                    catch (OperationCanceledException) { }
+                }
+                return 0;
             }
-            await host.StopAsync();
+            finally
+            {
+                using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await host.StopAsync(stopping.Token);
+            }
         }
-        return 0;
+    }
+
+    // The registry's list, then every job's status read at once.
+    private static async Task ListAsync(IClusterClient client, TextWriter output)
+    {
+        var jobs = await client.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.Key).ListAsync();
+        if (jobs.Length == 0)
+        {
+            output.WriteLine("no jobs");
+            return;
+        }
+        var statuses = await Task.WhenAll(jobs.Select(job => ClusterJobs.StatusAsync(client, job)));
+        output.WriteLine($"{"SUBMITTED",-19}  {"KIND",-8}  JOB: STATUS");
+        for (int i = 0; i < jobs.Length; i++)
+            output.WriteLine($"{jobs[i].SubmittedAt:yyyy-MM-dd HH:mm:ss}  {JobWatcher.Name(jobs[i].Kind),-8}  {statuses[i].Line}");
     }
 }

@@ -16,6 +16,7 @@ public static class MapCommand
         command.Options.Add(cluster);
         command.SetAction(result =>
         {
+            ClusterOption.CheckDestination(result.GetValue(cluster), result.GetValue(job.Output));
             var spec = job.ToSpec(result);
             string jobId = job.JobIdOf(result);
             string? redis = result.GetValue(cluster);

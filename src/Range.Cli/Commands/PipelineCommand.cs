@@ -41,6 +41,7 @@ public static class PipelineCommand
         {
             var clock = Stopwatch.StartNew();
             var output = result.InvocationConfiguration.Output;
+            ClusterOption.CheckDestination(result.GetValue(cluster), result.GetValue(o.Output));
             var dest = o.Destination(result);
             var pretrainJob = o.ToJobSpec(result, $"{dest}/model");
             double step = result.GetValue(grid);

@@ -20,6 +20,7 @@ public static class PretrainCommand
         command.Options.Add(cluster);
         command.SetAction(result =>
         {
+            ClusterOption.CheckDestination(result.GetValue(cluster), result.GetValue(o.Output));
             var spec = o.ToJobSpec(result, o.Destination(result));
             var output = result.InvocationConfiguration.Output;
             var status = PretrainJobRunner.RunAsync(spec, MapJobRunner.NewJobId("pretrain"), result.GetValue(cluster), output).GetAwaiter().GetResult();

@@ -18,8 +18,13 @@ public static class SiloCommand
         var gatewayPort = new Option<int>("--gateway-port") { Description = "Client gateway port (0: a free one).", DefaultValueFactory = _ => 0 };
         var advertise = new Option<string?>("--advertise") { Description = "Host name or IP other silos and clients reach this silo at (default 127.0.0.1: one machine)." };
         var cache = new Option<string?>("--model-cache") { Description = "Folder for checkpoints and banks read from blob storage (default: a temp folder)." };
+        var membership = new Option<string?>("--membership")
+        {
+            Description = $"Failure detection: production (default; a slow silo is not declared dead, a killed one in about 15 s) or fast (about 2 s, for tests; " +
+                $"declares loaded silos dead). Default from {MembershipSettings.EnvironmentVariable}; single values from Membership__ProbeTimeout etc. (docs/cluster.md).",
+        };
         var command = new Command("silo", "Run a silo of a Redis-clustered mapping cluster until stopped (Ctrl+C / SIGTERM).");
-        foreach (var option in new Option[] { cluster, device, slots, siloPort, gatewayPort, advertise, cache }) command.Options.Add(option);
+        foreach (var option in new Option[] { cluster, device, slots, siloPort, gatewayPort, advertise, cache, membership }) command.Options.Add(option);
         command.SetAction(result =>
         {
             int maxShards = result.GetValue(slots);
@@ -33,6 +38,7 @@ public static class SiloCommand
                 SiloPort = result.GetValue(siloPort),
                 GatewayPort = result.GetValue(gatewayPort),
                 AdvertisedHost = result.GetValue(advertise),
+                Membership = MembershipSettings.Parse(result.GetValue(membership)),
             };
             using var host = ClusterHosts.Silo(options, replicas, new Grains.Jobs.CoordinatorOptions { ShardsInFlightPerSilo = maxShards });
             host.Start();

@@ -11,8 +11,9 @@ public static class StatusCommand
     {
         var jobId = new Argument<string>("JOB") { Description = "The job id (as printed by submit, listed by jobs): a map, bank or pretrain job." };
         var cluster = ClusterOption.Create(required: true);
-        var watch = new Option<bool>("--watch") { Description = "Follow the job until it ends (exit 0 when it completed)." };
-        var command = new Command("status", "Show a job's progress: for a map job points, shards, rate, time left; for a bank job shards and entries; for a pretrain job epochs stored and attempts.");
+        var watch = new Option<bool>("--watch") { Description = "Follow the job until it ends." };
+        var command = new Command("status", "Show a job's progress: for a map job points, shards, rate, time left; for a bank job shards and entries; for a pretrain job epochs stored and attempts. " +
+            "Exit 0: completed or running; 1: failed or cancelled; 2: no such job; 3: the cluster cannot be reached.");
         command.Arguments.Add(jobId);
         command.Options.Add(cluster);
         command.Options.Add(watch);
@@ -31,7 +32,8 @@ public static class StatusCommand
                 var status = watch ? await ClusterJobs.WatchAsync(client, job, output) : await ClusterJobs.StatusAsync(client, job);
                 if (status.State == JobState.Unknown) throw ClusterJobs.NoSuchJob(jobId);
                 output.WriteLine(status.Line);
-                return !watch || status.State == JobState.Completed ? 0 : 1;
+                // 0: completed, or (without --watch) still running; 1: failed or cancelled (docs/cluster.md, exit codes).
+                return status.State is JobState.Failed or JobState.Cancelled ? Terminal.CliError.Failure : 0;
             }
             finally { await host.StopAsync(); }
         }

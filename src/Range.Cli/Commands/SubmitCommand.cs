@@ -16,6 +16,7 @@ public static class SubmitCommand
         command.Options.Add(cluster);
         command.SetAction(result =>
         {
+            ClusterOption.CheckDestination(result.GetValue(cluster), result.GetValue(job.Output));
             var spec = job.ToSpec(result);
             string jobId = job.JobIdOf(result);
             return RunAsync(spec, jobId, result.GetValue(cluster)!, result.InvocationConfiguration.Output).GetAwaiter().GetResult();

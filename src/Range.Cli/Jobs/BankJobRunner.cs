@@ -6,7 +6,7 @@ namespace RangeOrleans.Cli.Jobs;
 public static class BankJobRunner
 {
     public static Task<BankJobStatus> RunAsync(BankJobSpec spec, string jobId, string? redis, TextWriter output) =>
-        ClusterHosts.WithClientAsync(redis, "cpu", async client =>
+        ClusterHosts.WithClientAsync(redis, "cpu", ClusterHosts.Job(jobId, spec.Destination, JobKind.Bank), async client =>
         {
             var job = client.GetGrain<IBankJobGrain>(jobId);
             int reported = -1;

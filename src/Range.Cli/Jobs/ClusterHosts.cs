@@ -1,8 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using RangeOrleans.Abstractions;
 using RangeOrleans.Grains.Jobs;
 using RangeOrleans.Grains.Models;
+using RangeOrleans.Cli.Terminal;
 using RangeOrleans.Hosting;
 
 namespace RangeOrleans.Cli.Jobs;
@@ -14,49 +16,94 @@ public static class ClusterHosts
     public static async Task<(IHost Host, IClusterClient Client)> StartEmbeddedAsync(string device, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder();
-        Quiet(builder.Logging);
+        Quiet(builder);
         builder.UseOrleans(silo => silo.AddRangeSilo(new RangeClusterOptions(), r => r.Device = device));
         var host = builder.Build();
         await host.StartAsync(cancellationToken);
         return (host, host.Services.GetRequiredService<IClusterClient>());
     }
 
-    /// <summary>Connects a client to the cluster whose membership is in <paramref name="redis"/>.</summary>
+    /// <summary>How long a client waits for the cluster's Redis and one of its silos before it gives up (exit 3).</summary>
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// Connects a client to the cluster whose membership is in <paramref name="redis"/>; <see cref="ClusterUnreachableException"/>
+    /// when its Redis or every one of its silos does not answer within <see cref="ConnectTimeout"/>.
+    /// </summary>
     public static async Task<(IHost Host, IClusterClient Client)> ConnectAsync(string redis, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder();
-        Quiet(builder.Logging);
+        Quiet(builder);
         builder.UseOrleansClient(client => client.AddRangeClient(new RangeClusterOptions { Redis = redis }));
         var host = builder.Build();
-        await host.StartAsync(cancellationToken);
-        return (host, host.Services.GetRequiredService<IClusterClient>());
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ConnectTimeout);
+        try
+        {
+            await host.StartAsync(timeout.Token).WaitAsync(timeout.Token);
+            return (host, host.Services.GetRequiredService<IClusterClient>());
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && (e is OperationCanceledException || CliError.IsUnreachable(e)))
+        {
+            host.Dispose();
+            throw new ClusterUnreachableException(e is OperationCanceledException
+                ? $"no silo of the cluster at {redis} answered within {ConnectTimeout.TotalSeconds:0} s; start one with `range silo --cluster {redis}`"
+                : $"cannot reach the cluster at {redis} ({CliError.Reason(e)}); check that Redis runs there and a `range silo --cluster {redis}` has joined", e);
+        }
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/> with a client of the cluster whose membership is in <paramref name="redis"/>, or of
-    /// an in-process silo computing on <paramref name="device"/> when it is null; stops the host after.
+    /// Runs <paramref name="work"/> (which submits and follows <paramref name="job"/>) with a client of the cluster whose
+    /// membership is in <paramref name="redis"/>, or of an in-process silo computing on <paramref name="device"/> when it
+    /// is null; stops the host after. On SIGINT or SIGTERM (<see cref="Interruption"/>) the job is cancelled, its
+    /// clean-up (temporary blobs, unfinished shards) waited for, and OperationCanceledException thrown.
     /// </summary>
-    public static async Task<T> WithClientAsync<T>(string? redis, string device, Func<IClusterClient, Task<T>> work)
+    public static async Task<T> WithClientAsync<T>(string? redis, string device, JobSummary job, Func<IClusterClient, Task<T>> work)
     {
         var (host, client) = redis is null
-            ? await StartEmbeddedAsync(device, CancellationToken.None)
-            : await ConnectAsync(redis, CancellationToken.None);
+            ? await StartEmbeddedAsync(device, Interruption.Token)
+            : await ConnectAsync(redis, Interruption.Token);
         try
         {
-            return await work(client);
+            var running = work(client);
+            var interrupted = Task.Delay(Timeout.Infinite, Interruption.Token);
+            if (await Task.WhenAny(running, interrupted) == running) return await running;
+            await CancelAsync(client, job);
+            throw new OperationCanceledException(Interruption.Token);
         }
         finally
         {
-            await host.StopAsync();
+            using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await host.StopAsync(stopping.Token);
             host.Dispose();
         }
+    }
+
+    /// <summary>The registry's view of a job this command submits (what <see cref="WithClientAsync"/> cancels on a signal).</summary>
+    public static JobSummary Job(string jobId, string destination, JobKind kind) =>
+        new() { JobId = jobId, Destination = destination, SubmittedAt = DateTimeOffset.UtcNow, Kind = kind };
+
+    // Cancels the job and waits (within the interruption's grace period) until it has stopped its shards and removed what they left.
+    private static async Task CancelAsync(IClusterClient client, JobSummary job)
+    {
+        var deadline = DateTime.UtcNow + Interruption.GracePeriod - TimeSpan.FromSeconds(3);
+        try
+        {
+            var view = await ClusterJobs.CancelAsync(client, job);
+            while ((!view.IsFinal || view.CleaningUp) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200);
+                view = await ClusterJobs.StatusAsync(client, job);
+            }
+        }
+        catch (Exception e) when (CliError.IsUnreachable(e)) { } // the job's clean-up resumes with the cluster
     }
 
     /// <summary>A silo host for <c>range silo</c> (runs until stopped).</summary>
     public static IHost Silo(RangeClusterOptions cluster, ModelReplicaOptions replicas, CoordinatorOptions? coordinator = null)
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Logging.AddRangeLogFilters();
+        builder.Logging.AddRangeSiloConsole();
         builder.UseOrleans(silo => silo.AddRangeSilo(cluster,
             r => { r.Device = replicas.Device; r.MaxConcurrentShards = replicas.MaxConcurrentShards; r.CacheFolder = replicas.CacheFolder; },
             c =>
@@ -67,17 +114,25 @@ public static class ClusterHosts
         return builder.Build();
     }
 
-    // A command's own output is the progress and the result; only warnings and errors from the runtime go to stderr.
-    private static void Quiet(ILoggingBuilder logging)
+    // A command's own output is the progress and the result; the runtime's warnings and errors go to the log file
+    // (and stderr with --verbose).
+    private static void Quiet(HostApplicationBuilder builder)
     {
-        logging.ClearProviders();
-        logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        logging.SetMinimumLevel(LogLevel.Warning);
-        logging.AddRangeLogFilters();
+        // The command handles SIGINT and SIGTERM itself (Interruption), not the host's console lifetime.
+        builder.Services.AddSingleton<IHostLifetime, CommandLifetime>();
+        var logging = builder.Logging;
+        logging.AddCommandLog();
         // Start-up notes of an in-process silo that are not the user's concern: the ServerGC recommendation (a command
         // runs with the workstation GC on purpose, for a smaller footprint) and the watchdog's first check, which
         // reports the time since the machine booted as a stall.
         logging.AddFilter("Orleans.Runtime.Silo", LogLevel.Error);
         logging.AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error);
+    }
+
+    private sealed class CommandLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

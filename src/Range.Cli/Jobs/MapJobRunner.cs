@@ -7,7 +7,7 @@ public static class MapJobRunner
 {
     /// <summary>Runs <paramref name="spec"/> as job <paramref name="jobId"/> and returns its final status (one line of it goes to <paramref name="output"/>).</summary>
     public static Task<JobStatus> RunAsync(JobSpec spec, string jobId, string? redis, string device, TextWriter output) =>
-        ClusterHosts.WithClientAsync(redis, device, async client =>
+        ClusterHosts.WithClientAsync(redis, device, ClusterHosts.Job(jobId, spec.Destination, JobKind.Map), async client =>
         {
             await client.GetGrain<IJobCoordinatorGrain>(jobId).SubmitAsync(spec);
             var status = await JobWatcher.WatchAsync(client, jobId, CancellationToken.None);

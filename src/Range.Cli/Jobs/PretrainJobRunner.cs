@@ -10,7 +10,7 @@ namespace RangeOrleans.Cli.Jobs;
 public static class PretrainJobRunner
 {
     public static Task<PretrainJobStatus> RunAsync(PretrainJobSpec spec, string jobId, string? redis, TextWriter output) =>
-        ClusterHosts.WithClientAsync(redis, "cpu", async client =>
+        ClusterHosts.WithClientAsync(redis, "cpu", ClusterHosts.Job(jobId, spec.Destination, JobKind.Pretrain), async client =>
         {
             var job = client.GetGrain<IPretrainJobGrain>(jobId);
             var shown = new Shown(spec, jobId, output);

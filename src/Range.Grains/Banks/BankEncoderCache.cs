@@ -24,12 +24,13 @@ public sealed class BankEncoderCache : IDisposable
         public IGeoTileDataset Data { get; } = data;
 
         /// <summary>
-        /// Runs <paramref name="work"/> with the encoders, one shard at a time. Once the silo has disposed the cache
-        /// (it stops), throws <see cref="ObjectDisposedException"/>: a shard still queued then is retried elsewhere.
+        /// Runs <paramref name="work"/> with the encoders, one shard at a time (waiting for its turn without holding a
+        /// thread). Once the silo has disposed the cache (it stops), throws <see cref="ObjectDisposedException"/>: a shard
+        /// still queued then is retried elsewhere.
         /// </summary>
-        public T Use<T>(Func<Entry, T> work, CancellationToken cancellationToken)
+        public async Task<T> UseAsync<T>(Func<Entry, T> work, CancellationToken cancellationToken)
         {
-            _gate.Wait(cancellationToken);
+            await _gate.WaitAsync(cancellationToken);
             try
             {
                 ObjectDisposedException.ThrowIf(_disposed, this);

@@ -9,13 +9,13 @@ using RangeOrleans.Training.Banks;
 namespace RangeOrleans.Grains.Banks;
 
 /// <summary>
-/// One shard of a bank job, placed at random so shards spread over the silos. Builds on the thread pool with
+/// One shard of a bank job, placed at random so shards spread over the silos. Builds on the silo's <see cref="ComputeThreads"/> with
 /// the silo's <see cref="BankEncoderCache"/>; progress lives in memory only (a new activation after its silo
 /// died reports Idle and the coordinator starts it again; a committed shard blob is never partial). Cancel, or
 /// deactivation, stops the build between batches (or its upload), so nothing is committed.
 /// </summary>
 [RandomPlacement]
-public sealed class BankShardGrain(BankEncoderCache cache, IBlobStoreFactory stores, ILogger<BankShardGrain> logger) : ShardRunGrain, IBankShardGrain
+public sealed class BankShardGrain(BankEncoderCache cache, IBlobStoreFactory stores, ComputeThreads compute, ILogger<BankShardGrain> logger) : ShardRunGrain, IBankShardGrain
 {
     private BankShardProgress _progress = new(ShardRunState.Idle);
 
@@ -26,7 +26,7 @@ public sealed class BankShardGrain(BankEncoderCache cache, IBlobStoreFactory sto
             if (_progress.State is ShardRunState.Running or ShardRunState.Done) return Task.FromResult(_progress);
             _progress = new BankShardProgress(ShardRunState.Running);
             var token = NewRun();
-            _ = Task.Run(() => Run(spec, new BankShard(index, start, count), token), CancellationToken.None);
+            _ = compute.RunAsync(() => RunAsync(spec, new BankShard(index, start, count), token));
             return Task.FromResult(_progress);
         }
     }
@@ -36,12 +36,12 @@ public sealed class BankShardGrain(BankEncoderCache cache, IBlobStoreFactory sto
         lock (Gate) return Task.FromResult(_progress);
     }
 
-    private void Run(BankJobSpec spec, BankShard shard, CancellationToken cancellationToken)
+    private async Task RunAsync(BankJobSpec spec, BankShard shard, CancellationToken cancellationToken)
     {
         BankShardProgress result;
         try
         {
-            var sha = cache.Get(spec).Use(entry =>
+            var sha = await cache.Get(spec).UseAsync(entry =>
             {
                 var bank = BankBuilder.BuildShard(entry.Data, shard, entry.Keys, entry.Values, cancellationToken: cancellationToken);
                 return LocalBankJob.Write(stores.Open(spec.Destination), LocalBankJob.ShardBlob(shard.Index), bank, cancellationToken);

@@ -69,6 +69,7 @@ public sealed class PretrainWorkerGrain(IBlobStoreFactory stores, ILocalSiloDeta
     private void Run(string worker, PretrainJobSpec spec, int attempt, CancellationToken cancellationToken)
     {
         PretrainWorkFolder? work = null;
+        Shards.ComputeThreads.LowerCurrentThreadPriority(); // as shard compute: the silo's own threads come first
         try
         {
             work = PretrainWorkFolder.Create(out var removed);

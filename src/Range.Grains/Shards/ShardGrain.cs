@@ -12,12 +12,12 @@ namespace RangeOrleans.Grains.Shards;
 /// <summary>
 /// One tile of one job. Random placement spreads shards over the silos (a [StatelessWorker] would always
 /// run on the caller's silo); the heavy state (model replica, shard slots) is the silo's
-/// <see cref="ModelReplicaCache"/>. The compute runs on the thread pool, so this grain keeps answering
-/// polls while it works; its progress lives in memory only: a new activation (after its silo died)
+/// <see cref="ModelReplicaCache"/>. The compute runs on the silo's <see cref="ComputeThreads"/>, so this grain (and
+/// the silo's scheduler and membership probes) keep answering while it works; its progress lives in memory only: a new activation (after its silo died)
 /// reports <see cref="ShardRunState.Idle"/> and the coordinator starts it again.
 /// </summary>
 [RandomPlacement]
-public sealed class ShardGrain(ModelReplicaCache replicas, IBlobStoreFactory stores, ILocalSiloDetails silo, ILogger<ShardGrain> logger)
+public sealed class ShardGrain(ModelReplicaCache replicas, IBlobStoreFactory stores, ComputeThreads compute, ILocalSiloDetails silo, ILogger<ShardGrain> logger)
     : ShardRunGrain, IShardGrain
 {
     private ShardAssignment? _assignment;
@@ -47,7 +47,7 @@ public sealed class ShardGrain(ModelReplicaCache replicas, IBlobStoreFactory sto
             _result = null;
             _error = null;
             _permanent = false;
-            _ = Task.Run(() => RunAsync(assignment, token), CancellationToken.None);
+            _ = compute.RunAsync(() => RunAsync(assignment, token));
             logger.LogInformation("Shard {Job}/{Tile} attempt {Attempt} started on {Silo}", assignment.JobId, assignment.TileId, assignment.Attempt, silo.SiloAddress);
             return Task.FromResult(ProgressLocked());
         }
