@@ -25,6 +25,7 @@ public static class RangeCommandLine
         root.Subcommands.Add(PipelineCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(RenderCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
         return root;
     }
 
