@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the services the tests start themselves (Azurite for Azure Blob, Redis for Orleans), only
+# Installs the services and tools the tests use (Azurite for Azure Blob, Redis for Orleans, GDAL to check exports), only
 # when missing: safe to run again. Tests run their own loopback instances; nothing is started here.
 set -euo pipefail
 
@@ -23,10 +23,16 @@ if ! command -v redis-server >/dev/null 2>&1; then
   quietly as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends redis-server
 fi
 
+if ! command -v gdalinfo >/dev/null 2>&1 || [ ! -f /usr/lib/python3/dist-packages/osgeo_utils/samples/validate_cloud_optimized_geotiff.py ]; then
+  echo "ci-services: installing gdal-bin python3-gdal (range export checks: gdalinfo, gdallocationinfo, the COG validator)"
+  quietly as_root apt-get update
+  quietly as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends gdal-bin python3-gdal
+fi
+
 if ! command -v azurite-blob >/dev/null 2>&1; then
   echo "ci-services: installing azurite 3.35.0"
   # 3.35.0: later versions need Node 22.
   quietly as_root npm install -g --no-fund --no-audit azurite@3.35.0
 fi
 
-echo "ci-services: redis-server $(redis-server --version | grep -oE 'v=[0-9.]+' | cut -c3-), azurite-blob $(azurite-blob --version)"
+echo "ci-services: redis-server $(redis-server --version | grep -oE 'v=[0-9.]+' | cut -c3-), azurite-blob $(azurite-blob --version), $(gdalinfo --version | cut -d, -f1)"
