@@ -26,6 +26,7 @@ public static class RangeCommandLine
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(RenderCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
+        root.Subcommands.Add(LookupCommand.Create());
         return root;
     }
 

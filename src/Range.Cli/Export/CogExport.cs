@@ -42,14 +42,14 @@ internal static class CogExport
             Offset = offset,
             Metadata = metadata,
         };
-        var cache = new ShardCache(map);
+        var cache = new GridShardCache(map, CachedShards);
         return CogWriter.Write(output, options, (bx, by, window) => Fill(map, grid, cache, options.BlockSize, bx, by, window), tempFolder);
     }
 
     /// <summary>Band b's description: A00, A01, ... (as AlphaEarth's bands), three digits from 1000 bands on.</summary>
     public static string BandName(int band) => "A" + band.ToString(band < 100 ? "00" : "000", CultureInfo.InvariantCulture);
 
-    private static bool Fill(FinishedMap map, GridPoints grid, ShardCache cache, int block, int bx, int by, Span<float> window)
+    private static bool Fill(FinishedMap map, GridPoints grid, GridShardCache cache, int block, int bx, int by, Span<float> window)
     {
         // Pixel x is column i = x; pixel y is row j = LatCells - 1 - y.
         int x0 = bx * block, x1 = Math.Min(grid.LonCells, x0 + block) - 1;
@@ -116,32 +116,5 @@ internal static class CogExport
             scale[b] = width > 0 ? (float)(width / 254 * (1 + 1e-6)) : 1;
         }
         return (scale, offset);
-    }
-
-    /// <summary>The last few decoded grid shards, least recently used dropped first.</summary>
-    private sealed class ShardCache(FinishedMap map)
-    {
-        private readonly LinkedList<(Tile Tile, EmbeddingColumns Columns, TileCells Cells)> _recent = new();
-
-        public (EmbeddingColumns Columns, TileCells Cells) Get(Tile tile)
-        {
-            for (var node = _recent.First; node is not null; node = node.Next)
-            {
-                if (node.Value.Tile != tile) continue;
-                _recent.Remove(node);
-                _recent.AddFirst(node);
-                return (node.Value.Columns, node.Value.Cells);
-            }
-            var grid = map.Grid!;
-            var cells = grid.CellsIn(map.Tiling, tile);
-            var shard = map.ShardOf(tile);
-            (EmbeddingColumns, TileCells) entry;
-            if (cells.Count == 0) entry = (new EmbeddingColumns([], [], [], map.Dimension), cells);
-            else if (shard is null) throw new Core.Formats.RangeFormatException($"{map.Destination}/{JobManifest.FileName}", $"no shard for tile {map.Tiling.Id(tile)}, which holds {cells.Count:N0} cells of the grid");
-            else entry = map.ReadGridShard(tile, shard);
-            _recent.AddFirst((tile, entry.Item1, entry.Item2));
-            if (_recent.Count > CachedShards) _recent.RemoveLast();
-            return entry;
-        }
     }
 }
