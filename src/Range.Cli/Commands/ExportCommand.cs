@@ -43,8 +43,12 @@ public static class ExportCommand
             }
             else
             {
-                if (chosen is not null) throw new ArgumentException("--precision applies to --format cog only");
-                throw new ArgumentException("--format geoparquet is not available yet");
+                if (chosen is not null) throw new ArgumentException("--precision applies to --format cog only (geoparquet embeddings are float32)");
+                write = stream =>
+                {
+                    var summary = GeoParquetExport.WriteSeekable(map, stream);
+                    return $"{summary.Rows:N0} points x {map.Dimension} float32, {summary.RowGroups} row groups";
+                };
             }
             var target = ExportTarget.CreateAsync(result.GetValue(output)!).GetAwaiter().GetResult();
             try

@@ -6,10 +6,12 @@ namespace RangeOrleans.Cli.Export;
 
 /// <summary>
 /// The last decoded shards of a grid map (at most <paramref name="maxShards"/>, and beyond the first at most
-/// <paramref name="maxBytes"/> of values), least recently used dropped first; a tile without cells gives an
+/// <paramref name="maxBytes"/> of values), least recently used dropped first, or with <paramref name="keepOldest"/>
+/// the most recently used other than the new one (right for scans that repeat in the same order, as a look-up's
+/// chunks do: they then keep most of the map instead of none); a tile without cells gives an
 /// empty entry, a tile with cells but no shard in the manifest (or a shard missing from DEST) a RangeFormatException.
 /// </summary>
-internal sealed class GridShardCache(FinishedMap map, int maxShards, long maxBytes = long.MaxValue)
+internal sealed class GridShardCache(FinishedMap map, int maxShards, long maxBytes = long.MaxValue, bool keepOldest = false)
 {
     private readonly LinkedList<(Tile Tile, EmbeddingColumns Columns, TileCells Cells)> _recent = new();
 
@@ -48,8 +50,9 @@ internal sealed class GridShardCache(FinishedMap map, int maxShards, long maxByt
         _bytes += Bytes(entry.Columns);
         while (_recent.Count > 1 && (_recent.Count > maxShards || _bytes > maxBytes))
         {
-            _bytes -= Bytes(_recent.Last!.Value.Columns);
-            _recent.RemoveLast();
+            var drop = keepOldest ? _recent.First!.Next! : _recent.Last!;
+            _bytes -= Bytes(drop.Value.Columns);
+            _recent.Remove(drop);
         }
         return entry;
     }

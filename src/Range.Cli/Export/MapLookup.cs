@@ -27,7 +27,7 @@ internal static class MapLookup
         var grid = map.RequireGrid("range lookup");
         int dim = map.Dimension;
         var lookup = new GridLookup(grid, map.Tiling, dim);
-        var cache = new GridShardCache(map, maxShards: int.MaxValue, maxBytes: CacheBytes);
+        var cache = new GridShardCache(map, maxShards: int.MaxValue, maxBytes: CacheBytes, keepOldest: true);
         long points = 0;
         float[] values = [];
         double[] distance = [];

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.IO.Compression;
@@ -28,7 +29,7 @@ public sealed record CogSummary(long Bytes, int OverviewLevels, long TilesWritte
 public static class CogWriter
 {
     private const ushort NewSubfileType = 254, ImageWidth = 256, ImageLength = 257, BitsPerSample = 258, Compression = 259,
-        Photometric = 262, SamplesPerPixel = 277, PlanarConfig = 284, TileWidth = 322, TileLength = 323, TileOffsets = 324,
+        Photometric = 262, SamplesPerPixel = 277, PlanarConfig = 284, Predictor = 317, TileWidth = 322, TileLength = 323, TileOffsets = 324,
         TileByteCounts = 325, ExtraSamples = 338, SampleFormat = 339, ModelPixelScale = 33550, ModelTiepoint = 33922,
         GeoKeyDirectory = 34735, GdalMetadata = 42112, GdalNoData = 42113;
 
@@ -163,6 +164,7 @@ public static class CogWriter
             d.Add(Photometric, 1); // min-is-black
             d.Add(SamplesPerPixel, (ushort)o.Bands);
             d.Add(PlanarConfig, (ushort)(o.Bands > 1 ? 2 : 1));
+            d.Add(Predictor, PredictorOf(o.SampleType));
             d.Add(TileWidth, (ushort)o.BlockSize);
             d.Add(TileLength, (ushort)o.BlockSize);
             d.Offsets(TileOffsets, offsets[l], big);
@@ -282,43 +284,89 @@ public static class CogWriter
 
         private void Emit(int level, int bx, int by, float[] buffer)
         {
-            var compressed = new byte[o.Bands][];
-            Parallel.For(0, o.Bands, b => compressed[b] = Compress(buffer.AsSpan(b * _plane, _plane), b));
-            var temp = temps[level];
-            long tilesPerBand = (long)tilesX[level] * tilesY[level];
-            for (int b = 0; b < o.Bands; b++)
+            var compressed = new (byte[] Bytes, int Length)[o.Bands];
+            try
             {
-                long index = b * tilesPerBand + (long)by * tilesX[level] + bx;
-                offsets[level][index] = (ulong)temp.Position;
-                counts[level][index] = (uint)compressed[b].Length;
-                temp.Write(compressed[b]);
-                // TIFF readers expect tiles at even offsets only by convention; keep them word-aligned anyway.
-                if ((temp.Position & 1) != 0) temp.WriteByte(0);
+                Parallel.For(0, o.Bands, b => compressed[b] = Compress(buffer.AsSpan(b * _plane, _plane), b));
+                var temp = temps[level];
+                long tilesPerBand = (long)tilesX[level] * tilesY[level];
+                for (int b = 0; b < o.Bands; b++)
+                {
+                    long index = b * tilesPerBand + (long)by * tilesX[level] + bx;
+                    offsets[level][index] = (ulong)temp.Position;
+                    counts[level][index] = (uint)compressed[b].Length;
+                    temp.Write(compressed[b].Bytes, 0, compressed[b].Length);
+                    // TIFF readers expect tiles at even offsets only by convention; keep them word-aligned anyway.
+                    if ((temp.Position & 1) != 0) temp.WriteByte(0);
+                }
+            }
+            finally
+            {
+                foreach (var (bytes, _) in compressed)
+                    if (bytes is not null) ArrayPool<byte>.Shared.Return(bytes);
             }
             TilesWritten += o.Bands;
         }
 
-        private byte[] Compress(ReadOnlySpan<float> plane, int band)
+        // One band's tile: samples encoded, the predictor applied row by row, deflated into a pooled buffer.
+        private (byte[] Bytes, int Length) Compress(ReadOnlySpan<float> plane, int band)
         {
-            var raw = new byte[plane.Length * o.BytesPerSample];
-            switch (o.SampleType)
+            int size = plane.Length * o.BytesPerSample;
+            var raw = ArrayPool<byte>.Shared.Rent(size);
+            try
             {
-                case CogSampleType.Float32:
-                    for (int i = 0; i < plane.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(raw.AsSpan(4 * i), plane[i]);
-                    break;
-                case CogSampleType.Float16:
-                    for (int i = 0; i < plane.Length; i++) BinaryPrimitives.WriteHalfLittleEndian(raw.AsSpan(2 * i), (Half)plane[i]);
-                    break;
-                default:
-                    float scale = o.Scale![band], offset = o.Offset![band];
-                    for (int i = 0; i < plane.Length; i++) raw[i] = (byte)Int8Code(plane[i], scale, offset);
-                    break;
+                switch (o.SampleType)
+                {
+                    case CogSampleType.Float32:
+                        for (int i = 0; i < plane.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(raw.AsSpan(4 * i), plane[i]);
+                        break;
+                    case CogSampleType.Float16:
+                        for (int i = 0; i < plane.Length; i++) BinaryPrimitives.WriteHalfLittleEndian(raw.AsSpan(2 * i), (Half)plane[i]);
+                        break;
+                    default:
+                        float scale = o.Scale![band], offset = o.Offset![band];
+                        for (int i = 0; i < plane.Length; i++) raw[i] = (byte)Int8Code(plane[i], scale, offset);
+                        break;
+                }
+                Predict(raw.AsSpan(0, size), _block, o.BytesPerSample);
+                // Deflate never grows data by more than 5 bytes per 16 KiB block plus a few header bytes.
+                var packed = ArrayPool<byte>.Shared.Rent(size + size / 1024 + 256);
+                using var memory = new MemoryStream(packed, writable: true);
+                using (var zlib = new ZLibStream(memory, CompressionLevel.Fastest, leaveOpen: true)) zlib.Write(raw, 0, size);
+                return (packed, (int)memory.Position);
             }
-            using var memory = new MemoryStream(raw.Length / 2 + 64);
-            using (var zlib = new ZLibStream(memory, CompressionLevel.Fastest, leaveOpen: true)) zlib.Write(raw);
-            return memory.ToArray();
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(raw);
+            }
         }
     }
+
+    /// <summary>
+    /// TIFF predictors, in place, per row of <paramref name="width"/> samples: 3 (floating point) for floats: the
+    /// row's bytes regrouped most significant byte plane first, then each byte minus the one before it; 2
+    /// (horizontal) for bytes: each sample minus the one before it. Both make smooth rasters compress far better.
+    /// </summary>
+    internal static void Predict(Span<byte> tile, int width, int bytesPerSample)
+    {
+        int rowBytes = width * bytesPerSample;
+        Span<byte> copy = bytesPerSample > 1 ? stackalloc byte[rowBytes] : default;
+        for (int start = 0; start < tile.Length; start += rowBytes)
+        {
+            var row = tile.Slice(start, rowBytes);
+            if (bytesPerSample > 1)
+            {
+                row.CopyTo(copy);
+                for (int x = 0; x < width; x++)
+                    for (int b = 0; b < bytesPerSample; b++)
+                        row[(bytesPerSample - b - 1) * width + x] = copy[bytesPerSample * x + b];
+            }
+            for (int i = rowBytes - 1; i > 0; i--) row[i] = (byte)(row[i] - row[i - 1]);
+        }
+    }
+
+    /// <summary>The TIFF Predictor tag's value for a sample type (see <see cref="Predict"/>).</summary>
+    internal static ushort PredictorOf(CogSampleType type) => type == CogSampleType.Int8 ? (ushort)2 : (ushort)3;
 
     /// <summary>The int8 code of <paramref name="value"/>: round((value - offset) / scale) clamped to [-127, 127]; NaN gives -128 (NoData).</summary>
     public static sbyte Int8Code(float value, float scale, float offset) =>
