@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the services and tools the tests use (Azurite for Azure Blob, Redis for Orleans, GDAL to check exports), only
+# Installs the services and tools the tests use (Azurite for Azure Blob, Redis for Orleans, GDAL and DuckDB to check exports), only
 # when missing: safe to run again. Tests run their own loopback instances; nothing is started here.
 set -euo pipefail
 
@@ -33,6 +33,12 @@ if ! command -v azurite-blob >/dev/null 2>&1; then
   echo "ci-services: installing azurite 3.35.0"
   # 3.35.0: later versions need Node 22.
   quietly as_root npm install -g --no-fund --no-audit azurite@3.35.0
+fi
+
+# DuckDB (npm @duckdb/node-api, pinned by tests/tools/package-lock.json) reads range export's GeoParquet in the tests.
+if [ ! -d "$(dirname "$0")/../tests/tools/node_modules/@duckdb/node-api" ]; then
+  echo "ci-services: installing tests/tools (DuckDB for Node)"
+  quietly npm ci --prefix "$(dirname "$0")/../tests/tools" --no-fund --no-audit
 fi
 
 echo "ci-services: redis-server $(redis-server --version | grep -oE 'v=[0-9.]+' | cut -c3-), azurite-blob $(azurite-blob --version), $(gdalinfo --version | cut -d, -f1)"

@@ -18,6 +18,15 @@ internal static class ExternalTool
 
     public static bool HasGdal => OnPath("gdalinfo") && OnPath("gdallocationinfo") && File.Exists(CogValidator);
 
+    /// <summary>tests/tools, where scripts/ci-services.sh installs the npm packages (DuckDB) the tests use.</summary>
+    public static string ToolsDir => Path.Combine(TestData.RepoDir, "tests", "tools");
+
+    public static bool HasDuckDb => OnPath("node") && Directory.Exists(Path.Combine(ToolsDir, "node_modules", "@duckdb", "node-api"));
+
+    /// <summary>Runs SQL statements in DuckDB and returns the last one's rows (arrays of JSON values).</summary>
+    public static System.Text.Json.JsonElement DuckDb(params string[] sql) =>
+        System.Text.Json.JsonDocument.Parse(Run("node", [Path.Combine(ToolsDir, "duckdb-query.mjs"), .. sql])).RootElement;
+
     /// <summary>Runs a program, returns its stdout; a non-zero exit fails with its stderr.</summary>
     public static string Run(string program, params string[] args)
     {
@@ -39,5 +48,15 @@ public sealed class GdalFactAttribute : FactAttribute
     {
         if (!ExternalTool.HasGdal && !ExternalTool.InCi)
             Skip = "GDAL is not installed (apt-get install gdal-bin python3-gdal; scripts/ci-services.sh does it); under CI=true this test runs and fails instead";
+    }
+}
+
+/// <summary>A fact needing DuckDB (npm ci --prefix tests/tools): skipped outside CI when it is missing.</summary>
+public sealed class DuckDbFactAttribute : FactAttribute
+{
+    public DuckDbFactAttribute()
+    {
+        if (!ExternalTool.HasDuckDb && !ExternalTool.InCi)
+            Skip = "DuckDB is not installed (npm ci --prefix tests/tools; scripts/ci-services.sh does it); under CI=true this test runs and fails instead";
     }
 }
