@@ -18,13 +18,13 @@ public static class MapToolsBenchmark
         double LookupCorePointsPerSecond, double BilinearCorePointsPerSecond, double LookupEndToEndPointsPerSecond,
         double CogSeconds, long CogBytes, double PeakMemoryMiB);
 
-    public static Report Run(string folder, double degrees, int dimension, int points, TextWriter output)
+    public static Report Run(string folder, double degrees, int dimension, BoundingBox? bbox, int points, TextWriter output)
     {
         string dest = Path.Combine(folder, "map");
         if (!File.Exists(Path.Combine(dest, JobManifest.FileName)))
         {
             var made = Stopwatch.StartNew();
-            SyntheticGridMap.Write(dest, degrees, dimension);
+            SyntheticGridMap.Write(dest, degrees, dimension, bbox);
             output.WriteLine($"made a synthetic {degrees}-degree x {dimension} grid map in {dest} ({made.Elapsed.TotalSeconds:F1} s)");
         }
         var map = FinishedMap.Open(dest);

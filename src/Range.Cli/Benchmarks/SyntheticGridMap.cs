@@ -13,9 +13,9 @@ namespace RangeOrleans.Cli.Benchmarks;
 /// </summary>
 internal static class SyntheticGridMap
 {
-    public static JobManifest Write(string dest, double degrees, int dimension, double shardDegrees = 30, int batchRows = 8192)
+    public static JobManifest Write(string dest, double degrees, int dimension, BoundingBox? bbox = null, double shardDegrees = 30, int batchRows = 8192)
     {
-        var grid = new GridPoints(degrees);
+        var grid = new GridPoints(degrees, bbox);
         var tiling = new GlobeTiling(shardDegrees);
         Directory.CreateDirectory(Path.Combine(dest, "shards"));
         var f = Enumerable.Range(0, dimension).Select(b => 0.01 + 0.003 * (b % 17)).ToArray();
@@ -46,7 +46,7 @@ internal static class SyntheticGridMap
             shards.Add(new ManifestShard(name, id, points.Count, ContentHash.OfFile(path)));
         }
         string spec = string.Create(CultureInfo.InvariantCulture,
-            $"{{\"points\":{{\"kind\":\"grid\",\"gridDegrees\":{degrees:R},\"boundingBox\":null}},\"shardDegrees\":{shardDegrees:R},\"precision\":\"float32\"}}");
+            $"{{\"points\":{{\"kind\":\"grid\",\"gridDegrees\":{degrees:R},\"boundingBox\":{(bbox is null ? "null" : "\"" + bbox + "\"")}}},\"shardDegrees\":{shardDegrees:R},\"precision\":\"float32\"}}");
         var manifest = new JobManifest
         {
             JobId = "synthetic-" + degrees.ToString("R", CultureInfo.InvariantCulture) + "-" + dimension,
