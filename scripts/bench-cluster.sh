@@ -39,7 +39,7 @@ for silos in 1 3; do
   done
   start=$(date +%s.%N)
   "${range[@]}" map --cluster "127.0.0.1:$port" "${model_args[@]}" --fibonacci "$points" --shard-degrees 10 \
-    --out "$work/out-$silos" --job-id "bench-$silos-$(date +%s)" 2>/dev/null | tail -1
+    --output "$work/out-$silos" --job-id "bench-$silos-$(date +%s)" 2>/dev/null | tail -1
   end=$(date +%s.%N)
   python3 -c "print(f'$silos silo(s): $points points in {($end-$start):.1f} s = {$points/($end-$start):,.0f} points/s')"
   for pid in "${silo_pids[@]}"; do kill "$pid" 2>/dev/null || true; done

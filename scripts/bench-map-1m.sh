@@ -12,6 +12,6 @@ python3 scripts/make-random-bank.py "$work/bank.npz" "$entries" 1024
 dotnet build src/Range.Cli -c Release -v quiet -nologo
 /usr/bin/time -v dotnet src/Range.Cli/bin/Release/net10.0/range.dll map \
   --checkpoint samples/models/satclip_l10_fixture.ckpt --model range+ --bank "$work/bank.npz" \
-  --fibonacci "$points" --out "$work/map" 2> "$work/time.txt"
+  --fibonacci "$points" --output "$work/map" 2> "$work/time.txt"
 grep -E "Elapsed \(wall|Maximum resident" "$work/time.txt"
 echo "rows in manifest: $(python3 -c "import json,sys; print(sum(s['rows'] for s in json.load(open('$work/map/manifest.json'))['shards']))")"

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs the services and tools the tests use (Azurite for Azure Blob, Redis for Orleans, GDAL and DuckDB to check exports), only
 # when missing: safe to run again. Tests run their own loopback instances; nothing is started here.
+# On Debian 12 with only the .NET SDK it installs, as root or with sudo:
+#   redis-server, gdal-bin, python3-gdal, nodejs and npm (apt-get), then azurite 3.35.0 (npm install -g)
+#   and tests/tools (npm ci: DuckDB for Node).
 set -euo pipefail
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -18,7 +21,7 @@ quietly() {
 }
 
 if ! command -v redis-server >/dev/null 2>&1; then
-  echo "ci-services: installing redis-server"
+  echo "ci-services: installing redis-server (apt-get)"
   quietly as_root apt-get update
   quietly as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends redis-server
 fi
@@ -29,8 +32,15 @@ if ! command -v gdalinfo >/dev/null 2>&1 || [ ! -f /usr/lib/python3/dist-package
   quietly as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends gdal-bin python3-gdal
 fi
 
+if ! command -v azurite-blob >/dev/null 2>&1 && ! { command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; }; then
+  # Azurite is a Node.js program; Debian 12's nodejs (18) runs azurite 3.35.0.
+  echo "ci-services: installing nodejs and npm (apt-get)"
+  quietly as_root apt-get update
+  quietly as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nodejs npm
+fi
+
 if ! command -v azurite-blob >/dev/null 2>&1; then
-  echo "ci-services: installing azurite 3.35.0"
+  echo "ci-services: installing azurite 3.35.0 (npm install -g)"
   # 3.35.0: later versions need Node 22.
   quietly as_root npm install -g --no-fund --no-audit azurite@3.35.0
 fi

@@ -20,4 +20,4 @@ dotnet src/Range.Cli/bin/Release/net10.0/range.dll embed \
 dotnet src/Range.Cli/bin/Release/net10.0/range.dll map \
   --checkpoint samples/models/satclip_l10_fixture.ckpt \
   --model range+ --bank samples/models/range_db_fixture.npz \
-  --grid 2 --out out/grid2
+  --grid 2 --output out/grid2

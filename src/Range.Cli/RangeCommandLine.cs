@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
 using RangeOrleans.Cli.Commands;
 using RangeOrleans.Cli.Terminal;
 
@@ -27,6 +29,14 @@ public static class RangeCommandLine
         root.Subcommands.Add(RenderCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(LookupCommand.Create());
+        HiddenAliases.HideInHelp(root);
+        // `range` alone: the help, and exit 1 (no command ran), instead of "Required command was not provided."
+        var help = (SynchronousCommandLineAction)root.Options.OfType<HelpOption>().Single().Action!;
+        root.SetAction(result =>
+        {
+            help.Invoke(result);
+            return 1;
+        });
         return root;
     }
 

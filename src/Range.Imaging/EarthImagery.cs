@@ -11,6 +11,12 @@ public static class EarthImagery
     public const string BlueMarbleFile = "earth/blue_marble_2048x1024.jpg";
     public const string NightLightsFile = "earth/earth_at_night_2048x1024.jpg";
 
+    /// <summary>Shaded relief as 8-bit gray (0 at sea level and below, brighter is higher), 2048 x 1024 (three-globe, MIT). Never a training input.</summary>
+    public const string TopologyFile = "earth/topology_2048x1024.png";
+
+    /// <summary>Water mask (white water, black land), 1600 x 800 (three-globe, MIT). Never a training input.</summary>
+    public const string WaterFile = "earth/water_1600x800.png";
+
     /// <summary>Channel names of <see cref="Load"/>'s raster, in order.</summary>
     public static IReadOnlyList<string> ChannelNames { get; } = ["red", "green", "blue", "night_lights"];
 

@@ -81,12 +81,7 @@ internal sealed class SiloProcess : IDisposable
     {
         var testBin = new DirectoryInfo(AppContext.BaseDirectory); // tests/Range.Cluster.Tests/bin/CONFIG/net10.0/
         string framework = testBin.Name, configuration = testBin.Parent!.Name;
-        var repo = Path.GetDirectoryName(TestData.SharedDir)!; // shared/ is the repository's sibling
-        for (var dir = testBin; dir != null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "RangeOrleans.sln"))) { repo = dir.FullName; break; }
-        }
-        var path = Path.Combine(repo, "src", "Range.Cli", "bin", configuration, framework, "range.dll");
+        var path = Path.Combine(TestData.RepoDir, "src", "Range.Cli", "bin", configuration, framework, "range.dll");
         if (!File.Exists(path)) throw new FileNotFoundException($"build src/Range.Cli first: {path} is missing", path);
         return path;
     }

@@ -5,10 +5,14 @@ internal static class TestData
     /// <summary>The folder holding RangeOrleans.sln, found by walking up from the test binaries.</summary>
     public static string RepoDir { get; } = FindRepoDir();
 
-    /// <summary>The repository's sibling shared/ folder (golden fixtures and public data).</summary>
-    public static string SharedDir { get; } = Path.GetFullPath(Path.Combine(RepoDir, "..", "shared"));
+    /// <summary>A golden file of tests/fixtures (made by the public SatCLIP and RANGE code; see tests/fixtures/README.md).</summary>
+    public static string Fixture(string relative) => Path.Combine(RepoDir, "tests", "fixtures", relative);
 
-    public static string Fixture(string relative) => Path.Combine(SharedDir, "fixtures", relative);
+    /// <summary>The repository's samples/data: public data with provenance (samples/data/PROVENANCE.md).</summary>
+    public static string DataDir => Path.Combine(RepoDir, "samples", "data");
+
+    /// <summary>A file or folder of samples/data.</summary>
+    public static string Data(string relative) => Path.Combine(DataDir, relative);
 
     /// <summary>A file of the repository's samples/models (the embedded default checkpoint and bank).</summary>
     public static string Sample(string name) => Path.Combine(RepoDir, "samples", "models", name);

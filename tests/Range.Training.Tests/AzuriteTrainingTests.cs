@@ -8,7 +8,7 @@ using RangeOrleans.Training.Training;
 
 namespace RangeOrleans.Training.Tests;
 
-/// <summary>Checkpoints and bank shards in Azure Blob storage (Azurite): what <c>--out az://...</c> does.</summary>
+/// <summary>Checkpoints and bank shards in Azure Blob storage (Azurite): what <c>--output az://...</c> does.</summary>
 public sealed class AzuriteTrainingTests : IClassFixture<AzuriteProcess>
 {
     private static readonly SatClipTrainingOptions Tiny = new()

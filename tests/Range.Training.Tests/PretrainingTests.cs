@@ -21,7 +21,7 @@ public sealed class PretrainingTests
     public void ShortS2RunWritesACheckpointThatRangeEmbedLoadsAndResumes()
     {
         using var dir = new TempDir();
-        var s2 = new S2Dataset(Path.Combine(TestData.SharedDir, "data", "s2_examples"));
+        var s2 = new S2Dataset(TestData.Data("s2_examples"));
         var reports = SatClipTrainer.Train(s2, Tiny, dir.Path);
         Assert.Single(reports);
         Assert.True(double.IsFinite(reports[0].TrainLoss) && double.IsFinite(reports[0].ValidationLoss));

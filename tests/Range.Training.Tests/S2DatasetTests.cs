@@ -5,7 +5,7 @@ namespace RangeOrleans.Training.Tests;
 
 public sealed class S2DatasetTests
 {
-    private static string S2Dir => Path.Combine(TestData.SharedDir, "data", "s2_examples");
+    private static string S2Dir => TestData.Data("s2_examples");
 
     [Fact]
     public void ReaderDecodesPatch445AsGdalDoes()

@@ -31,7 +31,7 @@ public static class BankCommand
         var mae = new Option<FileInfo?>("--mae") { Description = "A masked-autoencoder checkpoint for the values; without it one is trained on the same tiles and saved as DEST/mae.ckpt." };
         var maeEpochs = new Option<int>("--mae-epochs") { Description = "Epochs when training the MAE here.", DefaultValueFactory = _ => new MaeTrainingOptions().Epochs };
         var shardSize = new Option<int>("--shard-size") { Description = "Entries per shard file.", DefaultValueFactory = _ => LocalBankJob.DefaultShardSize };
-        var output = new Option<string>("--out") { Description = "Destination: a local folder or az://CONTAINER/PREFIX; gets shards/, shards.sha256, bank.arrow, mae.ckpt.", Required = true };
+        var output = OutputOption.Create<string>("DEST", "Destination: a local folder or az://CONTAINER/PREFIX; gets shards/, shards.sha256, bank.arrow, mae.ckpt.", required: true, "--out");
         var cluster = ClusterOption.Create(required: false);
         var command = new Command("build", "Build a bank: keys = SatCLIP image embeddings, values = frozen MAE features, one entry per location/tile. " +
             "Runs as a sharded bank job (an in-process silo, or the cluster given by --cluster; paths must be readable by every silo). Writes DEST/shards/*.arrow, DEST/shards.sha256, DEST/bank.arrow.");
@@ -63,7 +63,7 @@ public static class BankCommand
     private static Command Import()
     {
         var input = new Argument<FileInfo>("FILE.npz") { Description = "A RANGE database: locs, satclip_embeddings, image_embeddings." };
-        var output = new Option<FileInfo>("--out") { Description = "Arrow bank file to write.", Required = true };
+        var output = OutputOption.Create<FileInfo>("BANK.arrow", "Arrow bank file to write.", required: true, "--out");
         var command = new Command("import", "Convert a RANGE .npz database into an Arrow bank.");
         command.Arguments.Add(input);
         command.Options.Add(output);
@@ -80,7 +80,7 @@ public static class BankCommand
     private static Command Export()
     {
         var input = new Argument<FileInfo>("BANK") { Description = "A bank: Arrow bank file or RANGE .npz." };
-        var output = new Option<FileInfo>("--out") { Description = ".npz file to write (float64, the published layout).", Required = true };
+        var output = OutputOption.Create<FileInfo>("FILE.npz", ".npz file to write (float64, the published layout).", required: true, "--out");
         var command = new Command("export", "Write a bank as a RANGE .npz database.");
         command.Arguments.Add(input);
         command.Options.Add(output);

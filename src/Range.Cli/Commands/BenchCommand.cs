@@ -19,7 +19,7 @@ public static class BenchCommand
         var seconds = new Option<double>("--seconds") { Description = "Target seconds per measurement.", DefaultValueFactory = _ => 3.0 };
         var threads = new Option<int?>("--threads") { Description = "Torch intra-op threads (default: all cores)." };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:<index>.", DefaultValueFactory = _ => "cpu" };
-        var json = new Option<FileInfo?>("--json") { Description = "Also write the results as JSON to this file." };
+        var json = OutputOption.Create<FileInfo?>("FILE.json", "Also write the results as JSON to this file (the table is printed either way).", required: false, "--json");
         var write = new Option<string[]>("--write")
         {
             Description = "Also time writing embeddings (float32 and float16, as map shards write them) to this destination: " +

@@ -17,11 +17,9 @@ public static class EmbedCommand
             Description = "Points: a CSV whose header has lon and lat columns (others ignored), or an Arrow file with lon, lat columns. Degrees.",
             Required = true,
         };
-        var output = new Option<FileInfo>("--output")
-        {
-            Description = "Arrow IPC file to write: lon (float64), lat (float64), embedding (fixed-size list of float32), one row per input row, same order. Written only when complete.",
-            Required = true,
-        };
+        var output = OutputOption.Create<FileInfo>("FILE.arrow",
+            "Arrow IPC file to write: lon (float64), lat (float64), embedding (fixed-size list of float32), one row per input row, same order. Written only when complete.",
+            required: true);
         var batch = new Option<int>("--batch-size")
         {
             Description = "Points per record batch written.",

@@ -30,7 +30,11 @@ public static class EvalCommand
         suite.AcceptOnlyFromAmong(PaperSuite.Name);
         var checkpoint = new Option<FileInfo?>("--checkpoint") { Description = "SatCLIP checkpoint (.ckpt) for sh (its L), satclip and the range encoders." };
         var bank = new Option<FileInfo?>("--bank") { Description = "RANGE bank (.npz database or Arrow bank) for the range encoders." };
-        var beta = new Option<double?>("--beta") { Description = "range+ only: weight of the semantic part in [0, 1] (default 0.5; 0 is RANGE-HAVER)." };
+        var beta = new Option<double?>("--beta")
+        {
+            Description = "range+ only, in [0, 1]: bank entries weighted beta x similarity of embeddings + (1 - beta) x closeness to the point; " +
+                "1: similarity only (as range), 0: closeness only (the paper's RANGE-HAVER). Default 0.5.",
+        };
         var bankFraction = new Option<double>("--bank-fraction")
         {
             Description = "range encoders: use this share of the bank, stratified by 10-degree lon/lat cells (the bank-size ablation).",
@@ -49,7 +53,7 @@ public static class EvalCommand
         var target = new Option<string?>("--target") { Description = "csv:FILE tasks: the column to predict." };
         var kind = new Option<string?>("--kind") { Description = "csv:FILE tasks: regression (default) or classification." };
         kind.AcceptOnlyFromAmong("regression", "classification");
-        var report = new Option<string?>("--report") { Description = "Single run: a JSON file to write. Suite: a folder for results.md, results.csv and results.json." };
+        var report = OutputOption.Create<string?>("PATH", "Single run: a JSON file to write (the result is printed either way). Suite: a folder for results.md, results.csv and results.json.", required: false, "--report");
         var harmonics = new Option<string>("--sh") { Description = "Spherical harmonics evaluation: compat (default) or exact.", DefaultValueFactory = _ => "compat" };
         harmonics.AcceptOnlyFromAmong("compat", "exact");
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:<index>.", DefaultValueFactory = _ => "cpu" };
@@ -73,7 +77,7 @@ public static class EvalCommand
             {
                 if (result.GetValue(task) is not null || result.GetValue(encoder) is not null)
                     throw new ArgumentException("--suite runs every task and encoder: leave out --task and --encoder");
-                if (reportPath is null) throw new ArgumentException("--suite needs --report DIR");
+                if (reportPath is null) throw new ArgumentException("--suite needs --output DIR");
                 return RunSuite(factory, splitSpec, seedList, reportPath, output);
             }
 
@@ -136,5 +140,5 @@ public static class EvalCommand
     }
 
     private static IReadOnlyList<ResultSummary> Summarise(IReadOnlyList<EvaluationResult> results) =>
-        ResultSummary.Of(results, r => PublishedResults.Lookup(r.Task, new EncoderRequest(r.Encoder) { Beta = r.Beta, BankFraction = r.BankFraction ?? 1 }));
+        ResultSummary.Of(results, r => PublishedResults.Lookup(r.Task, new EncoderRequest(r.Encoder) { Beta = r.Beta, BankFraction = r.BankFraction ?? 1 }, r.Split));
 }

@@ -16,7 +16,11 @@ public sealed class ModelOptions
 
     public Option<string> Model { get; } = new Option<string>("--model")
     {
-        Description = "satclip: SatCLIP location embedding; range: concat(softmax(tau q K^T) V, q); range+: semantic and spatial retrieval mixed by beta; sh: raw spherical-harmonic features.",
+        Description = "satclip: the SatCLIP location embedding q. " +
+            "range: RANGE, the bank's image features averaged with weights by how similar each entry's SatCLIP embedding is to q " +
+            "(softmax(tau q K^T) V), followed by q. " +
+            "range+: RANGE+, the same with weights that also favour bank entries near the point (see --beta). " +
+            "sh: the raw spherical-harmonic features.",
         Required = true,
     }.AcceptOnlyFromAmong(EmbeddingModelNames.All);
 
@@ -27,17 +31,19 @@ public sealed class ModelOptions
 
     public Option<double?> Beta { get; } = new("--beta")
     {
-        Description = "range+ only: weight of the semantic part, in [0, 1]; 0 is RANGE-HAVER. Default 0.5.",
+        Description = "range+ only, in [0, 1]: how bank entries are weighted, beta x similarity of embeddings (as range) + " +
+            "(1 - beta) x closeness on the sphere to the point. 1: similarity only (as range); " +
+            "0: closeness only (the paper's RANGE-HAVER; the smoothest maps). Default 0.5.",
     };
 
     public Option<double?> Temperature { get; } = new("--temperature")
     {
-        Description = "Semantic softmax temperature tau. Default 15 for range, 12 for range+.",
+        Description = "Sharpness of the similarity weighting (tau): higher gives the most similar bank entries more of the weight. Default 15 for range, 12 for range+.",
     };
 
     public Option<double?> GeoTemperature { get; } = new("--geo-temperature")
     {
-        Description = "range+ only: spatial softmax temperature. Default 40.",
+        Description = "range+ only: sharpness of the closeness weighting: higher gives the nearest bank entries more of the weight. Default 40.",
     };
 
     public Option<string> Harmonics { get; } = new Option<string>("--sh")

@@ -23,13 +23,18 @@ public static class PipelineCommand
     {
         var o = new TrainingOptions();
         var bankEntries = new Option<int>("--bank-entries") { Description = "Bank entries (earth: sampled locations; s2: a subset).", DefaultValueFactory = _ => 10000 };
-        var resolution = new Option<double>("--resolution") { Description = "Map grid spacing in degrees.", DefaultValueFactory = _ => 1.0 };
+        var grid = new Option<double>("--grid")
+        {
+            HelpName = "DEG",
+            Description = "Spacing of the map's grid in degrees, as for range map --grid (DEG must divide 180).",
+            DefaultValueFactory = _ => 1.0,
+        }.WithHiddenAliases("--resolution");
         var shardDegrees = new Option<double>("--shard-degrees") { Description = "Map tile size in degrees (divides 180): one shard file per tile.", DefaultValueFactory = _ => 30 };
         var cluster = ClusterOption.Create(required: false);
         var command = new Command("pipeline", "Pretrain SatCLIP, build a RANGE bank, and write a global RANGE embedding map (DEST/model/last.ckpt, DEST/bank/bank.arrow, DEST/map/manifest.json + DEST/map/shards/*.arrow, as range map writes).");
         o.AddTo(command);
         command.Options.Add(bankEntries);
-        command.Options.Add(resolution);
+        command.Options.Add(grid);
         command.Options.Add(shardDegrees);
         command.Options.Add(cluster);
         command.SetAction(result =>
@@ -38,7 +43,7 @@ public static class PipelineCommand
             var output = result.InvocationConfiguration.Output;
             var dest = o.Destination(result);
             var pretrainJob = o.ToJobSpec(result, $"{dest}/model");
-            double step = result.GetValue(resolution);
+            double step = result.GetValue(grid);
             string? redis = result.GetValue(cluster);
             string where = redis is null ? "in-process silo" : "cluster " + redis;
             var mapJob = MapJob(dest, step, result.GetValue(shardDegrees));
@@ -83,7 +88,7 @@ public static class PipelineCommand
         return path;
     }
 
-    /// <summary>The map step as the job <c>range map --model range --bank DEST/bank/bank.arrow --grid STEP --out DEST/map</c> submits.</summary>
+    /// <summary>The map step as the job <c>range map --model range --bank DEST/bank/bank.arrow --grid STEP --output DEST/map</c> submits.</summary>
     internal static JobSpec MapJob(string dest, double step, double shardDegrees)
     {
         var spec = new JobSpec
@@ -98,7 +103,7 @@ public static class PipelineCommand
             Destination = $"{dest}/map",
             ShardDegrees = shardDegrees,
         };
-        JobPoints.Validate(spec); // before hours of training: --resolution and --shard-degrees must divide 180
+        JobPoints.Validate(spec); // before hours of training: --grid and --shard-degrees must divide 180
         return spec;
     }
 }

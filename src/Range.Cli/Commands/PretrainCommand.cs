@@ -24,7 +24,8 @@ public static class PretrainCommand
             var output = result.InvocationConfiguration.Output;
             var status = PretrainJobRunner.RunAsync(spec, MapJobRunner.NewJobId("pretrain"), result.GetValue(cluster), output).GetAwaiter().GetResult();
             if (status.State != JobState.Completed) return 1;
-            output.WriteLine(status.Reports.Length == 0 ? $"nothing to do: {status.Checkpoint} already has all {spec.Epochs} epochs" : $"checkpoint: {status.Checkpoint}");
+            output.WriteLine(spec.Epochs == 0 ? $"untrained initialisation (seed {spec.Seed}): {status.Checkpoint}"
+                : status.Reports.Length == 0 ? $"nothing to do: {status.Checkpoint} already has all {spec.Epochs} epochs" : $"checkpoint: {status.Checkpoint}");
             return 0;
         });
         return command;

@@ -19,7 +19,7 @@ public static class RenderCommand
             Description = "Map output folder(s) (DEST/shards/*.arrow) or Arrow embedding file(s) from range embed; several make one panel each.",
             Arity = ArgumentArity.OneOrMore,
         };
-        var png = new Option<FileInfo>("--png") { Description = "PNG file to write.", Required = true };
+        var png = OutputOption.Create<FileInfo>("FILE.png", "PNG file to write.", required: true, "--png");
         var method = new Option<string>("--method") { Description = "pca (principal components) or ica (FastICA, as the paper's maps).", DefaultValueFactory = _ => "pca" };
         method.AcceptOnlyFromAmong("pca", "ica");
         var width = new Option<int>("--width") { Description = "Width of one map panel in pixels (height is half).", DefaultValueFactory = _ => 1024 };

@@ -23,17 +23,19 @@ public sealed class TrainingOptions
         Description = $"Locations to sample for earth (default {DataSource.DefaultEarthEntries:N0}); for s2, a random subset of this many tiles.",
     };
 
-    public Option<int> Epochs { get; } = new("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => Defaults.Epochs };
+    public Option<int> Epochs { get; } = new("--epochs") { Description = "Training epochs (0 stores the untrained initialisation of --seed: the baseline that shows what training adds).", DefaultValueFactory = _ => Defaults.Epochs };
     public Option<int> BatchSize { get; } = new("--batch-size") { Description = "Contrastive batch size (an untrained model's loss is log of it).", DefaultValueFactory = _ => Defaults.BatchSize };
     public Option<int> Seed { get; } = new("--seed") { Description = "Seed for sampling, split, initialisation, data order and dropout.", DefaultValueFactory = _ => Defaults.Seed };
     public Option<double> LearningRate { get; } = new("--lr") { Description = "AdamW learning rate.", DefaultValueFactory = _ => Defaults.LearningRate };
     public Option<int?> TileSize { get; } = new("--tile-size") { Description = "Tile side in pixels fed to the image encoder (default 16 for earth, 32 for s2; must divide 256 for s2)." };
     public Option<int> LegendrePolys { get; } = new("--legendre-polys") { Description = "Spherical-harmonic degree L (L*L features).", DefaultValueFactory = _ => Defaults.LegendrePolys };
-    public Option<string> Out { get; } = new("--out") { Description = "Destination: a local folder (created if needed) or az://CONTAINER/PREFIX (connection from AZURE_STORAGE_CONNECTION_STRING).", Required = true };
+    public Option<string> Output { get; } = OutputOption.Create<string>(
+        "DEST",
+        "Destination: a local folder (created if needed) or az://CONTAINER/PREFIX (connection from AZURE_STORAGE_CONNECTION_STRING).", required: true, "--out");
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Data, Entries, Epochs, BatchSize, Seed, LearningRate, TileSize, LegendrePolys, Out })
+        foreach (var option in new Option[] { Data, Entries, Epochs, BatchSize, Seed, LearningRate, TileSize, LegendrePolys, Output })
             command.Options.Add(option);
     }
 
@@ -60,7 +62,7 @@ public sealed class TrainingOptions
         return spec;
     }
 
-    public string Destination(ParseResult result) => DestinationOf(result.GetValue(Out)!);
+    public string Destination(ParseResult result) => DestinationOf(result.GetValue(Output)!);
 
     /// <summary>az://CONTAINER/PREFIX as given (checked), a local folder as an absolute path.</summary>
     public static string DestinationOf(string value)

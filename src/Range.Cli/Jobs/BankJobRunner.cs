@@ -10,7 +10,7 @@ public static class BankJobRunner
         {
             var job = client.GetGrain<IBankJobGrain>(jobId);
             int reported = -1;
-            var status = await JobWatcher.PollAsync(await job.SubmitAsync(spec), s => s.IsFinal, job.GetStatusAsync, s =>
+            var status = await JobWatcher.PollAsync(await job.SubmitAsync(spec), JobWatcher.Ended, job.GetStatusAsync, s =>
             {
                 if (s.DoneShards == reported || s.TotalShards == 0) return;
                 reported = s.DoneShards;

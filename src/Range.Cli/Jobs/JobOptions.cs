@@ -14,6 +14,7 @@ public sealed class JobOptions
 
     public Option<double?> Grid { get; } = new("--grid")
     {
+        HelpName = "DEG",
         Description = "Cell centres of a DEG-degree grid: lon = -180 + (i + 0.5) DEG, lat = -90 + (j + 0.5) DEG (360/DEG x 180/DEG points). DEG must divide 180.",
     };
 
@@ -33,11 +34,10 @@ public sealed class JobOptions
         AllowMultipleArgumentsPerToken = true,
     };
 
-    public Option<string> Out { get; } = new("--out")
-    {
-        Description = "Destination: a local folder or az://CONTAINER/PREFIX (connection from AZURE_STORAGE_CONNECTION_STRING). Gets shards/*.arrow and, last, manifest.json.",
-        Required = true,
-    };
+    public Option<string> Output { get; } = OutputOption.Create<string>(
+        "DEST",
+        "Destination: a local folder or az://CONTAINER/PREFIX (connection from AZURE_STORAGE_CONNECTION_STRING). Gets shards/*.arrow and, last, manifest.json.",
+        required: true, "--out");
 
     public Option<double> ShardDegrees { get; } = new("--shard-degrees")
     {
@@ -56,7 +56,7 @@ public sealed class JobOptions
     public void AddTo(Command command)
     {
         Model.AddTo(command);
-        foreach (var option in new Option[] { Grid, BoundingBox, Fibonacci, Input, Out, ShardDegrees, Precision, JobId })
+        foreach (var option in new Option[] { Grid, BoundingBox, Fibonacci, Input, Output, ShardDegrees, Precision, JobId })
             command.Options.Add(option);
     }
 
@@ -98,7 +98,7 @@ public sealed class JobOptions
                 TopK = embedder.TopK,
                 AngularThresholdDegrees = embedder.AngularThresholdDegrees,
             },
-            Destination = Location(result.GetValue(Out)!),
+            Destination = Location(result.GetValue(Output)!),
             ShardDegrees = result.GetValue(ShardDegrees),
             Precision = result.GetValue(Precision)!,
         };

@@ -17,11 +17,11 @@ public static class JobWatcher
             await Task.Delay(PollInterval, cancellationToken);
             status = await StatusAsync(coordinator, cancellationToken);
         }
-        if (status.IsFinal) return status;
+        if (Ended(status)) return status;
         return ProgressDisplay.Run($"{jobId} ({status.TotalShards} shards)", status.TotalPoints, progress =>
         {
             var current = status;
-            while (!current.IsFinal)
+            while (!Ended(current))
             {
                 progress.Report(current.DonePoints);
                 Task.Delay(PollInterval, cancellationToken).GetAwaiter().GetResult();
@@ -31,6 +31,15 @@ public static class JobWatcher
             return current;
         });
     }
+
+    /// <summary>Final, and its cleanup done: an embedded silo may stop now without leaving a failed job's temporary data behind.</summary>
+    public static bool Ended(JobStatus s) => s.IsFinal && !s.CleaningUp;
+
+    /// <inheritdoc cref="Ended(JobStatus)"/>
+    public static bool Ended(BankJobStatus s) => s.IsFinal && !s.CleaningUp;
+
+    /// <inheritdoc cref="Ended(JobStatus)"/>
+    public static bool Ended(PretrainJobStatus s) => s.IsFinal && !s.CleaningUp;
 
     /// <summary>
     /// Reads a job's status every <see cref="PollInterval"/> until <paramref name="isFinal"/>, passing each one read to

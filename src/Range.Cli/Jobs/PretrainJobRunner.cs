@@ -16,7 +16,7 @@ public static class PretrainJobRunner
             var shown = new Shown(spec, jobId, output);
             var submitted = await job.SubmitAsync(spec);
             shown.Update(submitted);
-            var status = await JobWatcher.PollAsync(submitted, s => s.IsFinal, job.GetStatusAsync, shown.Update);
+            var status = await JobWatcher.PollAsync(submitted, JobWatcher.Ended, job.GetStatusAsync, shown.Update);
             output.WriteLine(JobWatcher.Describe(status));
             return status;
         });

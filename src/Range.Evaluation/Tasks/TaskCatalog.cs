@@ -8,7 +8,7 @@ public static class TaskCatalog
     public const string CsvPrefix = "csv:";
 
     public static readonly string[] Names =
-        [AirTemperatureTask.TaskName, PrecipitationTask.TaskName, CaliforniaHousingTask.TaskName, CountryTask.TaskName, CheckerboardTask.TaskName, NightLightsTask.TaskName];
+        [AirTemperatureTask.TaskName, PrecipitationTask.TaskName, CaliforniaHousingTask.TaskName, CountryTask.TaskName, CheckerboardTask.TaskName, NightLightsTask.TaskName, LandWaterTask.TaskName, ElevationTask.TaskName];
 
     /// <summary>Options a task may need: the data folder, checkerboard k, a CSV task's target column and kind.</summary>
     public sealed record Options
@@ -39,6 +39,8 @@ public static class TaskCatalog
             CountryTask.TaskName => new CountryTask(Data()),
             CheckerboardTask.TaskName => new CheckerboardTask(options.CheckerboardK),
             NightLightsTask.TaskName => new NightLightsTask(Data()),
+            LandWaterTask.TaskName => new LandWaterTask(Data()),
+            ElevationTask.TaskName => new ElevationTask(Data()),
             _ => throw new ArgumentException($"unknown task '{name}' (expected one of: {string.Join(", ", Names)}, or csv:FILE)"),
         };
     }

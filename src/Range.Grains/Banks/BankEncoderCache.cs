@@ -16,16 +16,40 @@ public sealed class BankEncoderCache : IDisposable
 
     public sealed class Entry(IImageEncoder keys, IImageEncoder values, IGeoTileDataset data) : IDisposable
     {
+        private readonly SemaphoreSlim _gate = new(1, 1);
+        private bool _disposed;
+
         public IImageEncoder Keys { get; } = keys;
         public IImageEncoder Values { get; } = values;
         public IGeoTileDataset Data { get; } = data;
-        public SemaphoreSlim Gate { get; } = new(1, 1);
 
+        /// <summary>
+        /// Runs <paramref name="work"/> with the encoders, one shard at a time. Once the silo has disposed the cache
+        /// (it stops), throws <see cref="ObjectDisposedException"/>: a shard still queued then is retried elsewhere.
+        /// </summary>
+        public T Use<T>(Func<Entry, T> work, CancellationToken cancellationToken)
+        {
+            _gate.Wait(cancellationToken);
+            try
+            {
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                return work(this);
+            }
+            finally { _gate.Release(); }
+        }
+
+        /// <summary>Waits for the shard using the encoders (a stopping silo has cancelled it: it ends at its next batch), then frees them.</summary>
         public void Dispose()
         {
-            Keys.Dispose();
-            Values.Dispose();
-            Gate.Dispose();
+            _gate.Wait();
+            try
+            {
+                if (_disposed) return;
+                _disposed = true;
+                Keys.Dispose();
+                Values.Dispose();
+            }
+            finally { _gate.Release(); } // never disposed itself: a shard may still be waiting on it
         }
     }
 

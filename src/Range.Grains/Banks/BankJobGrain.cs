@@ -139,6 +139,10 @@ public sealed class BankJobGrain(
                     shard.Sha256 = progress.Sha256;
                     changed = true;
                     break;
+                case ShardRunState.Failed when progress.Permanent:
+                    shard.Running = false;
+                    await FailAsync($"shard {shard.Index} failed: {progress.Error}");
+                    return;
                 case ShardRunState.Failed or ShardRunState.Idle:
                     shard.Running = false;
                     changed = true;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Placement;
 using RangeOrleans.Abstractions;
+using RangeOrleans.Grains.Jobs;
 using RangeOrleans.Grains.Shards;
 using RangeOrleans.Grains.Storage;
 using RangeOrleans.Training.Banks;
@@ -40,15 +41,12 @@ public sealed class BankShardGrain(BankEncoderCache cache, IBlobStoreFactory sto
         BankShardProgress result;
         try
         {
-            var entry = cache.Get(spec);
-            entry.Gate.Wait(cancellationToken);
-            try
+            var sha = cache.Get(spec).Use(entry =>
             {
                 var bank = BankBuilder.BuildShard(entry.Data, shard, entry.Keys, entry.Values, cancellationToken: cancellationToken);
-                var sha = LocalBankJob.Write(stores.Open(spec.Destination), LocalBankJob.ShardBlob(shard.Index), bank, cancellationToken);
-                result = new BankShardProgress(ShardRunState.Done, sha);
-            }
-            finally { entry.Gate.Release(); }
+                return LocalBankJob.Write(stores.Open(spec.Destination), LocalBankJob.ShardBlob(shard.Index), bank, cancellationToken);
+            }, cancellationToken);
+            result = new BankShardProgress(ShardRunState.Done, sha);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -57,8 +55,9 @@ public sealed class BankShardGrain(BankEncoderCache cache, IBlobStoreFactory sto
         }
         catch (Exception e)
         {
-            logger.LogError(e, "Bank shard {Shard} failed", this.GetPrimaryKeyString());
-            result = new BankShardProgress(ShardRunState.Failed, Error: $"{e.GetType().Name}: {e.Message}");
+            bool permanent = DeterministicFailures.IsDeterministic(e);
+            logger.LogWarning(e, "Bank shard {Shard} failed", this.GetPrimaryKeyString());
+            result = new BankShardProgress(ShardRunState.Failed, Error: $"{e.GetType().Name}: {e.Message}", Permanent: permanent);
         }
         lock (Gate) _progress = result;
     }

@@ -12,10 +12,10 @@ namespace RangeOrleans.Grains.Jobs;
 /// up to <see cref="CoordinatorOptions.TransientFailureLimit"/>; any other failure fails the job. A write whose reply
 /// was lost may still have landed, which makes the next write inconsistent: then the activation deactivates and a new
 /// one re-reads the stored state.
-/// Cancel records the job Cancelled at once; then, on the timer (so the call returns at once even while storage is
+/// Cancel (and a failure) records the job Cancelled (Failed) at once; then, on the timer (so the call returns at once even while storage is
 /// down), what it runs is stopped (<see cref="StopRunningAsync"/>, asked every tick until nothing runs) and its
 /// temporary data removed (<see cref="TemporaryDataRemoval"/>, off the scheduler, retried while storage is
-/// unreachable); only then does the registry say cancelled, so silos keep resuming the job until the cleanup is done.
+/// unreachable); only then does the registry say cancelled (failed), so silos keep resuming the job until the cleanup is done.
 /// </summary>
 public abstract class DurableJobGrain<TState>(
     IPersistentState<TState> state,
@@ -64,9 +64,6 @@ public abstract class DurableJobGrain<TState>(
 
     /// <summary>Before a failure is recorded: stop what the job runs.</summary>
     protected virtual Task OnFailingAsync() => Task.CompletedTask;
-
-    /// <summary>After a failure is saved: tell whoever lists the job.</summary>
-    protected virtual Task OnFailedAsync() => Registry.UpdateAsync(JobId, JobState.Failed);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -202,25 +199,32 @@ public abstract class DurableJobGrain<TState>(
                 logger.LogWarning("{Kind} {Job}: removing the cancelled job's temporary blobs failed ({Error}); will retry", Kind, JobId, error.Message);
                 return;
             }
-            S.Error = $"cancelled, but removing its temporary blobs failed: {error.Message}";
+            S.Error = S.State == JobState.Failed
+                ? $"{S.Error}; removing its temporary blobs failed too: {error.Message}"
+                : $"cancelled, but removing its temporary blobs failed: {error.Message}";
             logger.LogError("{Kind} {Job}: {Error}", Kind, JobId, S.Error);
         }
         // The registry lists it as running until now, so silos keep resuming the job until the cleanup is done.
-        await Registry.UpdateAsync(JobId, JobState.Cancelled);
+        await Registry.UpdateAsync(JobId, S.State);
         S.CleanupPending = false;
         await SaveAsync();
         StopTimer();
-        logger.LogInformation("{Kind} {Job}: cancelled; nothing runs any more, temporary blobs removed, finished output kept", Kind, JobId);
+        logger.LogInformation("{Kind} {Job}: {State}; nothing runs any more, temporary blobs removed, finished output kept", Kind, JobId, S.State);
     }
 
+    /// <summary>
+    /// Records the job Failed with its first error, then cleans up as a cancel does (what it runs is stopped, its
+    /// temporary data removed, on the timer) before the registry says failed.
+    /// </summary>
     protected async Task FailAsync(string error)
     {
         logger.LogError("{Kind} {Job} failed: {Error}", Kind, JobId, error);
         await OnFailingAsync();
         S.State = JobState.Failed;
         S.Error = error;
+        S.CleanupPending = true;
+        StopTimer();
+        EnsureTimer(); // a fresh timer ticks now: the cleanup starts at once
         await SaveAsync();
-        StopTimer(); // after the write: if it fails transiently, the next tick saves the failure
-        await OnFailedAsync();
     }
 }

@@ -103,7 +103,7 @@ public static class JobPoints
     /// with a valid prefix or an absolute local folder without '..' segments, so that every silo resolves it to the same
     /// place and nothing a job writes lands outside it; ArgumentException naming <paramref name="option"/> and the problem.
     /// </summary>
-    public static void RequireDestination(string? destination, string option = "--out")
+    public static void RequireDestination(string? destination, string option = "--output")
     {
         RequireLocation(destination, option);
         if (destination!.Split('/', '\\').Contains(".."))

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Placement;
 using Orleans.Runtime;
 using RangeOrleans.Abstractions;
+using RangeOrleans.Grains.Jobs;
 using RangeOrleans.Core.Formats;
 using RangeOrleans.Grains.Storage;
 using RangeOrleans.Training.Data;
@@ -90,7 +91,7 @@ public sealed class PretrainWorkerGrain(IBlobStoreFactory stores, ILocalSiloDeta
         }
         catch (Exception e)
         {
-            bool permanent = e is RangeFormatException or ArgumentException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException;
+            bool permanent = DeterministicFailures.IsDeterministic(e);
             logger.LogWarning(e, "Pretrain {Worker} failed", worker);
             Update(p => p with { State = ShardRunState.Failed, Error = $"{e.GetType().Name}: {e.Message}", Permanent = permanent });
         }

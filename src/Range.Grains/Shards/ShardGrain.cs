@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Placement;
 using Orleans.Runtime;
 using RangeOrleans.Abstractions;
+using RangeOrleans.Grains.Jobs;
 using RangeOrleans.Core.Formats;
 using RangeOrleans.Grains.Models;
 using RangeOrleans.Grains.Storage;
@@ -73,7 +74,7 @@ public sealed class ShardGrain(ModelReplicaCache replicas, IBlobStoreFactory sto
         }
         catch (Exception e)
         {
-            bool permanent = e is RangeFormatException or ArgumentException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException;
+            bool permanent = DeterministicFailures.IsDeterministic(e);
             logger.LogWarning(e, "Shard {Job}/{Tile} attempt {Attempt} failed", assignment.JobId, assignment.TileId, assignment.Attempt);
             Finish(assignment, ShardRunState.Failed, null, $"{e.GetType().Name}: {e.Message}", permanent);
         }

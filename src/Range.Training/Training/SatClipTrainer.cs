@@ -51,6 +51,13 @@ public static class SatClipTrainer
         if (File.Exists(checkpointPath))
             (startEpoch, step) = Resume(checkpointPath, outputFolder, model, optimizer, options, data);
 
+        if (options.Epochs == 0 && !File.Exists(checkpointPath))
+        {
+            // The untrained baseline: the seed's initialisation, stored as a checkpoint of no finished epoch (epoch -1).
+            SaveOptimizer(optimizer, Path.Combine(outputFolder, OptimizerFile(-1)));
+            SatClipCheckpoint.Write(checkpointPath, model, options, data.Channels, data.Name, -1, 0, OptimizerFile(-1));
+            onCheckpoint?.Invoke(Path.Combine(outputFolder, OptimizerFile(-1)), checkpointPath);
+        }
         var reports = new List<EpochReport>();
         for (int epoch = startEpoch; epoch < options.Epochs; epoch++)
         {
@@ -67,14 +74,15 @@ public static class SatClipTrainer
                 using var scope = NewDisposeScope();
                 var logits = model.forward((TileBatch.Tiles(data, batch, options.TileSize), TileBatch.Harmonics(data, batch, model.Location)));
                 var loss = SatClipModel.ContrastiveLoss(logits);
+                trainSum += FiniteGuard.Loss(loss, "SatCLIP", epoch, trainBatches);
                 optimizer.zero_grad();
                 loss.backward();
                 optimizer.step();
-                trainSum += loss.item<float>();
                 trainBatches++;
                 step++;
             }
             var (valLoss, chance) = Validate(model, data, split.Validation, options);
+            FiniteGuard.Parameters(model, "SatCLIP", epoch);
             string optimizerFile = OptimizerFile(epoch);
             SaveOptimizer(optimizer, Path.Combine(outputFolder, optimizerFile));
             SatClipCheckpoint.Write(checkpointPath, model, options, data.Channels, data.Name, epoch, step, optimizerFile);
@@ -143,7 +151,7 @@ public static class SatClipTrainer
         {
             int found = checkpoint.GetInt(key);
             if (!Equals(found, expected))
-                throw new ArgumentException($"cannot resume from {checkpointPath}: it was trained with {key} = {found}, this run asks for {expected} (use another --out, or the same settings)");
+                throw new ArgumentException($"cannot resume from {checkpointPath}: it was trained with {key} = {found}, this run asks for {expected} (use another --output, or the same settings)");
         }
         SatClipCheckpoint.LoadInto(model, checkpoint);
         if (checkpoint.GetEntry(SatClipCheckpoint.OptimizerFileEntry) is string optimizerFile)

@@ -36,7 +36,7 @@ public sealed record SatClipTrainingOptions
 
     public void Validate()
     {
-        if (Epochs < 1) throw new ArgumentException($"epochs must be at least 1, got {Epochs}");
+        if (Epochs < 0) throw new ArgumentException($"epochs must be 0 (the untrained initialisation) or more, got {Epochs}");
         if (BatchSize < 2) throw new ArgumentException($"batch size must be at least 2 (a contrastive loss needs negatives), got {BatchSize}");
         if (LearningRate <= 0 || WeightDecay < 0) throw new ArgumentException("learning rate must be positive and weight decay non-negative");
         if (ValidationFraction is < 0 or >= 1) throw new ArgumentException($"validation fraction must be in [0, 1), got {ValidationFraction}");

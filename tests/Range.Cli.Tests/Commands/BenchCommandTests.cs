@@ -10,7 +10,7 @@ public class BenchCommandTests
         using var dir = new TempDir();
         var json = dir.File("bench.json");
         var outputs = dir.File("outputs");
-        var run = CliRunner.Run("bench", "--banks", "300,700", "--dim", "32", "--seconds", "0.05", "--json", json, "--write", outputs, "--write-rows", "20000");
+        var run = CliRunner.Run("bench", "--banks", "300,700", "--dim", "32", "--seconds", "0.05", "--output", json, "--write", outputs, "--write-rows", "20000");
         Assert.True(run.ExitCode == 0, run.Error + run.Output);
         Assert.Matches(@"float32 matmul 4096x4096x4096: [0-9.]+ GFLOP/s", run.Output);
         foreach (var row in new[] { "| satclip | - |", "| range | 300 | 32 |", "| range+ | 300 | 32 |", "| range | 700 | 32 |", "| range+ | 700 | 32 |" })

@@ -8,7 +8,7 @@ public class EvalCommandTests
     public void SingleEvaluationPrintsTheMetricAndWritesTheReport()
     {
         using var dir = new TempDir();
-        var run = CliRunner.Run("eval", "--task", "air-temperature", "--encoder", "wrap", "--seed", "3", "--report", dir.File("r.json"));
+        var run = CliRunner.Run("eval", "--task", "air-temperature", "--encoder", "wrap", "--seed", "3", "--output", dir.File("r.json"));
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.Contains("r2 = 0.", run.Output);
         using var json = JsonDocument.Parse(File.ReadAllText(dir.File("r.json")));
@@ -27,7 +27,7 @@ public class EvalCommandTests
     public void CountryTaskRunsEndToEndOnSampledLandPoints()
     {
         using var dir = new TempDir();
-        var run = CliRunner.Run("eval", "--task", "country", "--encoder", "wrap", "--report", dir.File("r.json"));
+        var run = CliRunner.Run("eval", "--task", "country", "--encoder", "wrap", "--output", dir.File("r.json"));
         Assert.True(run.ExitCode == 0, run.Error);
         using var json = JsonDocument.Parse(File.ReadAllText(dir.File("r.json")));
         var root = json.RootElement;

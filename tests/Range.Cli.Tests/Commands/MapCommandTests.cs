@@ -14,7 +14,7 @@ public class MapCommandTests
     {
         using var dir = new TempDir();
         var dest = dir.File("map");
-        var map = CliRunner.Run("map", "--checkpoint", F("satclip.ckpt"), "--model", "satclip", "--grid", "1", "--shard-degrees", "30", "--out", dest);
+        var map = CliRunner.Run("map", "--checkpoint", F("satclip.ckpt"), "--model", "satclip", "--grid", "1", "--shard-degrees", "30", "--output", dest);
         Assert.True(map.ExitCode == 0, map.Error + map.Output);
 
         var manifest = JobManifest.Parse(File.ReadAllBytes(Path.Combine(dest, JobManifest.FileName)), "manifest");
@@ -68,7 +68,7 @@ public class MapCommandTests
     {
         using var dir = new TempDir();
         var dest = dir.File("map");
-        string[] common = ["--checkpoint", F("satclip.ckpt"), "--model", "range+", "--bank", F("range_db.npz"), "--input", F("points.csv"), "--shard-degrees", "45", "--out", dest];
+        string[] common = ["--checkpoint", F("satclip.ckpt"), "--model", "range+", "--bank", F("range_db.npz"), "--input", F("points.csv"), "--shard-degrees", "45", "--output", dest];
         var first = CliRunner.Run(["map", .. common]);
         Assert.True(first.ExitCode == 0, first.Error + first.Output);
         var manifest = JobManifest.Parse(File.ReadAllBytes(Path.Combine(dest, JobManifest.FileName)), "manifest");
@@ -102,7 +102,7 @@ public class MapCommandTests
     {
         using var dir = new TempDir();
         var dest = dir.File("map");
-        string[] args = ["map", "--checkpoint", F("satclip.ckpt"), "--model", "satclip", "--grid", "5", "--shard-degrees", "90", "--out", dest];
+        string[] args = ["map", "--checkpoint", F("satclip.ckpt"), "--model", "satclip", "--grid", "5", "--shard-degrees", "90", "--output", dest];
         var first = CliRunner.Run(args);
         Assert.True(first.ExitCode == 0, first.Error + first.Output);
         var before = JobManifest.Parse(File.ReadAllBytes(Path.Combine(dest, JobManifest.FileName)), "manifest");
@@ -146,7 +146,7 @@ public class MapCommandTests
     public void BadJobOptionsExitWithTwoAndOneLine(params string[] points)
     {
         using var dir = new TempDir();
-        var result = CliRunner.Run(["map", "--checkpoint", F("satclip.ckpt"), "--model", "satclip", "--out", dir.File("x"), .. points]);
+        var result = CliRunner.Run(["map", "--checkpoint", F("satclip.ckpt"), "--model", "satclip", "--output", dir.File("x"), .. points]);
         Assert.Equal(2, result.ExitCode);
         Assert.Single(result.Error.Trim().Split('\n'));
     }

@@ -11,7 +11,7 @@ public class PipelineCommandTests
         using var dir = new TempDir();
         var dest = dir.File("run");
         var run = CliRunner.Run("pipeline", "--data", "earth", "--entries", "64", "--epochs", "1", "--batch-size", "16", "--legendre-polys", "4",
-            "--bank-entries", "40", "--resolution", "10", "--shard-degrees", "90", "--out", dest);
+            "--bank-entries", "40", "--grid", "10", "--shard-degrees", "90", "--output", dest);
         Assert.True(run.ExitCode == 0, run.Error + run.Output);
 
         Assert.True(File.Exists(Path.Combine(dest, "model", "last.ckpt")));
@@ -34,7 +34,7 @@ public class PipelineCommandTests
     public void AGridStepThatDoesNotDivide180IsRefusedBeforeTraining()
     {
         using var dir = new TempDir();
-        var run = CliRunner.Run("pipeline", "--data", "earth", "--entries", "64", "--resolution", "7", "--out", dir.File("run"));
+        var run = CliRunner.Run("pipeline", "--data", "earth", "--entries", "64", "--grid", "7", "--output", dir.File("run"));
         Assert.Equal(2, run.ExitCode);
         Assert.False(Directory.Exists(dir.File("run/model")));
     }

@@ -14,7 +14,7 @@ public class PretrainCommandTests
     {
         using var dir = new TempDir();
         var dest = dir.File("model");
-        var first = CliRunner.Run(["pretrain", .. Tiny, "--epochs", "2", "--out", dest]);
+        var first = CliRunner.Run(["pretrain", .. Tiny, "--epochs", "2", "--output", dest]);
         Assert.True(first.ExitCode == 0, first.Error + first.Output);
         Assert.Contains("pretrain on earth: 48 tiles x 4 channels, 16 px; 2 epochs, batch 16, seed 0", first.Output);
         Assert.Contains("epoch 1/2: train loss", first.Output);
@@ -23,19 +23,19 @@ public class PretrainCommandTests
         Assert.Equal(["epoch-1.optim", "last.ckpt"], Directory.GetFiles(dest).Select(Path.GetFileName).Order());
 
         // The same DEST with more epochs: a new job resumes from the stored checkpoint and trains epoch 3 only.
-        var more = CliRunner.Run(["pretrain", .. Tiny, "--epochs", "3", "--out", dest]);
+        var more = CliRunner.Run(["pretrain", .. Tiny, "--epochs", "3", "--output", dest]);
         Assert.True(more.ExitCode == 0, more.Error + more.Output);
         Assert.DoesNotContain("epoch 1/3", more.Output);
         Assert.DoesNotContain("epoch 2/3", more.Output);
         Assert.Contains("epoch 3/3: train loss", more.Output);
         Assert.Equal(2L, TorchCheckpointReader.Read(Path.Combine(dest, "last.ckpt")).GetEntry("epoch"));
 
-        var again = CliRunner.Run(["pretrain", .. Tiny, "--epochs", "3", "--out", dest]);
+        var again = CliRunner.Run(["pretrain", .. Tiny, "--epochs", "3", "--output", dest]);
         Assert.True(again.ExitCode == 0, again.Error + again.Output);
         Assert.Contains($"nothing to do: {dest}/last.ckpt already has all 3 epochs", again.Output);
 
         // Other settings onto the same DEST: the job fails at once (no retries) naming the conflict; the checkpoint stays.
-        var other = CliRunner.Run(["pretrain", .. Tiny[..^2], "--legendre-polys", "5", "--epochs", "4", "--out", dest]);
+        var other = CliRunner.Run(["pretrain", .. Tiny[..^2], "--legendre-polys", "5", "--epochs", "4", "--output", dest]);
         Assert.Equal(1, other.ExitCode);
         Assert.Contains("failed, 3/4 epochs stored in 1 attempt(s); error: ArgumentException: cannot resume", other.Output);
         Assert.Contains("legendre_polys = 4", other.Output);
@@ -48,17 +48,39 @@ public class PretrainCommandTests
         Assert.Equal(2, EmbeddingArrowReader.ReadAll(dir.File("e.arrow")).Count);
     }
 
+    [Fact]
+    public void ZeroEpochsStoresTheSeedsUntrainedInitialisationAsALoadableCheckpoint()
+    {
+        using var dir = new TempDir();
+        var first = CliRunner.Run(["pretrain", .. Tiny, "--epochs", "0", "--seed", "3", "--out", dir.File("a")]);
+        Assert.True(first.ExitCode == 0, first.Error + first.Output);
+        Assert.Contains($"untrained initialisation (seed 3): {dir.File("a")}/last.ckpt", first.Output);
+        var second = CliRunner.Run(["pretrain", .. Tiny, "--epochs", "0", "--seed", "3", "--out", dir.File("b")]);
+        Assert.True(second.ExitCode == 0, second.Error + second.Output);
+
+        var a = TorchCheckpointReader.Read(dir.File("a/last.ckpt"));
+        Assert.Equal(-1L, a.GetEntry("epoch"));
+        var b = TorchCheckpointReader.Read(dir.File("b/last.ckpt"));
+        var name = "model.location.nnet.layers.0.weight";
+        Assert.Equal(a.StateDict[name].ToDoubleArray(), b.StateDict[name].ToDoubleArray());
+
+        // Training one epoch onto it starts from exactly that initialisation.
+        var trained = CliRunner.Run(["pretrain", .. Tiny, "--epochs", "1", "--seed", "3", "--out", dir.File("a")]);
+        Assert.True(trained.ExitCode == 0, trained.Error + trained.Output);
+        Assert.Contains("epoch 1/1: train loss", trained.Output);
+    }
+
     [Theory]
     [InlineData("--data", "moon", "--data must be 'earth', 'earth-land' or 's2:DIR'")]
-    [InlineData("--epochs", "0", "epochs must be at least 1")]
+    [InlineData("--epochs", "-1", "epochs must be 0 (the untrained initialisation) or more")]
     [InlineData("--batch-size", "1", "batch size must be at least 2")]
     [InlineData("--entries", "0", "--entries must be at least 1")]
-    [InlineData("--out", "az://models/a/../b", "'..'")]
+    [InlineData("--output", "az://models/a/../b", "'..'")]
     [InlineData("--data", "s2:no-such-folder", "does not exist")]
     public void BadInputEndsInOneClearLineAndNoDestination(string option, string value, string expected)
     {
         using var dir = new TempDir();
-        var args = new Dictionary<string, string> { ["--data"] = "earth", ["--entries"] = "48", ["--epochs"] = "1", ["--out"] = dir.File("model") };
+        var args = new Dictionary<string, string> { ["--data"] = "earth", ["--entries"] = "48", ["--epochs"] = "1", ["--output"] = dir.File("model") };
         args[option] = value;
         var run = CliRunner.Run(["pretrain", .. args.SelectMany(a => new[] { a.Key, a.Value })]);
         Assert.Equal(2, run.ExitCode);
@@ -69,7 +91,7 @@ public class PretrainCommandTests
 
     public static TheoryData<string, string> SpecsOtherClientsMaySubmit => new()
     {
-        { "relative/model", "--out 'relative/model': a local path must be absolute" },
+        { "relative/model", "--output 'relative/model': a local path must be absolute" },
         { "/tmp/range/../etc", "'..'" },
         { "az://Bad_Container/x", "container" },
     };

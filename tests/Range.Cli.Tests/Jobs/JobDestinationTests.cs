@@ -9,12 +9,12 @@ public class JobDestinationTests
 {
     public static TheoryData<string, string> Refused => new()
     {
-        { "", "--out: no location given" },
-        { "relative/out", "--out 'relative/out': a local path must be absolute (silos do not share a working folder)" },
-        { "/tmp/range/../etc", "--out '/tmp/range/../etc': a '..' segment leaves the destination; give the folder itself" },
+        { "", "--output: no location given" },
+        { "relative/out", "--output 'relative/out': a local path must be absolute (silos do not share a working folder)" },
+        { "/tmp/range/../etc", "--output '/tmp/range/../etc': a '..' segment leaves the destination; give the folder itself" },
         { "/tmp/range/..", "a '..' segment leaves the destination" },
         { "/tmp/a\nb", "control characters in a location" },
-        { "/" + new string('d', 5000), "--out: a location of 5,001 characters (at most 4,096)" },
+        { "/" + new string('d', 5000), "--output: a location of 5,001 characters (at most 4,096)" },
         { "az://Bad_Container/x", "container" },
         { "az://maps/a/../b", "is not a valid blob name prefix" },
     };

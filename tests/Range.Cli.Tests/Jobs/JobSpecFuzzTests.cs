@@ -55,9 +55,9 @@ public sealed class JobSpecFuzzTests(ITestOutputHelper output) : IDisposable
         { ["--fibonacci", "1000", "--angular-threshold", "10"], "applies to range+ only" },
         { ["--fibonacci", "1000", "--precision", "float64"], "float64" },
         { ["--fibonacci", "1000", "--sh", "bogus"], "bogus" },
-        { ["--fibonacci", "1000", "--out", "az://maps/../escape"], "is not a valid blob name prefix" },
-        { ["--fibonacci", "1000", "--out", "az://UPPER/x"], "UPPER" },
-        { ["--fibonacci", "1000", "--out", "/tmp/" + new string('x', 100_000)], "characters (at most 4,096)" },
+        { ["--fibonacci", "1000", "--output", "az://maps/../escape"], "is not a valid blob name prefix" },
+        { ["--fibonacci", "1000", "--output", "az://UPPER/x"], "UPPER" },
+        { ["--fibonacci", "1000", "--output", "/tmp/" + new string('x', 100_000)], "characters (at most 4,096)" },
         { ["--fibonacci", "1000", "--job-id", "../escape"], "--job-id '../escape'" },
         { ["--fibonacci", "1000", "--job-id", new string('j', 10_000)], "--job-id" },
         { ["--input", .. Enumerable.Range(0, 20_000).Select(i => $"/data/{i}.csv")], "20,000 inputs, at most 10,000" },
@@ -72,7 +72,7 @@ public sealed class JobSpecFuzzTests(ITestOutputHelper output) : IDisposable
         [
             "submit", "--cluster", "127.0.0.1:1", "--checkpoint", Checkpoint,
             .. options.Contains("--model") ? [] : new[] { "--model", "satclip" },
-            .. options.Contains("--out") ? [] : new[] { "--out", _dir.File("out") },
+            .. options.Contains("--output") ? [] : new[] { "--output", _dir.File("out") },
             .. hasPoints ? [] : new[] { "--fibonacci", "1000" },
             .. options,
         ];
@@ -93,7 +93,7 @@ public sealed class JobSpecFuzzTests(ITestOutputHelper output) : IDisposable
         yield return ("dest-huge", valid with { Destination = "/" + new string('d', 1 << 20) }, "characters (at most 4,096)");
         yield return ("dest-escape", valid with { Destination = "az://maps/a/../../b" }, "is not a valid blob name prefix");
         yield return ("dest-nul", valid with { Destination = "/tmp/a\0b" }, "control characters");
-        yield return ("dest-empty", valid with { Destination = "" }, "--out: no location given");
+        yield return ("dest-empty", valid with { Destination = "" }, "--output: no location given");
         yield return ("batch-zero", valid with { BatchRows = 0 }, "batch rows must be in [1, 65536], got 0");
         yield return ("batch-huge", valid with { BatchRows = int.MaxValue }, "batch rows must be in [1, 65536]");
         yield return ("precision", valid with { Precision = "float64" }, "--precision 'float64'");

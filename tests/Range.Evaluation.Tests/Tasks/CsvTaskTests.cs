@@ -6,7 +6,7 @@ namespace RangeOrleans.Evaluation.Tests.Tasks;
 
 public class CsvTaskTests
 {
-    private static string DataDir => Path.Combine(TestData.SharedDir, "data");
+    private static string DataDir => TestData.DataDir;
 
     [Fact]
     public void AirTemperatureHasEveryStation()

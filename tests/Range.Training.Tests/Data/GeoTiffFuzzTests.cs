@@ -10,7 +10,7 @@ public class GeoTiffFuzzTests
     [Fact]
     public void GeoTiffReaderSurvivesMutatedSentinel2Tiles()
     {
-        var seed = File.ReadAllBytes(Path.Combine(TestData.SharedDir, "data", "s2_examples", "patch_445.tif"));
+        var seed = File.ReadAllBytes(TestData.Data("s2_examples/patch_445.tif"));
         using var dir = new TempDir();
         var outcome = ReaderFuzzer.Run(seed, bytes =>
         {
