@@ -25,7 +25,7 @@ public sealed class ExportMaps : IDisposable
     {
         var dest = _dir.File(name);
         var run = CliRunner.Run("map", "--checkpoint", TestData.Sample("satclip_l10_fixture.ckpt"), "--model", "satclip", "--grid", degrees,
-            "--bbox", bbox, "--shard-degrees", "30", "--out", dest);
+            "--bbox", bbox, "--shard-degrees", "30", "--output", dest);
         Assert.True(run.ExitCode == 0, run.Error + run.Output);
         return dest;
     }
@@ -158,7 +158,7 @@ public class ExportCommandTests(ExportMaps maps) : IClassFixture<ExportMaps>
 
         // A lattice job: its manifest says fibonacci.
         var lattice = maps.File("lattice");
-        var map = CliRunner.Run("map", "--checkpoint", TestData.Sample("satclip_l10_fixture.ckpt"), "--model", "satclip", "--fibonacci", "500", "--shard-degrees", "90", "--out", lattice);
+        var map = CliRunner.Run("map", "--checkpoint", TestData.Sample("satclip_l10_fixture.ckpt"), "--model", "satclip", "--fibonacci", "500", "--shard-degrees", "90", "--output", lattice);
         Assert.True(map.ExitCode == 0, map.Error);
         run = CliRunner.Run("export", lattice, "--format", "cog", "--output", output);
         Assert.Equal(2, run.ExitCode);

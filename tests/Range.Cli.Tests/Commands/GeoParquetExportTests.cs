@@ -21,7 +21,7 @@ public class GeoParquetExportTests(ExportMaps maps) : IClassFixture<ExportMaps>
     public void DuckDbReadsGridAndLatticeExportsWithGeoMetadataPointsAndTheArrowRowsEmbeddings()
     {
         var lattice = maps.File("lattice-parquet");
-        var map = CliRunner.Run("map", "--checkpoint", TestData.Sample("satclip_l10_fixture.ckpt"), "--model", "satclip", "--fibonacci", "700", "--shard-degrees", "90", "--out", lattice);
+        var map = CliRunner.Run("map", "--checkpoint", TestData.Sample("satclip_l10_fixture.ckpt"), "--model", "satclip", "--fibonacci", "700", "--shard-degrees", "90", "--output", lattice);
         Assert.True(map.ExitCode == 0, map.Error);
         foreach (var dest in new[] { maps.TwoDegree, lattice })
         {
