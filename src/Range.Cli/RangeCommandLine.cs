@@ -29,6 +29,7 @@ public static class RangeCommandLine
         root.Subcommands.Add(RenderCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(LookupCommand.Create());
+        root.Subcommands.Add(SimilarityCommand.Create());
         HiddenAliases.HideInHelp(root);
         // `range` alone: the help, and exit 1 (no command ran), instead of "Required command was not provided."
         var help = (SynchronousCommandLineAction)root.Options.OfType<HelpOption>().Single().Action!;

@@ -19,7 +19,8 @@ public enum LookupMethod
 /// <summary>
 /// Embeddings for arbitrary points from a finished grid map, no model: each point's cells are found by
 /// arithmetic, the points are grouped by the shard (tile) holding their cells, and each shard is asked for
-/// once per group, so only the shards some point needs are read. Rows come out in input order.
+/// once, for its group only (memory: the caller's shard cache), so only the shards some point needs are read.
+/// Rows come out in input order.
 /// </summary>
 public sealed class GridLookup(GridPoints grid, GlobeTiling tiling, int dimension)
 {
@@ -74,7 +75,7 @@ public sealed class GridLookup(GridPoints grid, GlobeTiling tiling, int dimensio
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"point {firstBad + 1} ({x}, {y}) is {where}"));
         }
 
-        // 2. The taps grouped by tile (a counting sort over the tiles present), each tile's shard asked for once.
+        // 2. The taps grouped by tile (a stable counting sort over the tiles present).
         var slot = new int[tiling.TileCount];
         foreach (int t in tile) slot[t] = 1;
         var tiles = new List<int>();
@@ -90,27 +91,31 @@ public sealed class GridLookup(GridPoints grid, GlobeTiling tiling, int dimensio
         var fill = start[..^1].ToArray();
         var order = new int[tile.Length];
         for (int q = 0; q < tile.Length; q++) order[fill[slot[tile[q]]]++] = q;
-        var sources = tiles.Select(t => shards(new Tile(t % tiling.Columns, t / tiling.Columns))).ToArray();
 
-        // 3. Rows gathered, tiles in parallel. Bilinear sums one tap (corner) at a time, so that no two threads add
-        // to the same point at once even when its four corners lie in different tiles.
+        // 3. Tile by tile (each shard asked for once and held only while its taps are gathered), the taps on both
+        // cores. Bilinear adds one corner at a time, so no two threads add to the same point at once.
         if (taps == 4) output.Span.Clear();
-        for (int corner = 0; corner < taps; corner++) Parallel.For(0, tiles.Count, g => Gather(g, corner));
-
-        void Gather(int g, int corner)
+        for (int g = 0; g < tiles.Count; g++)
         {
-            var (values, cells) = sources[g];
-            var result = output.Span;
-            for (int q = start[g]; q < start[g + 1]; q++)
+            var (values, cells) = shards(new Tile(tiles[g] % tiling.Columns, tiles[g] / tiling.Columns));
+            int from = start[g], to = start[g + 1];
+            for (int corner = 0; corner < taps; corner++)
             {
-                int tap = order[q];
-                if (tap % taps != corner) continue;
-                long c = cell[tap];
-                int i = (int)(c % grid.LonCells), j = (int)(c / grid.LonCells);
-                var row = values.AsSpan(checked((int)(cells.IndexOf(i, j) * dimension)), dimension);
-                var target = result.Slice((tap / taps) * dimension, dimension);
-                if (taps == 1) row.CopyTo(target);
-                else System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(row, weight[tap], target, target);
+                Parallel.For(0, (to - from + Block - 1) / Block, block =>
+                {
+                    var result = output.Span;
+                    for (int q = from + block * Block, end = Math.Min(to, q + Block); q < end; q++)
+                    {
+                        int tap = order[q];
+                        if (tap % taps != corner) continue;
+                        long c = cell[tap];
+                        int i = (int)(c % grid.LonCells), j = (int)(c / grid.LonCells);
+                        var row = values.AsSpan(checked((int)(cells.IndexOf(i, j) * dimension)), dimension);
+                        var target = result.Slice((tap / taps) * dimension, dimension);
+                        if (taps == 1) row.CopyTo(target);
+                        else System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(row, weight[tap], target, target);
+                    }
+                });
             }
         }
 

@@ -86,3 +86,28 @@ public class LookupCommandTests(ExportMaps maps) : IClassFixture<ExportMaps>
         Assert.False(File.Exists(output));
     }
 }
+
+public class SimilarityCommandTests(ExportMaps maps) : IClassFixture<ExportMaps>
+{
+    [GdalFact]
+    public void SimilarityWritesAPictureAndAGeoTiffWhoseQueryCellIsOneAndOthersTheCosine()
+    {
+        var png = maps.File("sim.png");
+        var tif = maps.File("sim.tif");
+        var run = CliRunner.Run("similarity", maps.TwoDegree, "--at", "11,21", "--png", png, "--output", tif);
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.True(new FileInfo(png).Length > 10_000);
+        var rows = ExportMaps.Rows(maps.TwoDegree);
+        double Cosine(float[] a, float[] b) => a.Zip(b, (x, y) => (double)x * y).Sum() / Math.Sqrt(a.Sum(x => (double)x * x) * b.Sum(x => (double)x * x));
+        double At(double lon, double lat) => double.Parse(ExternalTool.Run("gdallocationinfo", "-valonly", "-wgs84", tif,
+            lon.ToString(System.Globalization.CultureInfo.InvariantCulture), lat.ToString(System.Globalization.CultureInfo.InvariantCulture)).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(1, At(11, 21), 5);
+        Assert.Equal(Cosine(rows[(11, 21)], rows[(-45, 55)]), At(-45, 55), 5);
+        Assert.True(double.IsNaN(At(100, 0))); // outside the map's --bbox
+
+        run = CliRunner.Run("similarity", maps.TwoDegree, "--at", "100,0", "--png", maps.File("outside.png"));
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("outside the map's cells", run.Error);
+        Assert.False(File.Exists(maps.File("outside.png")));
+    }
+}
