@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs the services the tests start themselves (Azurite for Azure Blob, Redis for Orleans), only
+# Installs the services and tools the tests use (Azurite for Azure Blob, Redis for Orleans, GDAL and DuckDB to check exports), only
 # when missing: safe to run again. Tests run their own loopback instances; nothing is started here.
 # On Debian 12 with only the .NET SDK it installs, as root or with sudo:
-#   redis-server, nodejs and npm (apt-get), then azurite 3.35.0 (npm install -g).
+#   redis-server, gdal-bin, python3-gdal, nodejs and npm (apt-get), then azurite 3.35.0 (npm install -g)
+#   and tests/tools (npm ci: DuckDB for Node).
 set -euo pipefail
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -25,6 +26,12 @@ if ! command -v redis-server >/dev/null 2>&1; then
   quietly as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends redis-server
 fi
 
+if ! command -v gdalinfo >/dev/null 2>&1 || [ ! -f /usr/lib/python3/dist-packages/osgeo_utils/samples/validate_cloud_optimized_geotiff.py ]; then
+  echo "ci-services: installing gdal-bin python3-gdal (range export checks: gdalinfo, gdallocationinfo, the COG validator)"
+  quietly as_root apt-get update
+  quietly as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends gdal-bin python3-gdal
+fi
+
 if ! command -v azurite-blob >/dev/null 2>&1 && ! { command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; }; then
   # Azurite is a Node.js program; Debian 12's nodejs (18) runs azurite 3.35.0.
   echo "ci-services: installing nodejs and npm (apt-get)"
@@ -38,4 +45,10 @@ if ! command -v azurite-blob >/dev/null 2>&1; then
   quietly as_root npm install -g --no-fund --no-audit azurite@3.35.0
 fi
 
-echo "ci-services: redis-server $(redis-server --version | grep -oE 'v=[0-9.]+' | cut -c3-), azurite-blob $(azurite-blob --version)"
+# DuckDB (npm @duckdb/node-api, pinned by tests/tools/package-lock.json) reads range export's GeoParquet in the tests.
+if [ ! -d "$(dirname "$0")/../tests/tools/node_modules/@duckdb/node-api" ]; then
+  echo "ci-services: installing tests/tools (DuckDB for Node)"
+  quietly npm ci --prefix "$(dirname "$0")/../tests/tools" --no-fund --no-audit
+fi
+
+echo "ci-services: redis-server $(redis-server --version | grep -oE 'v=[0-9.]+' | cut -c3-), azurite-blob $(azurite-blob --version), $(gdalinfo --version | cut -d, -f1)"

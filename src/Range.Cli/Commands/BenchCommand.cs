@@ -27,12 +27,31 @@ public static class BenchCommand
             AllowMultipleArgumentsPerToken = false,
         };
         var writeRows = new Option<long>("--write-rows") { Description = "Rows per --write measurement (D + 256 values each).", DefaultValueFactory = _ => 200_000 };
+        var maps = new Option<DirectoryInfo?>("--maps")
+        {
+            Description = "Measure the map tools instead (range lookup points/s, range export --format cog) on a grid map in DIR/map, " +
+                "made there with synthetic embeddings (--map-grid, --map-dim) when DIR/map holds no map; nothing else is measured.",
+        };
+        var mapGrid = new Option<double>("--map-grid") { Description = "Grid step of the synthetic map (--maps).", DefaultValueFactory = _ => 0.25 };
+        var mapDim = new Option<int>("--map-dim") { Description = "Dimensions of the synthetic map (--maps).", DefaultValueFactory = _ => 256 };
+        var mapBox = new Option<string?>("--map-bbox") { Description = "W,S,E,N: the synthetic map covers only this box (--maps)." };
+        var lookupPoints = new Option<int>("--lookup-points") { Description = "Random points looked up (--maps).", DefaultValueFactory = _ => 1_000_000 };
         var command = new Command("bench",
             "Measure the large float32 matmul rate, then SatCLIP, RANGE and RANGE+ throughput (points/s, GFLOP/s by the " +
             "cost N(256 + D) or N(256 + 3 + D) multiply-adds per point, fraction of the matmul rate, peak memory).");
-        foreach (var o in new Option[] { banks, dim, seconds, threads, device, json, write, writeRows }) command.Options.Add(o);
+        foreach (var o in new Option[] { banks, dim, seconds, threads, device, json, write, writeRows, maps, mapGrid, mapDim, mapBox, lookupPoints }) command.Options.Add(o);
         command.SetAction(result =>
         {
+            if (result.GetValue(maps) is { } mapsFolder)
+            {
+                if (result.GetValue(lookupPoints) < 1) throw new ArgumentException("--lookup-points must be at least 1");
+                Directory.CreateDirectory(mapsFolder.FullName);
+                var mapReport = MapToolsBenchmark.Run(mapsFolder.FullName, result.GetValue(mapGrid), result.GetValue(mapDim),
+                    result.GetValue(mapBox) is { } box ? Core.Jobs.BoundingBox.Parse(box) : null, result.GetValue(lookupPoints), result.InvocationConfiguration.Output);
+                if (result.GetValue(json) is { } mapsJson)
+                    File.WriteAllText(mapsJson.FullName, JsonSerializer.Serialize(mapReport, new JsonSerializerOptions { WriteIndented = true }));
+                return 0;
+            }
             var sizes = result.GetValue(banks)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0
                     ? n : throw new ArgumentException($"--banks: '{s}' is not a positive integer"))

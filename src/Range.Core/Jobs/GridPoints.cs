@@ -41,6 +41,35 @@ public sealed class GridPoints : IGeneratedPoints
     public double Lon(int i) => -180 + (i + 0.5) * Degrees;
     public double Lat(int j) => -90 + (j + 0.5) * Degrees;
 
+    /// <summary>The column whose cell holds <paramref name="lon"/> (cells are closed west, lon = 180 in the last).</summary>
+    public int ColumnOf(double lon) => Math.Clamp((int)Math.Floor((lon + 180) / Degrees), 0, LonCells - 1);
+
+    /// <summary>The row whose cell holds <paramref name="lat"/> (cells are closed south, lat = 90 in the last).</summary>
+    public int RowOf(double lat) => Math.Clamp((int)Math.Floor((lat + 90) / Degrees), 0, LatCells - 1);
+
+    /// <summary>The selected columns: [FirstColumn, FirstColumn + ColumnCount) (a box selects a contiguous range).</summary>
+    public int FirstColumn => _columns[0];
+    public int ColumnCount => _columns.Length;
+
+    /// <summary>The selected rows: [FirstRow, FirstRow + RowCount).</summary>
+    public int FirstRow => _rows[0];
+    public int RowCount => _rows.Length;
+
+    public bool IsSelected(int i, int j) =>
+        i >= FirstColumn && i < FirstColumn + ColumnCount && j >= FirstRow && j < FirstRow + RowCount;
+
+    /// <summary>
+    /// The selected cells of <paramref name="tile"/>: columns [FirstColumn, FirstColumn + Columns) and rows
+    /// [FirstRow, FirstRow + Rows); <see cref="PointsIn"/> lists them row by row, so cell (i, j) is point
+    /// (j - FirstRow) x Columns + (i - FirstColumn) of the tile. Empty (0 columns or rows) if the tile holds none.
+    /// </summary>
+    public TileCells CellsIn(GlobeTiling tiling, Tile tile)
+    {
+        var columns = _columns.Where(i => tiling.Column(Lon(i)) == tile.Column).ToArray();
+        var rows = _rows.Where(j => tiling.Row(Lat(j)) == tile.Row).ToArray();
+        return columns.Length == 0 || rows.Length == 0 ? new TileCells(0, 0, 0, 0) : new TileCells(columns[0], columns.Length, rows[0], rows.Length);
+    }
+
     public IReadOnlyList<TileCount> CountPerTile(GlobeTiling tiling)
     {
         var (perColumn, perRow) = PerColumnAndRow(tiling);
@@ -97,4 +126,15 @@ public sealed class GridPoints : IGeneratedPoints
         long last = Math.Min(cells - 1, (long)Math.Ceiling(to / Degrees - 0.5) + 1);
         return ((int)first, (int)Math.Max(0, last - first + 1));
     }
+}
+
+/// <summary>A tile's cells of a <see cref="GridPoints"/>: a block of columns by rows, listed row by row (south to north).</summary>
+public readonly record struct TileCells(int FirstColumn, int Columns, int FirstRow, int Rows)
+{
+    public long Count => (long)Columns * Rows;
+
+    public bool Contains(int i, int j) => i >= FirstColumn && i < FirstColumn + Columns && j >= FirstRow && j < FirstRow + Rows;
+
+    /// <summary>The point index of cell (i, j) in the tile's listing.</summary>
+    public long IndexOf(int i, int j) => (long)(j - FirstRow) * Columns + (i - FirstColumn);
 }

@@ -16,8 +16,12 @@ public static class WorldMapRenderer
     private const int LegendLineHeight = 18;
     private const int Margin = 8;
 
+    private const int BarHeight = 56;
+
+    /// <param name="colourBar">Drawn under the maps, above the legend, when given.</param>
+    /// <param name="markers">Points marked with a white ring on every panel (e.g. a similarity map's query point).</param>
     public static void WritePng(string path, IReadOnlyList<MapPanel> panels, int panelWidth, string title, string legend,
-        IReadOnlyList<(double Lon, double Lat)[]>? outlines = null)
+        IReadOnlyList<(double Lon, double Lat)[]>? outlines = null, ColourBar? colourBar = null, IReadOnlyList<(double Lon, double Lat)>? markers = null)
     {
         if (panels.Count == 0) throw new ArgumentException("nothing to draw");
         if (panelWidth < 64 || panelWidth > 16384) throw new ArgumentException($"--width must be in 64..16384 pixels, got {panelWidth}");
@@ -27,7 +31,8 @@ public static class WorldMapRenderer
         int width = columns * panelWidth + (columns + 1) * Margin;
         using var textFont = new SKFont(Typefaces.Sans, 14);
         var legendLines = Wrap(legend, textFont, width - 2 * Margin);
-        int height = TitleHeight + rows * (CaptionHeight + panelHeight + Margin) + LegendHeight + (legendLines.Count - 1) * LegendLineHeight;
+        int mapsBottom = TitleHeight + rows * (CaptionHeight + panelHeight + Margin);
+        int height = mapsBottom + (colourBar is null ? 0 : BarHeight) + LegendHeight + (legendLines.Count - 1) * LegendLineHeight;
 
         using var surface = SKSurface.Create(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
         var canvas = surface.Canvas;
@@ -41,8 +46,18 @@ public static class WorldMapRenderer
             float left = Margin + (p % columns) * (panelWidth + Margin);
             float top = TitleHeight + (p / columns) * (CaptionHeight + panelHeight + Margin);
             canvas.DrawText(panels[p].Caption, left, top + 18, SKTextAlign.Left, textFont, text);
-            DrawPanel(canvas, panels[p], new SKRect(left, top + CaptionHeight, left + panelWidth, top + CaptionHeight + panelHeight), outlines);
+            var area = new SKRect(left, top + CaptionHeight, left + panelWidth, top + CaptionHeight + panelHeight);
+            DrawPanel(canvas, panels[p], area, outlines);
+            foreach (var (lon, lat) in markers ?? [])
+            {
+                float x = area.Left + (float)(lon + 180) * area.Width / 360f, y = area.Top + (float)(90 - lat) * area.Height / 180f;
+                using var ring = new SKPaint { Color = SKColors.White, StrokeWidth = 2.5f, Style = SKPaintStyle.Stroke, IsAntialias = true };
+                using var inner = new SKPaint { Color = SKColors.Black, StrokeWidth = 1f, Style = SKPaintStyle.Stroke, IsAntialias = true };
+                canvas.DrawCircle(x, y, 7, ring);
+                canvas.DrawCircle(x, y, 8.5f, inner);
+            }
         }
+        if (colourBar is not null) DrawColourBar(canvas, colourBar, new SKRect(Margin, mapsBottom + 4, Math.Min(width - Margin, Margin + 520), mapsBottom + 22), textFont, text);
         for (int i = 0; i < legendLines.Count; i++)
             canvas.DrawText(legendLines[i], Margin, height - 12 - (legendLines.Count - 1 - i) * LegendLineHeight, SKTextAlign.Left, textFont, text);
 
@@ -51,6 +66,28 @@ public static class WorldMapRenderer
         using var pending = new Core.Formats.PendingFile(path);
         png.SaveTo(pending.Stream);
         pending.Commit();
+    }
+
+    private static void DrawColourBar(SKCanvas canvas, ColourBar bar, SKRect area, SKFont font, SKPaint text)
+    {
+        using var fill = new SKPaint { IsAntialias = false };
+        for (int x = 0; x < (int)area.Width; x++)
+        {
+            var (r, g, b) = bar.Colour(x / Math.Max(1.0, area.Width - 1));
+            fill.Color = new SKColor(r, g, b);
+            canvas.DrawRect(area.Left + x, area.Top, 1, area.Height, fill);
+        }
+        using var frame = new SKPaint { Color = SKColors.Black, Style = SKPaintStyle.Stroke, StrokeWidth = 1 };
+        canvas.DrawRect(area, frame);
+        for (int k = 0; k <= 4; k++)
+        {
+            double value = bar.Min + (bar.Max - bar.Min) * k / 4;
+            float x = area.Left + area.Width * k / 4;
+            canvas.DrawLine(x, area.Bottom, x, area.Bottom + 4, frame);
+            canvas.DrawText(value.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture), x, area.Bottom + 18,
+                k == 0 ? SKTextAlign.Left : k == 4 ? SKTextAlign.Right : SKTextAlign.Center, font, text);
+        }
+        canvas.DrawText(bar.Label, area.Right + 10, area.Bottom - 3, SKTextAlign.Left, font, text);
     }
 
     private static void DrawPanel(SKCanvas canvas, MapPanel panel, SKRect area, IReadOnlyList<(double Lon, double Lat)[]>? outlines)

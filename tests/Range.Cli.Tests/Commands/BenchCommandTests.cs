@@ -2,6 +2,8 @@ using System.Text.Json;
 
 namespace RangeOrleans.Cli.Tests.Commands;
 
+// Sets AZURE_STORAGE_CONNECTION_STRING: never beside another class that does (see AzureExportTests).
+[Collection(AzureExportTests.EnvironmentCollection)]
 public class BenchCommandTests
 {
     [Fact]

@@ -25,6 +25,21 @@ public static class EmbeddingArrowReader
         }
     }
 
+    /// <summary>Reads a whole embedding file from a seekable <paramref name="stream"/> (left open); <paramref name="source"/> names it in errors.</summary>
+    public static EmbeddingColumns ReadAll(Stream stream, string source)
+    {
+        if (!stream.CanSeek) throw new ArgumentException($"{source}: an Arrow IPC file needs a seekable stream", nameof(stream));
+        try
+        {
+            using var reader = ArrowColumns.OpenFileReader(stream, source, leaveOpen: true);
+            return Read(reader, source);
+        }
+        catch (Exception e) when (ArrowColumns.IsMalformedInput(e))
+        {
+            throw new RangeFormatException(source, $"not a readable Arrow IPC file: {e.Message}", e);
+        }
+    }
+
     private static EmbeddingColumns Read(ArrowFileReader reader, string path)
     {
         var schema = reader.Schema;

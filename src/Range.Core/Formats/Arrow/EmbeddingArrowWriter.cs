@@ -26,9 +26,10 @@ public sealed class EmbeddingArrowWriter : IDisposable
     private bool _disposed;
 
     /// <summary>Writes to <paramref name="targetPath"/>, which appears only on <see cref="Commit"/>.</summary>
+    /// <param name="extraColumns">Names of float64 columns after <c>embedding</c> (e.g. a look-up's distance), given to <see cref="WriteBatch(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{float}, IReadOnlyList{ReadOnlyMemory{double}})"/>.</param>
     public EmbeddingArrowWriter(string targetPath, int dimension, EmbeddingPrecision precision = EmbeddingPrecision.Float32,
-        IReadOnlyDictionary<string, string>? metadata = null)
-        : this(new PendingFile(targetPath), null, dimension, precision, metadata, leaveOpen: false)
+        IReadOnlyDictionary<string, string>? metadata = null, IReadOnlyList<string>? extraColumns = null)
+        : this(new PendingFile(targetPath), null, dimension, precision, metadata, leaveOpen: false, extraColumns)
     {
     }
 
@@ -40,7 +41,7 @@ public sealed class EmbeddingArrowWriter : IDisposable
     }
 
     private EmbeddingArrowWriter(PendingFile? file, Stream? stream, int dimension, EmbeddingPrecision precision,
-        IReadOnlyDictionary<string, string>? metadata, bool leaveOpen)
+        IReadOnlyDictionary<string, string>? metadata, bool leaveOpen, IReadOnlyList<string>? extraColumns = null)
     {
         try
         {
@@ -56,6 +57,7 @@ public sealed class EmbeddingArrowWriter : IDisposable
                     new Field(LonColumn, DoubleType.Default, nullable: false),
                     new Field(LatColumn, DoubleType.Default, nullable: false),
                     new Field(EmbeddingColumn, listType, nullable: false),
+                    .. (extraColumns ?? []).Select(name => new Field(name, DoubleType.Default, nullable: false)),
                 ],
                 metadata);
             _writer = new ArrowFileWriter(_stream, _schema, leaveOpen: true);
@@ -76,7 +78,11 @@ public sealed class EmbeddingArrowWriter : IDisposable
     public string? TargetPath => _file?.TargetPath;
 
     /// <summary>Writes one record batch of <c>lon.Length</c> rows; <paramref name="embeddings"/> is rows x <see cref="Dimension"/>, row-major.</summary>
-    public void WriteBatch(ReadOnlySpan<double> lon, ReadOnlySpan<double> lat, ReadOnlySpan<float> embeddings)
+    public void WriteBatch(ReadOnlySpan<double> lon, ReadOnlySpan<double> lat, ReadOnlySpan<float> embeddings) =>
+        WriteBatch(lon, lat, embeddings, []);
+
+    /// <summary>As <see cref="WriteBatch(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{float})"/>, with one array per extra column.</summary>
+    public void WriteBatch(ReadOnlySpan<double> lon, ReadOnlySpan<double> lat, ReadOnlySpan<float> embeddings, IReadOnlyList<ReadOnlyMemory<double>> extra)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_committed) throw new InvalidOperationException("the writer has been committed");
@@ -84,11 +90,14 @@ public sealed class EmbeddingArrowWriter : IDisposable
             throw new ArgumentException($"{lon.Length} longitudes but {lat.Length} latitudes", nameof(lat));
         if (embeddings.Length != (long)lon.Length * Dimension)
             throw new ArgumentException($"{embeddings.Length} embedding values, {lon.Length} rows x {Dimension} need {(long)lon.Length * Dimension}", nameof(embeddings));
+        int rows = lon.Length;
+        if (extra.Count != _schema.FieldsList.Count - 3 || extra.Any(e => e.Length != rows))
+            throw new ArgumentException($"{extra.Count} extra columns of {lon.Length} values expected {_schema.FieldsList.Count - 3}", nameof(extra));
         if (lon.Length == 0) return;
         var vectors = Precision == EmbeddingPrecision.Float16
             ? ArrowColumns.HalfList(embeddings, Dimension)
             : ArrowColumns.FloatList(embeddings, Dimension);
-        using var batch = new RecordBatch(_schema, [ArrowColumns.Doubles(lon), ArrowColumns.Doubles(lat), vectors], lon.Length);
+        using var batch = new RecordBatch(_schema, [ArrowColumns.Doubles(lon), ArrowColumns.Doubles(lat), vectors, .. extra.Select(e => (IArrowArray)ArrowColumns.Doubles(e.Span))], lon.Length);
         _writer.WriteRecordBatch(batch);
         RowsWritten += lon.Length;
     }
