@@ -43,17 +43,12 @@ public sealed class LocationEncoder : nn.Module<Tensor, Tensor>
     /// <summary>The device the weights are on: inputs built for the encoder go there.</summary>
     public Device Device => nnet.parameters().First().device;
 
-    /// <summary>
-    /// Location embeddings [n, embed_dim] of n points (inference: no dropout, no gradients), unit length when
-    /// <see cref="LocationEncoderConfig.UnitNorm"/>, on <paramref name="device"/> (default: the weights' own).
-    /// </summary>
+    /// <summary>Location embeddings [n, embed_dim] of n points (inference: no dropout, no gradients), on <paramref name="device"/> (default: the weights' own).</summary>
     public Tensor Encode(ReadOnlySpan<double> lon, ReadOnlySpan<double> lat, Device? device = null)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var features = Features(lon, lat, device ?? Device);
-        var embedding = forward(features);
-        if (Config.UnitNorm) embedding = nn.functional.normalize(embedding, p: 2, dim: 1);
-        return embedding.MoveToOuterDisposeScope();
+        return forward(features).MoveToOuterDisposeScope();
     }
 }

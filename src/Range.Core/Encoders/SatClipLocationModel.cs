@@ -29,9 +29,6 @@ public static class SatClipLocationModel
         string? peType = GetString(hyperParameters, "pe_type");
         if (peType is not null && peType != "siren")
             throw new RangeFormatException(source, $"unsupported pe_type '{peType}' (only 'siren' is implemented)");
-        string? norm = GetString(hyperParameters, LocationEncoderConfig.NormKey);
-        if (norm is not null && norm != LocationEncoderConfig.L2Norm)
-            throw new RangeFormatException(source, $"unsupported {LocationEncoderConfig.NormKey} '{norm}' (only '{LocationEncoderConfig.L2Norm}' is known)");
 
         var first = Need(p + "layers.0.weight");
         var last = Need(p + "last_layer.weight");
@@ -57,7 +54,7 @@ public static class SatClipLocationModel
         }
         ExpectShape(last, source, p + "last_layer.weight", embed, capacity);
         ExpectShape(Need(p + "last_layer.bias"), source, p + "last_layer.bias", embed);
-        return new LocationEncoderConfig(legendre, capacity, layers, embed, harmonics, UnitNorm: norm is not null);
+        return new LocationEncoderConfig(legendre, capacity, layers, embed, harmonics);
     }
 
     /// <summary>A float64 location encoder in eval mode with the checkpoint's weights.</summary>

@@ -1,4 +1,3 @@
-using RangeOrleans.Core.Encoders;
 using RangeOrleans.Core.Formats;
 using RangeOrleans.Core.Formats.Checkpoint;
 using RangeOrleans.Training.Models;
@@ -49,7 +48,6 @@ public static class SatClipCheckpoint
             ["val_fraction"] = options.ValidationFraction,
             ["data"] = data,
         };
-        if (options.UnitNormEmbedding) hyper[LocationEncoderConfig.NormKey] = LocationEncoderConfig.L2Norm;
         var extra = new Dictionary<string, object?>
         {
             ["epoch"] = epoch,

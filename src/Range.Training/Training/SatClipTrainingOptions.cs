@@ -30,10 +30,7 @@ public sealed record SatClipTrainingOptions
     public double Dropout { get; init; } = 0.1;
     public HarmonicsEvaluation Harmonics { get; init; } = HarmonicsEvaluation.Compat;
 
-    /// <summary>The trained model's embedding is unit length (see <see cref="LocationEncoderConfig.UnitNorm"/>).</summary>
-    public bool UnitNormEmbedding { get; init; } = true;
-
-    public LocationEncoderConfig LocationConfig => new(LegendrePolys, Capacity, NumHiddenLayers, EmbedDim, Harmonics, UnitNormEmbedding);
+    public LocationEncoderConfig LocationConfig => new(LegendrePolys, Capacity, NumHiddenLayers, EmbedDim, Harmonics);
 
     public ResNetConfig VisionConfig(int channels) => new(channels, VisionWidth, VisionLayers, EmbedDim, TileSize);
 

@@ -21,18 +21,4 @@ public sealed class LocationEncoderDeviceTests
         Assert.Equal(DeviceType.META, embedding.device_type);
         Assert.Equal([3L, 6L], embedding.shape);
     }
-
-    [Fact]
-    public void AUnitNormEncoderNormalisesOnItsOwnDevice()
-    {
-        using var encoder = new LocationEncoder(new LocationEncoderConfig(4, 8, 1, 6, UnitNorm: true));
-        using (var cpu = encoder.Encode([10.0, -120.0], [5.0, 60.0]))
-        {
-            var lengths = cpu.norm(1).data<double>().ToArray();
-            Assert.All(lengths, l => Assert.Equal(1.0, l, 12));
-        }
-        encoder.to(Meta);
-        using var meta = encoder.Encode([10.0], [5.0]);
-        Assert.Equal(DeviceType.META, meta.device_type);
-    }
 }
