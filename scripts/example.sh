@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the `range` command and runs an example embedding job: RANGE+ embeddings of the 3,076 weather
-# stations of the air-temperature task, with the sample checkpoint and bank in samples/models.
+# stations of the air-temperature task, with the sample checkpoint and bank in samples/models (random weights:
+# the mechanics of a job, not geography; `range pipeline --data earth` trains a model of your own).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
