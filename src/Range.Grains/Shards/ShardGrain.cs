@@ -3,7 +3,6 @@ using Orleans.Placement;
 using Orleans.Runtime;
 using RangeOrleans.Abstractions;
 using RangeOrleans.Grains.Jobs;
-using RangeOrleans.Core.Formats;
 using RangeOrleans.Grains.Models;
 using RangeOrleans.Grains.Storage;
 
