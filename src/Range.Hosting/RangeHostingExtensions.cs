@@ -26,6 +26,7 @@ public static class RangeHostingExtensions
         silo.Services.AddSingleton<ModelReplicaCache>();
         silo.Services.AddSingleton<Grains.Banks.BankEncoderCache>();
         silo.Services.AddSingleton<Grains.Shards.ComputeThreads>();
+        silo.Services.AddSingleton<Grains.Shards.IShardRunner, Grains.Shards.ShardWork>();
         silo.Services.AddOptions<ModelReplicaOptions>().Configure(o => replicas?.Invoke(o));
         silo.Services.AddOptions<CoordinatorOptions>().Configure(o => coordinator?.Invoke(o));
         // Redis restarting (state writes, membership reads) is a failure jobs ride out, like a silo going away.

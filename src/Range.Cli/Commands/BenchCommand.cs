@@ -36,12 +36,39 @@ public static class BenchCommand
         var mapDim = new Option<int>("--map-dim") { Description = "Dimensions of the synthetic map (--maps).", DefaultValueFactory = _ => 256 };
         var mapBox = new Option<string?>("--map-bbox") { Description = "W,S,E,N: the synthetic map covers only this box (--maps)." };
         var lookupPoints = new Option<int>("--lookup-points") { Description = "Random points looked up (--maps).", DefaultValueFactory = _ => 1_000_000 };
+        var coordinator = new Option<string?>("--coordinator")
+        {
+            Description = "Measure the map-job coordinator instead: jobs of these comma-separated shard counts (multiples of 200, e.g. " +
+                "10000,50000,100000) on an in-process silo whose shards finish at once, grain state in Redis (--redis); " +
+                "prints the dispatch rate and the cost of one state write; nothing else is measured.",
+        };
+        var redis = new Option<string?>("--redis") { Description = "HOST:PORT of the Redis the coordinator benchmark keeps its state in (--coordinator)." };
+        var window = new Option<double>("--window") { Description = "Seconds each coordinator job is timed for (--coordinator).", DefaultValueFactory = _ => 30 };
+        var inFlight = new Option<int>("--in-flight")
+        {
+            Description = "Shards in flight per silo (--coordinator; a silo's default is 2, so N silos dispatch 2N at once).",
+            DefaultValueFactory = _ => new Grains.Jobs.CoordinatorOptions().ShardsInFlightPerSilo,
+        };
         var command = new Command("bench",
             "Measure the large float32 matmul rate, then SatCLIP, RANGE and RANGE+ throughput (points/s, GFLOP/s by the " +
             "cost N(256 + D) or N(256 + 3 + D) multiply-adds per point, fraction of the matmul rate, peak memory).");
-        foreach (var o in new Option[] { banks, dim, seconds, threads, device, json, write, writeRows, maps, mapGrid, mapDim, mapBox, lookupPoints }) command.Options.Add(o);
+        foreach (var o in new Option[] { banks, dim, seconds, threads, device, json, write, writeRows, maps, mapGrid, mapDim, mapBox, lookupPoints, coordinator, redis, window, inFlight }) command.Options.Add(o);
         command.SetAction(result =>
         {
+            if (result.GetValue(coordinator) is { } shardCounts)
+            {
+                var counts = shardCounts.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .Select(s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0
+                        ? n : throw new ArgumentException($"--coordinator: '{s}' is not a positive integer"))
+                    .ToArray();
+                string redisAt = result.GetValue(redis) ?? throw new ArgumentException("--coordinator needs --redis HOST:PORT (scripts/bench-coordinator.sh starts one)");
+                if (result.GetValue(window) is not (> 0 and <= 3600) || result.GetValue(inFlight) < 1)
+                    throw new ArgumentException("--window must be in (0, 3600] seconds and --in-flight at least 1");
+                var coordinatorReport = CoordinatorBenchmark.Run(counts, redisAt, result.GetValue(window), result.GetValue(inFlight), result.InvocationConfiguration.Output);
+                if (result.GetValue(json) is { } coordinatorJson)
+                    File.WriteAllText(coordinatorJson.FullName, JsonSerializer.Serialize(coordinatorReport, new JsonSerializerOptions { WriteIndented = true }));
+                return 0;
+            }
             if (result.GetValue(maps) is { } mapsFolder)
             {
                 if (result.GetValue(lookupPoints) < 1) throw new ArgumentException("--lookup-points must be at least 1");

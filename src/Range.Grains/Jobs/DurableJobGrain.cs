@@ -46,6 +46,8 @@ public abstract class DurableJobGrain<TState>(
     /// <summary>The kind the registry records.</summary>
     protected abstract JobKind JobKind { get; }
 
+    private string JobKindTag => JobKind.ToString().ToLowerInvariant();
+
     /// <summary>True while the job itself runs (not counting a cancelled job's cleanup).</summary>
     protected abstract bool HasWorkLeft { get; }
 
@@ -116,7 +118,9 @@ public abstract class DurableJobGrain<TState>(
     protected async Task SaveAsync()
     {
         _unsaved = true;
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         await state.WriteStateAsync();
+        JobMetrics.StateWrite.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>("kind", JobKindTag));
         _unsaved = false;
     }
 

@@ -4,19 +4,18 @@ using Orleans.Runtime;
 using RangeOrleans.Abstractions;
 using RangeOrleans.Grains.Jobs;
 using RangeOrleans.Grains.Models;
-using RangeOrleans.Grains.Storage;
 
 namespace RangeOrleans.Grains.Shards;
 
 /// <summary>
 /// One tile of one job. Random placement spreads shards over the silos (a [StatelessWorker] would always
 /// run on the caller's silo); the heavy state (model replica, shard slots) is the silo's
-/// <see cref="ModelReplicaCache"/>. The compute runs on the silo's <see cref="ComputeThreads"/>, so this grain (and
+/// <see cref="ModelReplicaCache"/>, used by its <see cref="IShardRunner"/>. The compute runs on the silo's <see cref="ComputeThreads"/>, so this grain (and
 /// the silo's scheduler and membership probes) keep answering while it works; its progress lives in memory only: a new activation (after its silo died)
 /// reports <see cref="ShardRunState.Idle"/> and the coordinator starts it again.
 /// </summary>
 [RandomPlacement]
-public sealed class ShardGrain(ModelReplicaCache replicas, IBlobStoreFactory stores, ComputeThreads compute, ILocalSiloDetails silo, ILogger<ShardGrain> logger)
+public sealed class ShardGrain(IShardRunner runner, ComputeThreads compute, ILocalSiloDetails silo, ILogger<ShardGrain> logger)
     : ShardRunGrain, IShardGrain
 {
     private ShardAssignment? _assignment;
@@ -62,7 +61,7 @@ public sealed class ShardGrain(ModelReplicaCache replicas, IBlobStoreFactory sto
         var progress = new Progress(rows => Interlocked.Exchange(ref _rowsDone, rows));
         try
         {
-            var result = await ShardWork.RunAsync(assignment, stores, replicas, progress, cancellationToken);
+            var result = await runner.RunAsync(assignment, progress, cancellationToken);
             Finish(assignment, ShardRunState.Done, result, null, false);
             logger.LogInformation("Shard {Job}/{Tile} attempt {Attempt}: {Rows} rows on {Silo}", assignment.JobId, assignment.TileId, assignment.Attempt, result.Rows, silo.SiloAddress);
         }

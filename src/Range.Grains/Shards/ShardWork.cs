@@ -14,10 +14,9 @@ namespace RangeOrleans.Grains.Shards;
 /// points blob), the silo's model replica, and an Arrow file streamed to the destination with its
 /// SHA-256 computed on the way, committed only when complete.
 /// </summary>
-public static class ShardWork
+public sealed class ShardWork(IBlobStoreFactory stores, ModelReplicaCache replicas) : IShardRunner
 {
-    public static async Task<ShardResult> RunAsync(ShardAssignment assignment, IBlobStoreFactory stores, ModelReplicaCache replicas,
-        IProgress<long> progress, CancellationToken cancellationToken)
+    public async Task<ShardResult> RunAsync(ShardAssignment assignment, IProgress<long> progress, CancellationToken cancellationToken)
     {
         var destination = stores.Open(assignment.Spec.Destination);
         var points = await PointsAsync(assignment, destination, cancellationToken);

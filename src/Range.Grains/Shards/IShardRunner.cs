@@ -1,0 +1,12 @@
+using RangeOrleans.Abstractions;
+
+namespace RangeOrleans.Grains.Shards;
+
+/// <summary>
+/// What a <see cref="ShardGrain"/> runs for one attempt (on the silo's <see cref="ComputeThreads"/>). A silo runs
+/// <see cref="ShardWork"/>; the coordinator benchmark swaps in shards that finish at once, so it times the coordinator alone.
+/// </summary>
+public interface IShardRunner
+{
+    Task<ShardResult> RunAsync(ShardAssignment assignment, IProgress<long> progress, CancellationToken cancellationToken);
+}
