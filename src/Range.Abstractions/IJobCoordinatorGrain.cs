@@ -25,7 +25,10 @@ public interface IJobCoordinatorGrain : IGrainWithStringKey
     /// <summary>Continues an unfinished job after a restart (finished shards are kept). Harmless on a running or final job.</summary>
     Task<JobStatus> ResumeAsync();
 
-    /// <summary>A shard of this job finished or failed: poll now rather than at the next tick (a hint; polling stays the source of truth).</summary>
+    /// <summary>
+    /// A shard of this job finished or failed, with its progress: recorded at once and its slot refilled within
+    /// milliseconds. A report may be lost; polling stays the source of truth.
+    /// </summary>
     [Orleans.Concurrency.OneWay]
-    Task ShardChangedAsync();
+    Task ShardChangedAsync(string tileId, ShardProgress progress);
 }

@@ -119,10 +119,13 @@ public abstract class DurableJobGrain<TState>(
     {
         _unsaved = true;
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
-        await state.WriteStateAsync();
+        await WriteStateAsync();
         JobMetrics.StateWrite.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>("kind", JobKindTag));
         _unsaved = false;
     }
+
+    /// <summary>One durable write of the job: its grain state, and whatever else a kind of job stores beside it.</summary>
+    protected virtual Task WriteStateAsync() => state.WriteStateAsync();
 
     /// <summary>
     /// Asks each of <paramref name="runs"/> (shards, workers) to stop, then reads its progress: null where a call failed

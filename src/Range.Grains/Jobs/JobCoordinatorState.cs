@@ -2,12 +2,17 @@ using RangeOrleans.Abstractions;
 
 namespace RangeOrleans.Grains.Jobs;
 
-/// <summary>A coordinator's durable state. Stored as JSON that names this type: do not rename it.</summary>
+/// <summary>
+/// A coordinator's durable state: the job's summary. Its shard table lives beside it in <see cref="ShardPages"/> pages
+/// (<see cref="ShardTableStore"/>), so a write here stays small however many shards the job has. Stored as JSON that
+/// names this type: do not rename it.
+/// </summary>
 [GenerateSerializer, Alias("range.JobCoordinatorState")]
 public sealed class JobCoordinatorState : IDurableJobState
 {
     [Id(0)] public JobSpec? Spec { get; set; }
     [Id(1)] public JobState State { get; set; }
+    /// <summary>The whole shard table, as states written before it moved into pages held it; empty since (read once, then moved).</summary>
     [Id(2)] public List<ShardRecord> Shards { get; set; } = [];
     [Id(3)] public string? ModelSha256 { get; set; }
     [Id(4)] public string? BankSha256 { get; set; }
@@ -20,4 +25,7 @@ public sealed class JobCoordinatorState : IDurableJobState
 
     /// <summary>Cancelled, and its temporary data (stopped shards' unfinished uploads, _work/) is not removed yet.</summary>
     [Id(11)] public bool CleanupPending { get; set; }
+
+    /// <summary>Pages of the shard table stored beside this state (0 until the job is prepared).</summary>
+    [Id(12)] public int ShardPages { get; set; }
 }

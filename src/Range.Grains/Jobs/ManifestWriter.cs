@@ -6,7 +6,7 @@ using RangeOrleans.Storage;
 
 namespace RangeOrleans.Grains.Jobs;
 
-/// <summary>Builds and stores DEST/manifest.json from a finished coordinator state.</summary>
+/// <summary>Builds and stores DEST/manifest.json from a finished coordinator state and its shard table.</summary>
 public static class ManifestWriter
 {
     public static readonly JsonSerializerOptions SpecJson = new()
@@ -15,7 +15,7 @@ public static class ManifestWriter
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    public static JobManifest Build(string jobId, JobCoordinatorState state) => new()
+    public static JobManifest Build(string jobId, JobCoordinatorState state, IReadOnlyList<ShardRecord> shards) => new()
     {
         JobId = jobId,
         Spec = JsonSerializer.SerializeToElement(state.Spec!, SpecJson),
@@ -25,9 +25,9 @@ public static class ManifestWriter
         Dimension = state.Dimension,
         Precision = state.Spec.Precision,
         TileDegrees = state.Spec.ShardDegrees,
-        TotalRows = state.Shards.Sum(s => s.Rows),
+        TotalRows = shards.Sum(s => s.Rows),
         CompletedAt = DateTimeOffset.UtcNow,
-        Shards = state.Shards.Select(s => new ManifestShard(s.OutputBlob, s.TileId, s.Rows, s.Sha256!)).ToList(),
+        Shards = shards.Select(s => new ManifestShard(s.OutputBlob, s.TileId, s.Rows, s.Sha256!)).ToList(),
     };
 
     public static async Task WriteAsync(IBlobStore destination, JobManifest manifest, CancellationToken cancellationToken)

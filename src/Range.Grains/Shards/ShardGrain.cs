@@ -80,6 +80,7 @@ public sealed class ShardGrain(IShardRunner runner, ComputeThreads compute, ILoc
 
     private void Finish(ShardAssignment assignment, ShardRunState state, ShardResult? result, string? error, bool permanent)
     {
+        ShardProgress progress;
         lock (Gate)
         {
             if (!ReferenceEquals(_assignment, assignment)) return; // superseded by a newer attempt
@@ -87,8 +88,9 @@ public sealed class ShardGrain(IShardRunner runner, ComputeThreads compute, ILoc
             _result = result;
             _error = error;
             _permanent = permanent;
+            progress = ProgressLocked();
         }
-        _coordinator.ShardChangedAsync().Ignore();
+        _coordinator.ShardChangedAsync(assignment.TileId, progress).Ignore();
     }
 
     private ShardProgress ProgressLocked() => new()

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Logging;
+using RangeOrleans.Abstractions;
+
+namespace RangeOrleans.Grains.Jobs;
+
+/// <summary>Every shard done: DEST/manifest.json is written (off the scheduler), retried shards' leftovers and _work/ removed, the job completed.</summary>
+public sealed partial class JobCoordinatorGrain
+{
+    private Task? _finishing;
+
+    private async Task StartCompletionAsync()
+    {
+        if (HasUnsavedChanges) await SaveAsync();
+        var manifest = ManifestWriter.Build(JobId, S, _table.Rows);
+        var destination = stores.Open(S.Spec!.Destination);
+        var retried = _table.Rows.Where(s => s.Attempts > 1).Select(s => s.OutputBlob).ToList();
+        _finishing = Task.Run(async () =>
+        {
+            await ManifestWriter.WriteAsync(destination, manifest, CancellationToken.None);
+            await RemoveTemporaryBlobsAsync(destination, retried);
+        });
+    }
+
+    /// <summary>True while the manifest is being written, or when it just was (the job then completes or fails).</summary>
+    private async Task<bool> AdvanceCompletionAsync()
+    {
+        if (_finishing is null) return false;
+        if (!_finishing.IsCompleted) return true;
+        var finishing = _finishing;
+        _finishing = null;
+        if (finishing.IsFaulted) { await FailAsync($"writing the manifest: {finishing.Exception!.InnerException!.Message}"); return true; }
+        S.State = JobState.Completed;
+        S.CompletedAt = DateTimeOffset.UtcNow;
+        await SaveAsync();
+        await Registry.UpdateAsync(JobId, JobState.Completed);
+        StopTimer();
+        logger.LogInformation("Job {Job} completed: {Rows} rows in {Shards} shards", JobId, _table.DonePoints, _table.Count);
+        return true;
+    }
+}

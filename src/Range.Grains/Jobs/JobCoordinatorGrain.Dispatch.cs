@@ -1,0 +1,76 @@
+using Microsoft.Extensions.Logging;
+using RangeOrleans.Abstractions;
+
+namespace RangeOrleans.Grains.Jobs;
+
+/// <summary>
+/// Starting shards: as many pending ones as free slots allow, recorded running in one write, then started all at once
+/// (one grain call each, in parallel).
+/// </summary>
+public sealed partial class JobCoordinatorGrain
+{
+    private async Task DispatchAsync()
+    {
+        int capacity = await ActiveSilosAsync() * Math.Max(1, Options.ShardsInFlightPerSilo);
+        var starting = _table.NextPending(Math.Max(0, capacity - _table.RunningCount));
+        if (starting.Count == 0) return;
+        if (starting.FirstOrDefault(s => s.Attempts >= Options.MaxAttempts) is { } exhausted)
+        {
+            await FailAsync($"shard {exhausted.TileId} failed {exhausted.Attempts} times");
+            return;
+        }
+        foreach (var shard in starting) _table.Start(shard);
+        // Recorded before they start: a coordinator that dies in between leaves them "running" (its successor
+        // polls them and finds them idle), never started but unrecorded (a cancel would not stop them).
+        try { await SaveAsync(); }
+        catch
+        {
+            foreach (var shard in starting) _table.Unstart(shard);
+            throw;
+        }
+        var started = DateTime.UtcNow;
+        foreach (var (shard, failure) in await Task.WhenAll(starting.Select(StartAsync)))
+        {
+            if (failure is null)
+            {
+                _heardAt[shard.TileId] = started; // polled a PollInterval after its start, unless it reports sooner
+                continue;
+            }
+            if (shard.Status != ShardStatus.Running) continue;
+            // Not a run: until membership declares a killed silo dead, starts placed there fail within
+            // milliseconds, and counting them would exhaust MaxAttempts in seconds. A start that did reach
+            // a live shard grain is harmless to repeat: StartAsync of a running shard returns its progress.
+            _table.Unstart(shard);
+            S.Retries++;
+            logger.LogWarning("Job {Job}: starting shard {Tile} failed ({Error}); will retry", JobId, shard.TileId, failure.Message);
+        }
+        if (_rateStartedAt is null)
+        {
+            _rateStartedAt = DateTime.UtcNow;
+            _rateStartPoints = DonePoints();
+        }
+    }
+
+    private async Task<(ShardRecord Shard, Exception? Failure)> StartAsync(ShardRecord shard)
+    {
+        try
+        {
+            await Shard(shard).StartAsync(Assignment(shard)).WaitAsync(Options.PollTimeout);
+            return (shard, null);
+        }
+        catch (Exception e) when (IsTransient(e)) { return (shard, e); }
+    }
+
+    private ShardAssignment Assignment(ShardRecord shard) => new()
+    {
+        JobId = JobId,
+        TileId = shard.TileId,
+        Attempt = shard.Attempts,
+        Spec = S.Spec!,
+        OutputBlob = shard.OutputBlob,
+        PointsBlob = shard.PointsBlob,
+        ModelSha256 = S.ModelSha256!,
+        BankSha256 = S.BankSha256,
+        ExpectedRows = shard.ExpectedRows,
+    };
+}
