@@ -56,7 +56,9 @@ public static class CoordinatorBenchmark
         host.StartAsync().GetAwaiter().GetResult();
         var grains = host.Services.GetRequiredService<IGrainFactory>();
         var serializer = host.Services.GetService<IGrainStorageSerializer>(); // null: byte counts are not reported (0)
-        using var redisClient = ConnectionMultiplexer.Connect(redis);
+        var redisOptions = ConfigurationOptions.Parse(redis);
+        redisOptions.AllowAdmin = true; // INFO cpu
+        using var redisClient = ConnectionMultiplexer.Connect(redisOptions);
         var redisServer = redisClient.GetServer(redisClient.GetEndPoints()[0]);
         output.WriteLine($"coordinator: 1 in-process silo, grain state in Redis at {redis}, shards that finish at once, " +
             $"{inFlightPerSilo} shards in flight per silo, {windowSeconds:0} s windows; load average {LoadAverage()}");
