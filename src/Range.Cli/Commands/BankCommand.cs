@@ -3,6 +3,7 @@ using RangeOrleans.Abstractions;
 using RangeOrleans.Cli.Jobs;
 using RangeOrleans.Core.Banks;
 using RangeOrleans.Core.Formats;
+using RangeOrleans.Core.Formats.Arrow;
 using RangeOrleans.Storage;
 using RangeOrleans.Training.Banks;
 using RangeOrleans.Training.Data;
@@ -64,17 +65,19 @@ public static class BankCommand
 
     private static Command Import()
     {
-        var input = new Argument<FileInfo>("FILE.npz") { Description = "A RANGE database: locs, satclip_embeddings, image_embeddings." };
+        var input = new Argument<FileInfo>("BANK") { Description = "A RANGE database (.npz: locs, satclip_embeddings, image_embeddings) or an Arrow bank." };
         var output = OutputOption.Create<FileInfo>("BANK.arrow", "Arrow bank file to write.", required: true, "--out");
-        var command = new Command("import", "Convert a RANGE .npz database into an Arrow bank.");
+        var precision = PrecisionOption.Create("Key and value columns: float32 (default, exact) or float16 (half the bytes, ~3 significant digits; the checksum is of the rounded values).");
+        var command = new Command("import", "Convert a RANGE .npz database (or an Arrow bank) into an Arrow bank.");
         command.Arguments.Add(input);
         command.Options.Add(output);
+        command.Options.Add(precision);
         command.SetAction(result =>
         {
-            OutputCheck.File(result.GetValue(output)!.FullName, OutputOption.Name, ("FILE.npz", result.GetValue(input)!.FullName));
-            var bank = RangeDatabaseNpz.Import(result.GetValue(input)!.FullName);
-            ArrowBankFile.Write(bank, result.GetValue(output)!.FullName);
-            result.InvocationConfiguration.Output.WriteLine($"imported {bank.Count:N0} entries (keys {bank.KeyDim}, values {bank.ValueDim}) -> {result.GetValue(output)!.FullName}");
+            OutputCheck.File(result.GetValue(output)!.FullName, OutputOption.Name, ("BANK", result.GetValue(input)!.FullName));
+            var bank = FeatureBank.Load(result.GetValue(input)!.FullName);
+            ArrowBankFile.Write(bank, result.GetValue(output)!.FullName, precision: EmbeddingPrecisionName.Parse(result.GetValue(precision)));
+            result.InvocationConfiguration.Output.WriteLine($"imported {bank.Count:N0} entries (keys {bank.KeyDim}, values {bank.ValueDim}, {result.GetValue(precision)}) -> {result.GetValue(output)!.FullName}");
             return 0;
         });
         return command;
