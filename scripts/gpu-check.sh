@@ -13,7 +13,8 @@
 #
 # Budget on one H200 with 16 cores: about 6 minutes (each step has its own timeout; the whole stays under 8).
 # Sizes can be changed through the environment: GPU_CHECK_DEVICE (cuda), GPU_CHECK_BANKS (10000,82000),
-# GPU_CHECK_POINTS (1000000), GPU_CHECK_MAP_POINTS (1000000), GPU_CHECK_SCALING_POINTS (400000), GPU_CHECK_DIM (1024).
+# GPU_CHECK_POINTS (1000000), GPU_CHECK_MAP_POINTS (1000000), GPU_CHECK_SCALING_POINTS (400000), GPU_CHECK_DIM (1024);
+# GPU_CHECK_STEPS ("1 2 3 4 5") picks steps, e.g. to rerun one that failed.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -32,13 +33,23 @@ bundle() {
   echo "bundle: $dir ($(du -sh "$dir" | cut -f1)), packed $dir.tar.xz ($(du -h "$dir.tar.xz" | cut -f1))"
 }
 
+# Processes and the work folder of a run, ended and removed on exit (globals: the trap runs after run returns).
+pids=()
+work=""
+cleanup() {
+  local p
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  [ -z "$work" ] || rm -rf "$work"
+}
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 run() {
   local src=${1:?usage: $0 run BUNDLE [RESULTS]} results=${2:-$PWD/gpu-check-results.txt}
   local device=${GPU_CHECK_DEVICE:-cuda} banks=${GPU_CHECK_BANKS:-10000,82000} points=${GPU_CHECK_POINTS:-1000000}
   local map_points=${GPU_CHECK_MAP_POINTS:-1000000} scaling_points=${GPU_CHECK_SCALING_POINTS:-400000} dim=${GPU_CHECK_DIM:-1024}
-  local work dir
+  local steps=" ${GPU_CHECK_STEPS:-1 2 3 4 5} " dir
   work=$(mktemp -d)
   if [ -f "$src" ]; then tar -C "$work" -xJf "$src"; dir="$work/$(basename "${src%.tar.xz}")"; else dir=$(cd "$src" && pwd); fi
   local range="$dir/range/range" data="$dir/data" started=$SECONDS failures=0
@@ -47,8 +58,8 @@ run() {
   say() { echo "$*" | tee -a "$results"; }
   fail() { say "FAIL: $*"; failures=$((failures + 1)); }
   step() { say ""; say "## $1 (at $((SECONDS - started)) s)"; }
-  local pids=()
-  cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+  wanted() { [[ "$steps" == *" $1 "* ]]; }
+  local t0
   trap cleanup EXIT
 
   # The libtorch to bind: PyTorch's on the GPU host, the build's own (NuGet cache) in a dry run.
@@ -74,6 +85,7 @@ run() {
     exit 1
   fi
 
+  if wanted 2; then
   step "2. range embed on the fixtures: $device against cpu (max |difference| <= 1e-4)"
   local m
   for m in satclip range range+; do
@@ -84,7 +96,9 @@ run() {
       { fail "$m: range embed failed: $(tail -n 3 "$work/embed.err")"; continue; }
     compare "$work/$m-cpu.arrow" "$work/$m-dev.arrow" "$m" || failures=$((failures + 1))
   done
+  fi
 
+  if wanted 3; then
   step "3. range bench --device $device: $points points per trial against banks of $banks x $dim"
   if timeout 300 "$range" bench --device "$device" --banks "$banks" --dim "$dim" --points "$points" --output "$work/bench.json" >"$work/bench.txt" 2>&1; then
     cat "$work/bench.txt" >>"$results"
@@ -92,9 +106,11 @@ run() {
     tail -n 20 "$work/bench.txt" >>"$results"
     fail "range bench"
   fi
+  fi
 
+  if wanted 4; then
   step "4. a map job on a $device silo (the embedded one): range+ on the fixture bank, Fibonacci lattice of $map_points points"
-  local t0=$SECONDS
+  t0=$SECONDS
   if timeout 180 "$range" map "${model[@]}" --model range+ --device "$device" --fibonacci "$map_points" --shard-degrees 30 \
     --output "$work/map-gpu" --job-id "gpu-check-map-$$" >"$work/map.txt" 2>&1; then
     say "map on $device: $map_points points in $((SECONDS - t0)) s wall, process start to manifest ($(rows "$work/map-gpu") rows in the manifest)"
@@ -102,7 +118,9 @@ run() {
     tail -n 5 "$work/map.txt" >>"$results"
     fail "map job on $device"
   fi
+  fi
 
+  wanted 5 || { say ""; say "total: $((SECONDS - started)) s, $failures failure(s)"; [ "$failures" = 0 ]; return; }
   step "5. silo scaling: 1, 2 and 4 cpu silos of 4 cores each (taskset), Redis membership, range+ on the fixture bank, $scaling_points points"
   local port redis_pid
   port=$(free_port)
