@@ -91,8 +91,8 @@ run() {
   for m in satclip range range+; do
     local args=("${model[@]}" --model "$m")
     [ "$m" = satclip ] && args=(--checkpoint "$data/satclip_l10_fixture.ckpt" --model satclip)
-    timeout 120 "$range" embed "${args[@]}" --input "$data/points.csv" --output "$work/$m-cpu.arrow" --device cpu >/dev/null 2>"$work/embed.err" &&
-      timeout 120 "$range" embed "${args[@]}" --input "$data/points.csv" --output "$work/$m-dev.arrow" --device "$device" >/dev/null 2>>"$work/embed.err" ||
+    timeout -k 10 120 "$range" embed "${args[@]}" --input "$data/points.csv" --output "$work/$m-cpu.arrow" --device cpu >/dev/null 2>"$work/embed.err" &&
+      timeout -k 10 120 "$range" embed "${args[@]}" --input "$data/points.csv" --output "$work/$m-dev.arrow" --device "$device" >/dev/null 2>>"$work/embed.err" ||
       { fail "$m: range embed failed: $(tail -n 3 "$work/embed.err")"; continue; }
     compare "$work/$m-cpu.arrow" "$work/$m-dev.arrow" "$m" || failures=$((failures + 1))
   done
@@ -100,7 +100,7 @@ run() {
 
   if wanted 3; then
   step "3. range bench --device $device: $points points per trial against banks of $banks x $dim"
-  if timeout 300 "$range" bench --device "$device" --banks "$banks" --dim "$dim" --points "$points" --output "$work/bench.json" >"$work/bench.txt" 2>&1; then
+  if timeout -k 10 300 "$range" bench --device "$device" --banks "$banks" --dim "$dim" --points "$points" --output "$work/bench.json" >"$work/bench.txt" 2>&1; then
     cat "$work/bench.txt" >>"$results"
   else
     tail -n 20 "$work/bench.txt" >>"$results"
@@ -111,7 +111,7 @@ run() {
   if wanted 4; then
   step "4. a map job on a $device silo (the embedded one): range+ on the fixture bank, Fibonacci lattice of $map_points points"
   t0=$SECONDS
-  if timeout 180 "$range" map "${model[@]}" --model range+ --device "$device" --fibonacci "$map_points" --shard-degrees 30 \
+  if timeout -k 10 180 "$range" map "${model[@]}" --model range+ --device "$device" --fibonacci "$map_points" --shard-degrees 30 \
     --output "$work/map-gpu" --job-id "gpu-check-map-$$" >"$work/map.txt" 2>&1; then
     say "map on $device: $map_points points in $((SECONDS - t0)) s wall, process start to manifest ($(rows "$work/map-gpu") rows in the manifest)"
   else
@@ -148,7 +148,7 @@ run() {
       done
     done
     t0=$(date +%s.%N)
-    if timeout 240 "$range" map --cluster "127.0.0.1:$port" "${model[@]}" --model range+ --fibonacci "$scaling_points" \
+    if timeout -k 10 240 "$range" map --cluster "127.0.0.1:$port" "${model[@]}" --model range+ --fibonacci "$scaling_points" \
       --shard-degrees 10 --output "$work/scale-$silos" --job-id "gpu-check-scale-$silos-$$" >"$work/scale-$silos.txt" 2>&1; then
       local t1 rate
       t1=$(date +%s.%N)
