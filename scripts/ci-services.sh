@@ -2,7 +2,7 @@
 # Installs the services and tools the tests use (Azurite for Azure Blob, Redis for Orleans, GDAL and DuckDB to check exports), only
 # when missing: safe to run again. Tests run their own loopback instances; nothing is started here.
 # On Debian 12 with only the .NET SDK it installs, as root or with sudo:
-#   redis-server, gdal-bin, python3-gdal, nodejs and npm (apt-get), then azurite 3.35.0 (npm install -g)
+#   redis-server, gdal-bin, python3-gdal, libopenblas0-pthread, nodejs and npm (apt-get), then azurite 3.35.0 (npm install -g)
 #   and tests/tools (npm ci: DuckDB for Node).
 set -euo pipefail
 
@@ -30,6 +30,13 @@ if ! command -v gdalinfo >/dev/null 2>&1 || [ ! -f /usr/lib/python3/dist-package
   echo "ci-services: installing gdal-bin python3-gdal (range export checks: gdalinfo, gdallocationinfo, the COG validator)"
   quietly as_root apt-get update
   quietly as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends gdal-bin python3-gdal
+fi
+
+# OpenBLAS: `range bench` measures its sgemm beside libtorch's, and RANGE_BLAS=openblas runs retrieval on it (docs/performance.md).
+if ! ldconfig -p | grep 'libopenblas\.so\.0' >/dev/null; then
+  echo "ci-services: installing libopenblas0-pthread (apt-get)"
+  quietly as_root apt-get update
+  quietly as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libopenblas0-pthread
 fi
 
 if ! command -v azurite-blob >/dev/null 2>&1 && ! { command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; }; then
