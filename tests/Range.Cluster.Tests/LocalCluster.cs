@@ -41,10 +41,12 @@ internal sealed class LocalCluster : IDisposable
     /// <summary>The silos of the current generation (see <see cref="KillAllSilos"/>), in start order.</summary>
     public List<SiloProcess> Silos { get; } = [];
 
-    public async Task StartSilosAsync(int count, int maxConcurrentShards = 1)
+    /// <param name="withStorage">False: silos without AZURE_STORAGE_CONNECTION_STRING (set up wrong).</param>
+    /// <param name="options">More `range silo` options.</param>
+    public async Task StartSilosAsync(int count, int maxConcurrentShards = 1, bool withStorage = true, params string[] options)
     {
         var started = Enumerable.Range(0, count)
-            .Select(_ => new SiloProcess(Redis.ConnectionString, Azurite.ConnectionString, maxConcurrentShards, _membership)).ToList();
+            .Select(_ => new SiloProcess(Redis.ConnectionString, withStorage ? Azurite.ConnectionString : null, maxConcurrentShards, _membership, options)).ToList();
         _started.AddRange(started);
         Silos.AddRange(started);
         await Task.WhenAll(started.Select(s => s.WaitStartedAsync()));

@@ -10,13 +10,16 @@ internal sealed class SiloProcess : IDisposable
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Queue<string> _tail = new();
 
+    /// <param name="azureConnection">The silo's AZURE_STORAGE_CONNECTION_STRING; null: none (a silo set up wrong).</param>
     /// <param name="membership">Failure detection (range silo --membership): tests that kill silos choose "fast" (about 2 s) explicitly.</param>
-    public SiloProcess(string redis, string azureConnection, int maxConcurrentShards = 1, string membership = "fast")
+    /// <param name="options">More `range silo` options.</param>
+    public SiloProcess(string redis, string? azureConnection, int maxConcurrentShards = 1, string membership = "fast", params string[] options)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { RangeDll, "silo", "--cluster", redis, "--max-concurrent-shards", maxConcurrentShards.ToString(), "--membership", membership })
+        foreach (var a in new[] { RangeDll, "silo", "--cluster", redis, "--max-concurrent-shards", maxConcurrentShards.ToString(), "--membership", membership }.Concat(options))
             info.ArgumentList.Add(a);
-        info.Environment["AZURE_STORAGE_CONNECTION_STRING"] = azureConnection;
+        if (azureConnection is null) info.Environment.Remove("AZURE_STORAGE_CONNECTION_STRING");
+        else info.Environment["AZURE_STORAGE_CONNECTION_STRING"] = azureConnection;
         info.Environment["DOTNET_gcServer"] = "0";
         _process = new Process { StartInfo = info };
         _process.OutputDataReceived += (_, e) => OnLine(e.Data);

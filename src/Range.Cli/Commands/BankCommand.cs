@@ -1,6 +1,7 @@
 using System.CommandLine;
 using RangeOrleans.Abstractions;
 using RangeOrleans.Cli.Jobs;
+using RangeOrleans.Cli.Terminal;
 using RangeOrleans.Core.Banks;
 using RangeOrleans.Core.Formats;
 using RangeOrleans.Core.Formats.Arrow;
@@ -124,7 +125,8 @@ internal static class BankBuild
         }
         var options = new MaeTrainingOptions { Epochs = maeEpochs, Seed = seed, TileSize = keys.TileSize };
         output.WriteLine($"training the value encoder (masked autoencoder, {options.FeatureDim}-d features, {options.TileSize} px tiles) on {dataset.Name}");
-        using (MaeTrainer.Train(dataset, options, trained, output.WriteLine)) { }
+        // SIGINT/SIGTERM stop it at its next batch; its checkpoint is only ever written whole (temporary name, renamed).
+        using (MaeTrainer.Train(dataset, options, trained, output.WriteLine, Interruption.Token)) { }
         if (remote) StoredSatClipTraining.UploadFileAsync(store, trained, MaeTrainer.CheckpointFile).GetAwaiter().GetResult();
         return trained;
     }

@@ -103,6 +103,8 @@ public static class PipelineCommand
             },
             Destination = $"{dest}/map",
             ShardDegrees = shardDegrees,
+            // The map is derived from the model and bank this run made: a map of an earlier run's model is replaced.
+            Overwrite = true,
         };
         JobPoints.Validate(spec); // before hours of training: --grid and --shard-degrees must divide 180
         return spec;

@@ -23,11 +23,17 @@ public static class SiloCommand
             Description = $"Failure detection: production (default; a slow silo is not declared dead, a killed one in about 15 s) or fast (about 2 s, for tests; " +
                 $"declares loaded silos dead). Default from {MembershipSettings.EnvironmentVariable}; single values from Membership__ProbeTimeout etc. (docs/cluster.md).",
         };
+        var health = new Option<int?>("--health-port")
+        {
+            Description = "Serve GET /healthz (200 while the process serves) and /readyz (200 once the silo has joined the cluster and its model cache " +
+                          "can be written; else 503 and why) on this port, for Kubernetes probes and compose healthchecks.",
+        };
         var command = new Command("silo", "Run a silo of a Redis-clustered mapping cluster until stopped (Ctrl+C / SIGTERM).");
-        foreach (var option in new Option[] { cluster, device, slots, siloPort, gatewayPort, advertise, cache, membership }) command.Options.Add(option);
+        foreach (var option in new Option[] { cluster, device, slots, siloPort, gatewayPort, advertise, cache, membership, health }) command.Options.Add(option);
         command.SetAction(result =>
         {
             int maxShards = result.GetValue(slots);
+            if (result.GetValue(health) is { } port && port is < 1 or > 65535) throw new ArgumentException($"--health-port must be 1 to 65535, got {port}");
             if (maxShards < 1) throw new ArgumentException($"--max-concurrent-shards must be at least 1, got {maxShards}");
             Core.Embedding.ComputeDevice.Parse(result.GetValue(device)!);
             var replicas = new ModelReplicaOptions { Device = result.GetValue(device)!, MaxConcurrentShards = maxShards };
@@ -40,7 +46,7 @@ public static class SiloCommand
                 AdvertisedHost = result.GetValue(advertise),
                 Membership = MembershipSettings.Parse(result.GetValue(membership)),
             };
-            using var host = ClusterHosts.Silo(options, replicas, new Grains.Jobs.CoordinatorOptions { ShardsInFlightPerSilo = maxShards });
+            using var host = ClusterHosts.Silo(options, replicas, new Grains.Jobs.CoordinatorOptions { ShardsInFlightPerSilo = maxShards }, result.GetValue(health));
             host.Start();
             result.InvocationConfiguration.Output.WriteLine($"silo started (pid {Environment.ProcessId}, device {replicas.Device}, {maxShards} concurrent shards)");
             host.WaitForShutdown();

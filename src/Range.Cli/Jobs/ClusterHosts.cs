@@ -99,11 +99,13 @@ public static class ClusterHosts
         catch (Exception e) when (CliError.IsUnreachable(e)) { } // the job's clean-up resumes with the cluster
     }
 
-    /// <summary>A silo host for <c>range silo</c> (runs until stopped).</summary>
-    public static IHost Silo(RangeClusterOptions cluster, ModelReplicaOptions replicas, CoordinatorOptions? coordinator = null)
+    /// <summary>A silo host for <c>range silo</c> (runs until stopped), with its health endpoint on <paramref name="healthPort"/> if given.</summary>
+    public static IHost Silo(RangeClusterOptions cluster, ModelReplicaOptions replicas, CoordinatorOptions? coordinator = null, int? healthPort = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.AddRangeSiloConsole();
+        // Before the silo's own hosted service: liveness answers while the silo joins.
+        if (healthPort is { } port) builder.Services.AddHostedService(services => ActivatorUtilities.CreateInstance<SiloHealthEndpoint>(services, port));
         builder.UseOrleans(silo => silo.AddRangeSilo(cluster,
             r => { r.Device = replicas.Device; r.MaxConcurrentShards = replicas.MaxConcurrentShards; r.CacheFolder = replicas.CacheFolder; },
             c =>

@@ -26,6 +26,7 @@ public sealed class JobCoordinatorGrain(
     IBlobStoreFactory stores,
     IOptions<CoordinatorOptions> options,
     TransientFailures transientFailures,
+    ILocalSiloDetails silo,
     ILogger<JobCoordinatorGrain> logger)
     : DurableJobGrain<JobCoordinatorState>(state, options.Value, transientFailures, logger), IJobCoordinatorGrain
 {
@@ -35,8 +36,6 @@ public sealed class JobCoordinatorGrain(
     private Task<List<string>>? _verifying;
     private readonly HashSet<string> _stopped = []; // shards seen stopped during this activation's cleanup
     private bool _verified;
-    private DateTime? _rateStartedAt;
-    private long _rateStartPoints;
 
     protected override string Kind => "Job";
 
@@ -51,6 +50,17 @@ public sealed class JobCoordinatorGrain(
             if (JsonSerializer.Serialize(S.Spec, ManifestWriter.SpecJson) != JsonSerializer.Serialize(spec, ManifestWriter.SpecJson))
                 throw new ArgumentException($"job '{JobId}' already exists with a different spec; choose another job id");
             return Status();
+        }
+        // Refused here, before anything is stored, so that the client hears why (the planner checks again).
+        try
+        {
+            await DestinationClaim.CheckAsync(spec, stores.Open(spec.Destination), () => Task.Run(async () =>
+                (await ArtifactLocation.Sha256Async(spec.Model.Checkpoint, stores, CancellationToken.None),
+                 spec.Model.Bank is null ? null : await ArtifactLocation.Sha256Async(spec.Model.Bank, stores, CancellationToken.None))), CancellationToken.None);
+        }
+        catch (Exception e) when (SiloDependentFailures.DependsOnSilo(e))
+        {
+            throw new ArgumentException($"silo {silo.SiloAddress}, which coordinates job '{JobId}': {e.Message}");
         }
         var submittedAt = DateTimeOffset.UtcNow;
         await RegisterAsync(spec.Destination, submittedAt, JobState.Preparing);
@@ -106,14 +116,16 @@ public sealed class JobCoordinatorGrain(
     private async Task AdvancePreparationAsync()
     {
         var spec = S.Spec!;
-        _preparing ??= Task.Run(() => JobPlanner.PlanAsync(spec, stores, CancellationToken.None));
+        _preparing ??= Task.Run(() => JobPlanner.PlanAsync(JobId, spec, stores, CancellationToken.None));
         if (!_preparing.IsCompleted) return;
         var preparing = _preparing;
         _preparing = null;
         if (preparing.IsFaulted)
         {
             var error = preparing.Exception!.InnerException!;
-            await FailAsync($"preparing the job: {error.Message}");
+            await FailAsync(SiloDependentFailures.DependsOnSilo(error)
+                ? $"preparing the job on silo {silo.SiloAddress}: {error.Message}"
+                : $"preparing the job: {error.Message}");
             return;
         }
         var plan = preparing.Result;
@@ -161,7 +173,7 @@ public sealed class JobCoordinatorGrain(
             if (changed) await SaveAsync();
             var manifest = ManifestWriter.Build(JobId, S);
             var destination = stores.Open(S.Spec!.Destination);
-            var retried = S.Shards.Where(s => s.Attempts > 1).Select(s => s.OutputBlob).ToList();
+            var retried = S.Shards.Where(s => s.MayHaveLeftPartial).Select(s => s.OutputBlob).ToList();
             _finishing = Task.Run(async () =>
             {
                 await ManifestWriter.WriteAsync(destination, manifest, CancellationToken.None);
@@ -173,10 +185,15 @@ public sealed class JobCoordinatorGrain(
         int capacity = await ActiveSilosAsync() * Math.Max(1, Options.ShardsInFlightPerSilo);
         int inFlight = S.Shards.Count(s => s.Status == ShardStatus.Running);
         var starting = S.Shards.Where(s => s.Status == ShardStatus.Pending).Take(Math.Max(0, capacity - inFlight)).ToList();
-        if (starting.FirstOrDefault(s => s.Attempts >= Options.MaxAttempts) is { } exhausted)
+        if (starting.FirstOrDefault(s => s.Attempts - s.SiloFailures >= Options.MaxAttempts) is { } exhausted)
         {
             await FailAsync($"shard {exhausted.TileId} failed {exhausted.Attempts} times");
             return;
+        }
+        if (starting.Count > 0 && S.RateStartedAt is null)
+        {
+            S.RateStartedAt = DateTimeOffset.UtcNow;
+            S.RateStartPoints = DonePoints();
         }
         foreach (var shard in starting)
         {
@@ -212,15 +229,11 @@ public sealed class JobCoordinatorGrain(
                 // a live shard grain is harmless to repeat: StartAsync of a running shard returns its progress.
                 shard.Attempts--;
                 shard.Status = ShardStatus.Pending;
+                shard.StartFailed = true;
                 S.Retries++;
                 changed = true;
                 logger.LogWarning("Job {Job}: starting shard {Tile} failed ({Error}); will retry", JobId, shard.TileId, e.Message);
             }
-        }
-        if (_rateStartedAt is null)
-        {
-            _rateStartedAt = DateTime.UtcNow;
-            _rateStartPoints = DonePoints();
         }
         if (changed) await SaveAsync();
     }
@@ -234,7 +247,7 @@ public sealed class JobCoordinatorGrain(
     {
         if (_preparing is { IsCompleted: false }) return false;
         _preparing = null;
-        var running = S.Shards.Where(s => s.Status == ShardStatus.Running || (s.Status == ShardStatus.Pending && s.Attempts > 0 && !_stopped.Contains(s.TileId))).ToList();
+        var running = S.Shards.Where(s => s.Status == ShardStatus.Running || (s.Status == ShardStatus.Pending && (s.Attempts > 0 || s.StartFailed) && !_stopped.Contains(s.TileId))).ToList();
         if (running.Count == 0) return true;
         // A shard whose silo is gone (no answer) runs nowhere any more.
         var stops = await StopEachAsync(running, shard => Shard(shard).CancelAsync(), shard => Shard(shard).GetProgressAsync());
@@ -267,7 +280,7 @@ public sealed class JobCoordinatorGrain(
     /// <summary>What unfinished attempts left (partial files, staged blocks) and the _work/ blobs.</summary>
     protected override Func<Task> TemporaryDataRemoval()
     {
-        var unfinished = S.Shards.Where(s => s.Status != ShardStatus.Done && s.Attempts > 0).Select(s => s.OutputBlob).ToList();
+        var unfinished = S.Shards.Where(s => s.Status != ShardStatus.Done && (s.Attempts > 0 || s.StartFailed)).Select(s => s.OutputBlob).ToList();
         var destination = stores.Open(S.Spec!.Destination);
         return () => RemoveTemporaryBlobsAsync(destination, unfinished);
     }
@@ -339,6 +352,21 @@ public sealed class JobCoordinatorGrain(
             S.ModelKind = result.ModelKind;
             return true;
         }
+        if (progress is { State: ShardRunState.Failed, SiloDependent: true, Silo: { } failedOn })
+        {
+            shard.Status = ShardStatus.Pending;
+            shard.SiloFailures++;
+            if (!shard.FailedOnSilos.Contains(failedOn)) shard.FailedOnSilos.Add(failedOn);
+            var active = await ActiveSiloAddressesAsync();
+            if ((active.Count > 0 && active.All(shard.FailedOnSilos.Contains)) || shard.SiloFailures >= 4 * Options.MaxAttempts)
+            {
+                await FailAsync($"shard {shard.TileId}: no silo could run it (failed on {string.Join(", ", shard.FailedOnSilos)}); last: {progress.Error}");
+                return true;
+            }
+            logger.LogWarning("Job {Job}: shard {Tile} will be retried on another silo: {Reason}", JobId, shard.TileId, progress.Error);
+            S.Retries++;
+            return true;
+        }
         if (progress is { State: ShardRunState.Failed, Permanent: true })
         {
             await FailAsync($"shard {shard.TileId}: {progress.Error}");
@@ -386,8 +414,10 @@ public sealed class JobCoordinatorGrain(
     {
         long done = DonePoints();
         double rate = 0;
-        if (_rateStartedAt is { } started && (DateTime.UtcNow - started).TotalSeconds > 0.5)
-            rate = (done - _rateStartPoints) / (DateTime.UtcNow - started).TotalSeconds;
+        // Up to the job's end once it has ended (completed, failed or cancelled), so the rate stays as it was.
+        var until = S.State is JobState.Completed or JobState.Failed or JobState.Cancelled && S.CompletedAt is { } ended ? ended : DateTimeOffset.UtcNow;
+        if (S.RateStartedAt is { } started && (until - started).TotalSeconds > 0.5)
+            rate = (done - S.RateStartPoints) / (until - started).TotalSeconds;
         return new JobStatus
         {
             JobId = JobId,

@@ -25,6 +25,7 @@ public sealed class ShardGrain(ModelReplicaCache replicas, IBlobStoreFactory sto
     private ShardResult? _result;
     private string? _error;
     private bool _permanent;
+    private bool _siloDependent;
     private IJobCoordinatorGrain _coordinator = null!;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -46,6 +47,7 @@ public sealed class ShardGrain(ModelReplicaCache replicas, IBlobStoreFactory sto
             _result = null;
             _error = null;
             _permanent = false;
+            _siloDependent = false;
             _ = compute.RunAsync(() => RunAsync(assignment, token));
             logger.LogInformation("Shard {Job}/{Tile} attempt {Attempt} started on {Silo}", assignment.JobId, assignment.TileId, assignment.Attempt, silo.SiloAddress);
             return Task.FromResult(ProgressLocked());
@@ -54,7 +56,12 @@ public sealed class ShardGrain(ModelReplicaCache replicas, IBlobStoreFactory sto
 
     public Task<ShardProgress> GetProgressAsync()
     {
-        lock (Gate) return Task.FromResult(ProgressLocked());
+        lock (Gate)
+        {
+            // Reported once: the next start is placed afresh (random placement), most likely on another silo.
+            if (_state == ShardRunState.Failed && _siloDependent) DeactivateOnIdle();
+            return Task.FromResult(ProgressLocked());
+        }
     }
 
     private async Task RunAsync(ShardAssignment assignment, CancellationToken cancellationToken)
@@ -73,13 +80,14 @@ public sealed class ShardGrain(ModelReplicaCache replicas, IBlobStoreFactory sto
         }
         catch (Exception e)
         {
-            bool permanent = DeterministicFailures.IsDeterministic(e);
-            logger.LogWarning(e, "Shard {Job}/{Tile} attempt {Attempt} failed", assignment.JobId, assignment.TileId, assignment.Attempt);
-            Finish(assignment, ShardRunState.Failed, null, $"{e.GetType().Name}: {e.Message}", permanent);
+            bool siloDependent = SiloDependentFailures.DependsOnSilo(e);
+            bool permanent = !siloDependent && DeterministicFailures.IsDeterministic(e);
+            logger.LogWarning(e, "Shard {Job}/{Tile} attempt {Attempt} failed on {Silo}", assignment.JobId, assignment.TileId, assignment.Attempt, silo.SiloAddress);
+            Finish(assignment, ShardRunState.Failed, null, $"{e.GetType().Name} on silo {silo.SiloAddress}: {e.Message}", permanent, siloDependent);
         }
     }
 
-    private void Finish(ShardAssignment assignment, ShardRunState state, ShardResult? result, string? error, bool permanent)
+    private void Finish(ShardAssignment assignment, ShardRunState state, ShardResult? result, string? error, bool permanent, bool siloDependent = false)
     {
         lock (Gate)
         {
@@ -88,6 +96,7 @@ public sealed class ShardGrain(ModelReplicaCache replicas, IBlobStoreFactory sto
             _result = result;
             _error = error;
             _permanent = permanent;
+            _siloDependent = siloDependent;
         }
         _coordinator.ShardChangedAsync().Ignore();
     }
@@ -100,6 +109,7 @@ public sealed class ShardGrain(ModelReplicaCache replicas, IBlobStoreFactory sto
         Result = _result,
         Error = _error,
         Permanent = _permanent,
+        SiloDependent = _siloDependent,
         Silo = silo.SiloAddress.ToString(),
     };
 
