@@ -105,10 +105,10 @@ public class CoastlineTests
     [Fact]
     public void SegmentsAcrossTheDateLineOrAlongTheMapEdgeAreNotCoast()
     {
-        Assert.True(WorldMapRenderer.IsCoast((10, 10), (11, 11)));
-        Assert.False(WorldMapRenderer.IsCoast((179, 60), (-179, 60)));
-        Assert.False(WorldMapRenderer.IsCoast((180, 65), (180, 66)));
-        Assert.False(WorldMapRenderer.IsCoast((-170, -90), (-160, -90)));
+        Assert.True(Coastlines.IsCoast((10, 10), (11, 11)));
+        Assert.False(Coastlines.IsCoast((179, 60), (-179, 60)));
+        Assert.False(Coastlines.IsCoast((180, 65), (180, 66)));
+        Assert.False(Coastlines.IsCoast((-170, -90), (-160, -90)));
     }
 }
 
