@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using RangeOrleans.Testing;
 
 namespace RangeOrleans.Cluster.Tests;
 
@@ -76,5 +77,5 @@ internal sealed class SiloProcess : IDisposable
     }
 
     /// <summary>The range.dll built for this test configuration (src/Range.Cli/bin/CONFIG/net10.0).</summary>
-    internal static string RangeDll { get; } = TestData.RangeDll;
+    internal static string RangeDll => RangeCli.RangeDll;
 }

@@ -17,18 +17,6 @@ internal static class TestData
     /// <summary>A file of the repository's samples/models (the embedded default checkpoint and bank).</summary>
     public static string Sample(string name) => Path.Combine(RepoDir, "samples", "models", name);
 
-    /// <summary>The range.dll built for this test configuration (src/Range.Cli/bin/CONFIG/net10.0), for tests that run `range` as a process.</summary>
-    public static string RangeDll => FindRangeDll();
-
-    private static string FindRangeDll()
-    {
-        var testBin = new DirectoryInfo(AppContext.BaseDirectory); // tests/Range.*.Tests/bin/CONFIG/net10.0/
-        string framework = testBin.Name, configuration = testBin.Parent!.Name;
-        var path = Path.Combine(RepoDir, "src", "Range.Cli", "bin", configuration, framework, "range.dll");
-        if (!File.Exists(path)) throw new FileNotFoundException($"build src/Range.Cli first: {path} is missing", path);
-        return path;
-    }
-
     private static string FindRepoDir()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)

@@ -136,13 +136,14 @@ public static class WorldMapRenderer
             canvas.DrawText("low", area.Left, area.Bottom + 18, SKTextAlign.Left, font, text);
             canvas.DrawText("high", area.Right, area.Bottom + 18, SKTextAlign.Right, font, text);
         }
-        for (int k = 0; k <= 4 && bar.ShowsValues; k++)
+        int intervals = area.Width >= 320 ? 4 : 2; // a narrow bar has room for three labels
+        for (int k = 0; k <= intervals && bar.ShowsValues; k++)
         {
-            double value = bar.Min + (bar.Max - bar.Min) * k / 4;
-            float x = area.Left + area.Width * k / 4;
+            double value = bar.Min + (bar.Max - bar.Min) * k / intervals;
+            float x = area.Left + area.Width * k / intervals;
             canvas.DrawLine(x, area.Bottom, x, area.Bottom + 4, frame);
             canvas.DrawText(value.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture), x, area.Bottom + 18,
-                k == 0 ? SKTextAlign.Left : k == 4 ? SKTextAlign.Right : SKTextAlign.Center, font, text);
+                k == 0 ? SKTextAlign.Left : k == intervals ? SKTextAlign.Right : SKTextAlign.Center, font, text);
         }
         canvas.DrawText(bar.Label, area.Right + 10, area.Bottom - 3, SKTextAlign.Left, font, text);
     }

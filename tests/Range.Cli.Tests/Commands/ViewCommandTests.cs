@@ -13,12 +13,15 @@ public class ViewCommandTests(ExportMaps maps) : IClassFixture<ExportMaps>
     [ChromiumFact]
     public async Task ClickingAPlaceInChromiumShowsItsSimilarityOverlayAndTheClickedCoordinates()
     {
-        using var view = await RangeViewProcess.StartAsync(maps.TwoDegree, ServiceProcess.FreeLoopbackPort(), maps.File("view.log"));
+        int port = ServiceProcess.FreeLoopbackPort();
+        using var view = RangeCli.Start(["view", maps.TwoDegree, "--port", port.ToString(CultureInfo.InvariantCulture)],
+            new Dictionary<string, string> { [Terminal.CommandLog.EnvironmentVariable] = maps.File("view.log") }, TimeSpan.FromMinutes(10));
+        string address = await Serving(view, port);
         await using var browser = await HeadlessChromium.StartAsync();
         await browser.SendAsync("Network.enable");
-        await browser.SendAsync("Page.navigate", new { url = view.Address });
+        await browser.SendAsync("Page.navigate", new { url = address });
         await browser.WaitForAsync("document.body && document.body.dataset.ready === 'true'", PageTimeout);
-        Assert.Contains(browser.Responses, r => r.Url == view.Address + "map.png" && r.Status == 200 && r.MimeType == "image/png");
+        Assert.Contains(browser.Responses, r => r.Url == address + "map.png" && r.Status == 200 && r.MimeType == "image/png");
 
         // A user's click where the map shows (11, 21), a cell centre of the 2-degree map.
         var (x, y) = await ScreenPoint(browser, 11, 21);
@@ -44,6 +47,11 @@ public class ViewCommandTests(ExportMaps maps) : IClassFixture<ExportMaps>
         Assert.Equal(0, At(100, 0).Alpha);
         Assert.NotEqual(At(11, 21), At(-45, 55));
 
+        var screenshot = await browser.ScreenshotAsync();
+        using (var shot = SKBitmap.Decode(screenshot)) Assert.Equal(1280, shot.Width);
+        File.WriteAllBytes(maps.File("view.png"), screenshot);
+        if (Environment.GetEnvironmentVariable("RANGE_VIEW_SCREENSHOT") is { Length: > 0 } keep) File.WriteAllBytes(keep, screenshot);
+
         // A click outside the map's cells says so on the page and keeps the layer.
         (x, y) = await ScreenPoint(browser, -100, 0);
         await browser.ClickAsync(x, y);
@@ -51,14 +59,11 @@ public class ViewCommandTests(ExportMaps maps) : IClassFixture<ExportMaps>
         Assert.Contains("is outside the map's cells", status.GetString());
         Assert.Equal(src, (await browser.EvaluateAsync("document.querySelector('img.similarity-overlay').src")).GetString());
 
-        var screenshot = await browser.ScreenshotAsync();
-        using (var shot = SKBitmap.Decode(screenshot)) Assert.Equal(1280, shot.Width);
-        File.WriteAllBytes(maps.File("view.png"), screenshot);
-        if (Environment.GetEnvironmentVariable("RANGE_VIEW_SCREENSHOT") is { Length: > 0 } keep) File.WriteAllBytes(keep, screenshot);
-
         // SIGTERM (as Ctrl-C) stops the server cleanly.
-        Assert.Equal(0, view.Terminate(TimeSpan.FromSeconds(60)));
-        Assert.Contains("stopped", view.Output);
+        view.Signal("TERM");
+        var end = await view.Result.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(end.ExitCode == 0, end.ToString());
+        Assert.EndsWith("stopped", end.Output.Trim());
     }
 
     [Fact]
@@ -85,6 +90,21 @@ public class ViewCommandTests(ExportMaps maps) : IClassFixture<ExportMaps>
         {
             taken.Stop();
         }
+    }
+
+    /// <summary>The page's address once the `range view` process says it serves (it reads and draws the map first).</summary>
+    private static async Task<string> Serving(RangeCli.Running view, int port)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!view.OutputSoFar.Contains("serving ", StringComparison.Ordinal))
+        {
+            if (view.Result.IsCompleted) Assert.Fail($"range view ended before serving: {await view.Result}");
+            if (clock.Elapsed > PageTimeout) Assert.Fail($"range view did not serve within {PageTimeout.TotalSeconds:0} s: {view.OutputSoFar}");
+            await Task.Delay(250);
+        }
+        string address = $"http://127.0.0.1:{port}/";
+        Assert.Contains($"at {address} (Ctrl-C stops)", view.OutputSoFar);
+        return address;
     }
 
     /// <summary>Where the page's map shows (lon, lat), in viewport pixels.</summary>
