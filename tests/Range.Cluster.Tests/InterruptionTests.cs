@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using RangeOrleans.Storage;
+using RangeOrleans.Testing;
 
 namespace RangeOrleans.Cluster.Tests;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using RangeOrleans.Abstractions;
+using RangeOrleans.Testing;
 
 namespace RangeOrleans.Cluster.Tests;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using RangeOrleans.Testing;
 
 namespace RangeOrleans.Cluster.Tests;
 
@@ -79,14 +80,5 @@ internal sealed class SiloProcess : IDisposable
     }
 
     /// <summary>The range.dll built for this test configuration (src/Range.Cli/bin/CONFIG/net10.0).</summary>
-    internal static string RangeDll { get; } = FindRangeDll();
-
-    private static string FindRangeDll()
-    {
-        var testBin = new DirectoryInfo(AppContext.BaseDirectory); // tests/Range.Cluster.Tests/bin/CONFIG/net10.0/
-        string framework = testBin.Name, configuration = testBin.Parent!.Name;
-        var path = Path.Combine(TestData.RepoDir, "src", "Range.Cli", "bin", configuration, framework, "range.dll");
-        if (!File.Exists(path)) throw new FileNotFoundException($"build src/Range.Cli first: {path} is missing", path);
-        return path;
-    }
+    internal static string RangeDll => RangeCli.RangeDll;
 }
