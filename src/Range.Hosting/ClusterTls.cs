@@ -84,16 +84,17 @@ public sealed class ClusterTls
     private static X509Certificate2 LoadCertificate(string path, string? keyPath, string? password)
     {
         Require(path, "certificate");
+        if (!IsPkcs12(path))
+        {
+            if (keyPath is null) throw new ArgumentException($"TLS certificate '{path}' is PEM: give its private key with --tls-key (or {KeyVariable}), or a .pfx holding both");
+            Require(keyPath, "private key");
+        }
         try
         {
             if (IsPkcs12(path)) return X509CertificateLoader.LoadPkcs12FromFile(path, password, X509KeyStorageFlags.EphemeralKeySet);
-            if (keyPath is null) throw new ArgumentException($"TLS certificate '{path}' is PEM: give its private key with --tls-key (or {KeyVariable}), or a .pfx holding both");
-            Require(keyPath, "private key");
-            var pem = password is null ? X509Certificate2.CreateFromPemFile(path, keyPath) : X509Certificate2.CreateFromEncryptedPemFile(path, password, keyPath);
-            if (!pem.HasPrivateKey) throw new ArgumentException($"TLS key '{keyPath}' holds no private key");
-            return pem;
+            return password is null ? X509Certificate2.CreateFromPemFile(path, keyPath) : X509Certificate2.CreateFromEncryptedPemFile(path, password, keyPath!);
         }
-        catch (CryptographicException e)
+        catch (Exception e) when (e is CryptographicException or ArgumentException) // ArgumentException: a key that is not the certificate's
         {
             throw new ArgumentException($"TLS certificate '{path}'{(keyPath is null ? "" : $" with key '{keyPath}'")} cannot be read: {e.Message.Trim().TrimEnd('.')} " +
                 $"(a PEM certificate and its PEM key, or a .pfx with {PasswordVariable} when it has a password)");

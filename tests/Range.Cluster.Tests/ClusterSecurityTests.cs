@@ -27,7 +27,7 @@ public sealed class ClusterSecurityTests : IDisposable
         string[] cluster = ["--cluster", _cluster.Redis.ConnectionString];
         var env = _cluster.Environment;
         string dest = Path.Combine(_ca.Folder, "never");
-        string[] submit = ["submit", .. cluster, "--job-id", "intruder", "--fibonacci", "1000", "--checkpoint", TestData.Fixture("satclip_l10/satclip.ckpt"), "--output", dest];
+        string[] submit = ["submit", .. cluster, "--job-id", "intruder", "--fibonacci", "1000", "--checkpoint", TestData.Fixture("satclip_l10/satclip.ckpt"), "--model", "satclip", "--output", dest];
 
         var rogueSilo = _cluster.StartSilo(LocalCluster.TlsArguments(_otherCa.Issue("rogue-silo", server: true), _otherCa.AuthorityFile));
         var refused = await Task.WhenAll(
