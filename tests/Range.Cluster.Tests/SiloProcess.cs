@@ -13,14 +13,18 @@ internal sealed class SiloProcess : IDisposable
 
     /// <param name="azureConnection">The silo's AZURE_STORAGE_CONNECTION_STRING; null: none (a silo set up wrong).</param>
     /// <param name="membership">Failure detection (range silo --membership): tests that kill silos choose "fast" (about 2 s) explicitly.</param>
-    /// <param name="options">More `range silo` options.</param>
-    public SiloProcess(string redis, string? azureConnection, int maxConcurrentShards = 1, string membership = "fast", params string[] options)
+    /// <param name="arguments">More `range silo` options (--tls-cert, --health-port ...).</param>
+    /// <param name="environment">More environment variables (RANGE_REDIS_PASSWORD ...).</param>
+    public SiloProcess(string redis, string? azureConnection, int maxConcurrentShards = 1, string membership = "fast",
+        IEnumerable<string>? arguments = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { RangeDll, "silo", "--cluster", redis, "--max-concurrent-shards", maxConcurrentShards.ToString(), "--membership", membership }.Concat(options))
+        foreach (var a in new[] { RangeDll, "silo", "--cluster", redis, "--max-concurrent-shards", maxConcurrentShards.ToString(), "--membership", membership })
             info.ArgumentList.Add(a);
+        foreach (var a in arguments ?? []) info.ArgumentList.Add(a);
         if (azureConnection is null) info.Environment.Remove("AZURE_STORAGE_CONNECTION_STRING");
         else info.Environment["AZURE_STORAGE_CONNECTION_STRING"] = azureConnection;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         info.Environment["DOTNET_gcServer"] = "0";
         _process = new Process { StartInfo = info };
         _process.OutputDataReceived += (_, e) => OnLine(e.Data);
@@ -32,6 +36,18 @@ internal sealed class SiloProcess : IDisposable
 
     public int Id => _process.Id;
     public bool HasExited => _process.HasExited;
+
+    /// <summary>Whether it printed "silo started" (it joined its cluster).</summary>
+    public bool Started => _started.Task.IsCompleted;
+
+    /// <summary>Waits up to <paramref name="limit"/> for the process to end; its exit code, or null while it still runs.</summary>
+    public async Task<int?> WaitExitAsync(TimeSpan limit)
+    {
+        using var timeout = new CancellationTokenSource(limit);
+        try { await _process.WaitForExitAsync(timeout.Token); }
+        catch (OperationCanceledException) { return null; }
+        return _process.ExitCode;
+    }
 
     public async Task WaitStartedAsync()
     {

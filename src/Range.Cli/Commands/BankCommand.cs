@@ -35,13 +35,14 @@ public static class BankCommand
         var maeEpochs = new Option<int>("--mae-epochs") { Description = "Epochs when training the MAE here.", DefaultValueFactory = _ => new MaeTrainingOptions().Epochs };
         var shardSize = new Option<int>("--shard-size") { Description = "Entries per shard file.", DefaultValueFactory = _ => LocalBankJob.DefaultShardSize };
         var output = OutputOption.Create<string>("DEST", "Destination: a local folder or az://CONTAINER/PREFIX; gets shards/, shards.sha256, bank.arrow, mae.ckpt.", required: true, "--out");
-        var cluster = ClusterOption.Create(required: false);
+        var cluster = new ClusterOption(required: false);
         var command = new Command("build", "Build a bank: keys = SatCLIP image embeddings, values = frozen MAE features, one entry per location/tile. " +
             "Runs as a sharded bank job (an in-process silo, or the cluster given by --cluster; paths must be readable by every silo). Writes DEST/shards/*.arrow, DEST/shards.sha256, DEST/bank.arrow.");
-        foreach (var o in new Option[] { checkpoint, data, entries, seed, mae, maeEpochs, shardSize, output, cluster }) command.Options.Add(o);
+        foreach (var o in new Option[] { checkpoint, data, entries, seed, mae, maeEpochs, shardSize, output }) command.Options.Add(o);
+        cluster.AddTo(command);
         command.SetAction(result =>
         {
-            ClusterOption.CheckDestination(result.GetValue(cluster), result.GetValue(output));
+            ClusterOption.CheckDestination(result.GetValue(cluster.Redis), result.GetValue(output));
             var dest = TrainingOptions.DestinationOf(result.GetValue(output)!);
             var spec = result.GetValue(data)!;
             int? count = result.GetValue(entries) ?? (spec.StartsWith("earth", StringComparison.Ordinal) ? 10000 : null);
@@ -56,7 +57,7 @@ public static class BankCommand
                 ShardSize = result.GetValue(shardSize), Destination = dest,
             };
             if (job.ShardSize < 1) throw new ArgumentException($"--shard-size must be at least 1, got {job.ShardSize}");
-            var status = BankJobRunner.RunAsync(job, MapJobRunner.NewJobId("bank"), result.GetValue(cluster), result.InvocationConfiguration.Output).GetAwaiter().GetResult();
+            var status = BankJobRunner.RunAsync(job, MapJobRunner.NewJobId("bank"), cluster.Read(result), result.InvocationConfiguration.Output).GetAwaiter().GetResult();
             if (status.State != JobState.Completed) return 1;
             result.InvocationConfiguration.Output.WriteLine($"bank: {status.Entries:N0} entries, sha256 {status.BankSha256} -> {dest}/{LocalBankJob.BankFile}");
             return 0;

@@ -11,7 +11,7 @@ public static class SiloCommand
 {
     public static Command Create()
     {
-        var cluster = ClusterOption.Create(required: true);
+        var cluster = new ClusterOption(required: true);
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:<index>: where this silo computes.", DefaultValueFactory = _ => "cpu" };
         var slots = new Option<int>("--max-concurrent-shards") { Description = "Shards this silo computes at once.", DefaultValueFactory = _ => 2 };
         var siloPort = new Option<int>("--silo-port") { Description = "Silo-to-silo port (0: a free one).", DefaultValueFactory = _ => 0 };
@@ -29,7 +29,8 @@ public static class SiloCommand
                           "can be written; else 503 and why) on this port, for Kubernetes probes and compose healthchecks.",
         };
         var command = new Command("silo", "Run a silo of a Redis-clustered mapping cluster until stopped (Ctrl+C / SIGTERM).");
-        foreach (var option in new Option[] { cluster, device, slots, siloPort, gatewayPort, advertise, cache, membership, health }) command.Options.Add(option);
+        foreach (var option in new Option[] { device, slots, siloPort, gatewayPort, advertise, cache, membership, health }) command.Options.Add(option);
+        cluster.AddTo(command);
         command.SetAction(result =>
         {
             int maxShards = result.GetValue(slots);
@@ -38,17 +39,19 @@ public static class SiloCommand
             Core.Embedding.ComputeDevice.Parse(result.GetValue(device)!);
             var replicas = new ModelReplicaOptions { Device = result.GetValue(device)!, MaxConcurrentShards = maxShards };
             if (result.GetValue(cache) is { } folder) replicas.CacheFolder = Path.GetFullPath(folder);
-            var options = new RangeClusterOptions
+            var options = cluster.Read(result)! with
             {
-                Redis = result.GetValue(cluster),
                 SiloPort = result.GetValue(siloPort),
                 GatewayPort = result.GetValue(gatewayPort),
                 AdvertisedHost = result.GetValue(advertise),
                 Membership = MembershipSettings.Parse(result.GetValue(membership)),
             };
             using var host = ClusterHosts.Silo(options, replicas, new Grains.Jobs.CoordinatorOptions { ShardsInFlightPerSilo = maxShards }, result.GetValue(health));
+            if (options.Tls is null)
+                result.InvocationConfiguration.Error.WriteLine($"TLS is off: silo-to-silo and client connections are plain TCP that anyone reaching the ports can use " +
+                    $"(--tls-cert, --tls-key, --tls-ca or {ClusterTls.CertificateVariable}... turn mutual TLS on; docs/security.md)");
             host.Start();
-            result.InvocationConfiguration.Output.WriteLine($"silo started (pid {Environment.ProcessId}, device {replicas.Device}, {maxShards} concurrent shards)");
+            result.InvocationConfiguration.Output.WriteLine($"silo started (pid {Environment.ProcessId}, device {replicas.Device}, {maxShards} concurrent shards{(options.Tls is null ? "" : ", mutual TLS")})");
             host.WaitForShutdown();
             return 0;
         });
