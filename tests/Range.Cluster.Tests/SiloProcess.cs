@@ -11,11 +11,16 @@ internal sealed class SiloProcess : IDisposable
     private readonly Queue<string> _tail = new();
 
     /// <param name="membership">Failure detection (range silo --membership): tests that kill silos choose "fast" (about 2 s) explicitly.</param>
-    public SiloProcess(string redis, string azureConnection, int maxConcurrentShards = 1, string membership = "fast")
+    /// <param name="access">
+    /// What jobs may touch (--data-root, --allow-container options); default: the temp folder, the repository (samples,
+    /// fixtures) and every container, where the tests keep their files.
+    /// </param>
+    public SiloProcess(string redis, string azureConnection, int maxConcurrentShards = 1, string membership = "fast", IReadOnlyList<string>? access = null)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in new[] { RangeDll, "silo", "--cluster", redis, "--max-concurrent-shards", maxConcurrentShards.ToString(), "--membership", membership })
             info.ArgumentList.Add(a);
+        foreach (var a in access ?? DefaultAccess) info.ArgumentList.Add(a);
         info.Environment["AZURE_STORAGE_CONNECTION_STRING"] = azureConnection;
         info.Environment["DOTNET_gcServer"] = "0";
         _process = new Process { StartInfo = info };
@@ -74,6 +79,8 @@ internal sealed class SiloProcess : IDisposable
         Kill();
         _process.Dispose();
     }
+
+    private static readonly string[] DefaultAccess = ["--data-root", Path.GetTempPath(), "--data-root", TestData.RepoDir, "--allow-container", "*"];
 
     /// <summary>The range.dll built for this test configuration (src/Range.Cli/bin/CONFIG/net10.0).</summary>
     internal static string RangeDll { get; } = FindRangeDll();

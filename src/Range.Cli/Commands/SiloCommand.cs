@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Hosting;
 using RangeOrleans.Cli.Jobs;
 using RangeOrleans.Grains.Models;
+using RangeOrleans.Grains.Storage;
 using RangeOrleans.Hosting;
 
 namespace RangeOrleans.Cli.Commands;
@@ -23,8 +24,17 @@ public static class SiloCommand
             Description = $"Failure detection: production (default; a slow silo is not declared dead, a killed one in about 15 s) or fast (about 2 s, for tests; " +
                 $"declares loaded silos dead). Default from {MembershipSettings.EnvironmentVariable}; single values from Membership__ProbeTimeout etc. (docs/cluster.md).",
         };
+        var dataRoots = new Option<string[]>("--data-root")
+        {
+            Description = $"A folder jobs may read and write under (repeatable; also {AllowedRoots.DataRootsVariable}, ':'-separated). " +
+                "None given: jobs may name no local path. Give / to allow every path this silo's user can reach.",
+        };
+        var containers = new Option<string[]>("--allow-container")
+        {
+            Description = $"An Azure container (of AZURE_STORAGE_CONNECTION_STRING's account) jobs may use, or * for all (repeatable; also {AllowedRoots.ContainersVariable}, ','-separated). None given: none.",
+        };
         var command = new Command("silo", "Run a silo of a Redis-clustered mapping cluster until stopped (Ctrl+C / SIGTERM).");
-        foreach (var option in new Option[] { cluster, device, slots, siloPort, gatewayPort, advertise, cache, membership }) command.Options.Add(option);
+        foreach (var option in new Option[] { cluster, device, slots, siloPort, gatewayPort, advertise, cache, membership, dataRoots, containers }) command.Options.Add(option);
         command.SetAction(result =>
         {
             int maxShards = result.GetValue(slots);
@@ -40,9 +50,11 @@ public static class SiloCommand
                 AdvertisedHost = result.GetValue(advertise),
                 Membership = MembershipSettings.Parse(result.GetValue(membership)),
             };
-            using var host = ClusterHosts.Silo(options, replicas, new Grains.Jobs.CoordinatorOptions { ShardsInFlightPerSilo = maxShards });
+            var (envFolders, envContainers) = AllowedRoots.FromEnvironment();
+            var roots = AllowedRoots.Of([.. result.GetValue(dataRoots) ?? [], .. envFolders], [.. result.GetValue(containers) ?? [], .. envContainers]);
+            using var host = ClusterHosts.Silo(options, replicas, roots, new Grains.Jobs.CoordinatorOptions { ShardsInFlightPerSilo = maxShards });
             host.Start();
-            result.InvocationConfiguration.Output.WriteLine($"silo started (pid {Environment.ProcessId}, device {replicas.Device}, {maxShards} concurrent shards)");
+            result.InvocationConfiguration.Output.WriteLine($"silo started (pid {Environment.ProcessId}, device {replicas.Device}, {maxShards} concurrent shards; jobs may use: {roots.Describe()})");
             host.WaitForShutdown();
             return 0;
         });

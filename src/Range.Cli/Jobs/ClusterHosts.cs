@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using RangeOrleans.Abstractions;
 using RangeOrleans.Grains.Jobs;
 using RangeOrleans.Grains.Models;
+using RangeOrleans.Grains.Storage;
 using RangeOrleans.Cli.Terminal;
 using RangeOrleans.Hosting;
 
@@ -100,7 +101,7 @@ public static class ClusterHosts
     }
 
     /// <summary>A silo host for <c>range silo</c> (runs until stopped).</summary>
-    public static IHost Silo(RangeClusterOptions cluster, ModelReplicaOptions replicas, CoordinatorOptions? coordinator = null)
+    public static IHost Silo(RangeClusterOptions cluster, ModelReplicaOptions replicas, AllowedRoots roots, CoordinatorOptions? coordinator = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.AddRangeSiloConsole();
@@ -110,7 +111,7 @@ public static class ClusterHosts
             {
                 if (coordinator is null) return;
                 c.ShardsInFlightPerSilo = coordinator.ShardsInFlightPerSilo;
-            }));
+            }, roots));
         return builder.Build();
     }
 
