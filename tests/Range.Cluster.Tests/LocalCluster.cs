@@ -41,11 +41,12 @@ internal sealed class LocalCluster : IDisposable
     /// <summary>The silos of the current generation (see <see cref="KillAllSilos"/>), in start order.</summary>
     public List<SiloProcess> Silos { get; } = [];
 
-    /// <param name="access">The silos' --data-root / --allow-container options (default: <see cref="SiloProcess"/>'s).</param>
-    public async Task StartSilosAsync(int count, int maxConcurrentShards = 1, IReadOnlyList<string>? access = null)
+    /// <param name="access">The silos' --data-root / --allow-container options (default: <see cref="SiloProcess"/>'s) and any more options.</param>
+    public async Task StartSilosAsync(int count, int maxConcurrentShards = 1, IReadOnlyList<string>? access = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var started = Enumerable.Range(0, count)
-            .Select(_ => new SiloProcess(Redis.ConnectionString, Azurite.ConnectionString, maxConcurrentShards, _membership, access)).ToList();
+            .Select(_ => new SiloProcess(Redis.ConnectionString, Azurite.ConnectionString, maxConcurrentShards, _membership, access, environment)).ToList();
         _started.AddRange(started);
         Silos.AddRange(started);
         await Task.WhenAll(started.Select(s => s.WaitStartedAsync()));

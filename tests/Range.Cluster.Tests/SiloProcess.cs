@@ -15,7 +15,9 @@ internal sealed class SiloProcess : IDisposable
     /// What jobs may touch (--data-root, --allow-container options); default: the temp folder, the repository (samples,
     /// fixtures) and every container, where the tests keep their files.
     /// </param>
-    public SiloProcess(string redis, string azureConnection, int maxConcurrentShards = 1, string membership = "fast", IReadOnlyList<string>? access = null)
+    /// <param name="environment">More environment variables for the silo (e.g. RANGE_DASHBOARD_PASSWORD).</param>
+    public SiloProcess(string redis, string azureConnection, int maxConcurrentShards = 1, string membership = "fast", IReadOnlyList<string>? access = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in new[] { RangeDll, "silo", "--cluster", redis, "--max-concurrent-shards", maxConcurrentShards.ToString(), "--membership", membership })
@@ -23,6 +25,7 @@ internal sealed class SiloProcess : IDisposable
         foreach (var a in access ?? DefaultAccess) info.ArgumentList.Add(a);
         info.Environment["AZURE_STORAGE_CONNECTION_STRING"] = azureConnection;
         info.Environment["DOTNET_gcServer"] = "0";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         _process = new Process { StartInfo = info };
         _process.OutputDataReceived += (_, e) => OnLine(e.Data);
         _process.ErrorDataReceived += (_, e) => OnLine(e.Data);
@@ -80,7 +83,7 @@ internal sealed class SiloProcess : IDisposable
         _process.Dispose();
     }
 
-    private static readonly string[] DefaultAccess = ["--data-root", Path.GetTempPath(), "--data-root", TestData.RepoDir, "--allow-container", "*"];
+    internal static readonly string[] DefaultAccess = ["--data-root", Path.GetTempPath(), "--data-root", TestData.RepoDir, "--allow-container", "*"];
 
     /// <summary>The range.dll built for this test configuration (src/Range.Cli/bin/CONFIG/net10.0).</summary>
     internal static string RangeDll { get; } = FindRangeDll();

@@ -177,7 +177,8 @@ public abstract class ServiceProcess : IDisposable
         }
     }
 
-    private static int FreeLoopbackPort()
+    /// <summary>A loopback TCP port nothing listens on now (for a service or silo endpoint a test starts).</summary>
+    public static int FreeLoopbackPort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

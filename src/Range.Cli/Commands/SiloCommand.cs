@@ -33,8 +33,17 @@ public static class SiloCommand
         {
             Description = $"An Azure container (of AZURE_STORAGE_CONNECTION_STRING's account) jobs may use, or * for all (repeatable; also {AllowedRoots.ContainersVariable}, ','-separated). None given: none.",
         };
+        var dashboardPort = new Option<int?>("--dashboard-port")
+        {
+            Description = "Serve the Orleans dashboard (/) and the jobs page (/jobs) on this port (default: none).",
+        };
+        var dashboardHost = new Option<string>("--dashboard-host")
+        {
+            Description = $"Address the dashboard listens on; other than loopback it needs {DashboardSettings.PasswordVariable} (basic auth, user '{DashboardSettings.User}').",
+            DefaultValueFactory = _ => "127.0.0.1",
+        };
         var command = new Command("silo", "Run a silo of a Redis-clustered mapping cluster until stopped (Ctrl+C / SIGTERM).");
-        foreach (var option in new Option[] { cluster, device, slots, siloPort, gatewayPort, advertise, cache, membership, dataRoots, containers }) command.Options.Add(option);
+        foreach (var option in new Option[] { cluster, device, slots, siloPort, gatewayPort, advertise, cache, membership, dataRoots, containers, dashboardPort, dashboardHost }) command.Options.Add(option);
         command.SetAction(result =>
         {
             int maxShards = result.GetValue(slots);
@@ -52,9 +61,14 @@ public static class SiloCommand
             };
             var (envFolders, envContainers) = AllowedRoots.FromEnvironment();
             var roots = AllowedRoots.Of([.. result.GetValue(dataRoots) ?? [], .. envFolders], [.. result.GetValue(containers) ?? [], .. envContainers]);
-            using var host = ClusterHosts.Silo(options, replicas, roots, new Grains.Jobs.CoordinatorOptions { ShardsInFlightPerSilo = maxShards });
+            var dashboard = result.GetValue(dashboardPort) is { } port
+                ? new DashboardSettings { Port = port, Host = result.GetValue(dashboardHost)!, Password = Environment.GetEnvironmentVariable(DashboardSettings.PasswordVariable) }
+                : null;
+            dashboard?.Validate();
+            using var host = ClusterHosts.Silo(options, replicas, roots, new Grains.Jobs.CoordinatorOptions { ShardsInFlightPerSilo = maxShards }, dashboard);
             host.Start();
-            result.InvocationConfiguration.Output.WriteLine($"silo started (pid {Environment.ProcessId}, device {replicas.Device}, {maxShards} concurrent shards; jobs may use: {roots.Describe()})");
+            string served = dashboard is null ? "" : $"; dashboard http://{(dashboard.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{dashboard.Host}]" : dashboard.Host)}:{dashboard.Port}/ and /jobs{(dashboard.Password is null ? "" : " (password)")}";
+            result.InvocationConfiguration.Output.WriteLine($"silo started (pid {Environment.ProcessId}, device {replicas.Device}, {maxShards} concurrent shards; jobs may use: {roots.Describe()}{served})");
             host.WaitForShutdown();
             return 0;
         });

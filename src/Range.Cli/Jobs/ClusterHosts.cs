@@ -100,18 +100,27 @@ public static class ClusterHosts
         catch (Exception e) when (CliError.IsUnreachable(e)) { } // the job's clean-up resumes with the cluster
     }
 
-    /// <summary>A silo host for <c>range silo</c> (runs until stopped).</summary>
-    public static IHost Silo(RangeClusterOptions cluster, ModelReplicaOptions replicas, AllowedRoots roots, CoordinatorOptions? coordinator = null)
+    /// <summary>
+    /// A silo host for <c>range silo</c> (runs until stopped); with <paramref name="dashboard"/> it also serves the Orleans
+    /// dashboard and the jobs page (<see cref="SiloDashboard"/>).
+    /// </summary>
+    public static IHost Silo(RangeClusterOptions cluster, ModelReplicaOptions replicas, AllowedRoots roots, CoordinatorOptions? coordinator = null,
+        DashboardSettings? dashboard = null)
     {
+        void Configure(IHostApplicationBuilder builder)
+        {
+            builder.Logging.AddRangeSiloConsole();
+            builder.UseOrleans(silo => silo.AddRangeSilo(cluster,
+                r => { r.Device = replicas.Device; r.MaxConcurrentShards = replicas.MaxConcurrentShards; r.CacheFolder = replicas.CacheFolder; },
+                c =>
+                {
+                    if (coordinator is null) return;
+                    c.ShardsInFlightPerSilo = coordinator.ShardsInFlightPerSilo;
+                }, roots).AddRangeDashboard());
+        }
+        if (dashboard is not null) return SiloDashboard.Build(dashboard, Configure);
         var builder = Host.CreateApplicationBuilder();
-        builder.Logging.AddRangeSiloConsole();
-        builder.UseOrleans(silo => silo.AddRangeSilo(cluster,
-            r => { r.Device = replicas.Device; r.MaxConcurrentShards = replicas.MaxConcurrentShards; r.CacheFolder = replicas.CacheFolder; },
-            c =>
-            {
-                if (coordinator is null) return;
-                c.ShardsInFlightPerSilo = coordinator.ShardsInFlightPerSilo;
-            }, roots));
+        Configure(builder);
         return builder.Build();
     }
 
