@@ -5,7 +5,7 @@ namespace RangeOrleans.Cluster.Tests;
 /// <summary>A `range silo` child process (the built range.dll), killed on dispose.</summary>
 internal sealed class SiloProcess : IDisposable
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(240); // a loaded 2-core machine has taken 170 s
     private readonly Process _process;
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Queue<string> _tail = new();
