@@ -41,7 +41,7 @@ if ! ldconfig -p | grep 'libopenblas\.so\.0' >/dev/null; then
 fi
 
 if [ ! -x /usr/bin/chromium ]; then
-  echo "ci-services: installing chromium (range view's page, driven headless by the tests)"
+  echo "ci-services: installing chromium (headless, driven by the tests: range view's page, the silo dashboard and jobs page)"
   quietly as_root apt-get update
   quietly as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
 fi

@@ -18,11 +18,13 @@ public static class RangeHostingExtensions
     /// A silo that runs mapping jobs: the grains, a <see cref="ModelReplicaCache"/> and a blob-store factory
     /// as singletons, the job resumer, Redis membership and grain state when <see cref="RangeClusterOptions.Redis"/>
     /// is set (else localhost clustering and in-memory state), mutual TLS when <see cref="RangeClusterOptions.Tls"/> is set, and <see cref="RangeClusterOptions.Membership"/>'s failure detection.
+    /// Jobs touch only what <paramref name="roots"/> allows (default: anything, for a silo in the command's own process).
     /// </summary>
     public static ISiloBuilder AddRangeSilo(this ISiloBuilder silo, RangeClusterOptions cluster,
-        Action<ModelReplicaOptions>? replicas = null, Action<CoordinatorOptions>? coordinator = null)
+        Action<ModelReplicaOptions>? replicas = null, Action<CoordinatorOptions>? coordinator = null, AllowedRoots? roots = null)
     {
         silo.Services.AddSingleton<IBlobStoreFactory, BlobStoreFactory>();
+        silo.Services.AddSingleton(roots ?? AllowedRoots.Unrestricted);
         silo.Services.AddSingleton<ModelReplicaCache>();
         silo.Services.AddSingleton<Grains.Banks.BankEncoderCache>();
         silo.Services.AddSingleton<Grains.Shards.ComputeThreads>();

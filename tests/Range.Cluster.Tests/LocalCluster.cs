@@ -58,21 +58,27 @@ internal sealed class LocalCluster : IDisposable
     public List<SiloProcess> Silos { get; } = [];
 
     /// <param name="withStorage">False: silos without AZURE_STORAGE_CONNECTION_STRING (set up wrong).</param>
+    /// <param name="access">The silos' --data-root / --allow-container options (default: <see cref="SiloProcess.DefaultAccess"/>).</param>
+    /// <param name="environment">More environment variables for the silos (e.g. RANGE_DASHBOARD_PASSWORD).</param>
     /// <param name="options">More `range silo` options.</param>
-    public async Task StartSilosAsync(int count, int maxConcurrentShards = 1, bool withStorage = true, params string[] options)
+    public async Task StartSilosAsync(int count, int maxConcurrentShards = 1, bool withStorage = true, IReadOnlyList<string>? access = null,
+        IReadOnlyDictionary<string, string>? environment = null, params string[] options)
     {
         var started = Enumerable.Range(0, count).Select(_ => StartSilo(
             [.. Certificates is null ? [] : TlsArguments(Certificates.Issue($"silo-{Guid.NewGuid():N}", server: true), Certificates.AuthorityFile), .. options],
-            maxConcurrentShards, withStorage)).ToList();
+            maxConcurrentShards, withStorage, access, environment)).ToList();
         Silos.AddRange(started);
         await Task.WhenAll(started.Select(s => s.WaitStartedAsync()));
     }
 
     /// <summary>Starts a silo of this cluster with <paramref name="arguments"/> (its TLS options) without waiting for it; killed on dispose.</summary>
     /// <param name="withStorage">False: a silo without AZURE_STORAGE_CONNECTION_STRING (set up wrong).</param>
-    public SiloProcess StartSilo(string[] arguments, int maxConcurrentShards = 1, bool withStorage = true)
+    public SiloProcess StartSilo(string[] arguments, int maxConcurrentShards = 1, bool withStorage = true, IReadOnlyList<string>? access = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
-        var silo = new SiloProcess(Redis.ConnectionString, withStorage ? Azurite.ConnectionString : null, maxConcurrentShards, _membership, arguments, Environment);
+        var merged = new Dictionary<string, string>(Environment);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) merged[name] = value;
+        var silo = new SiloProcess(Redis.ConnectionString, withStorage ? Azurite.ConnectionString : null, maxConcurrentShards, _membership, arguments, merged, access);
         _started.Add(silo);
         return silo;
     }

@@ -176,7 +176,7 @@ public abstract class ServiceProcess : IDisposable
         }
     }
 
-    /// <summary>A loopback port no one listens on now (the system's choice of a free one).</summary>
+    /// <summary>A loopback TCP port nothing listens on now (for a service or silo endpoint a test starts).</summary>
     public static int FreeLoopbackPort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Hosting;
 using RangeOrleans.Cli.Jobs;
 using RangeOrleans.Grains.Models;
+using RangeOrleans.Grains.Storage;
 using RangeOrleans.Hosting;
 
 namespace RangeOrleans.Cli.Commands;
@@ -28,8 +29,26 @@ public static class SiloCommand
             Description = "Serve GET /healthz (200 while the process serves) and /readyz (200 once the silo has joined the cluster and its model cache " +
                           "can be written; else 503 and why) on this port, for Kubernetes probes and compose healthchecks.",
         };
+        var dataRoots = new Option<string[]>("--data-root")
+        {
+            Description = $"A folder jobs may read and write under (repeatable; also {AllowedRoots.DataRootsVariable}, ':'-separated). " +
+                "None given: jobs may name no local path. Give / to allow every path this silo's user can reach.",
+        };
+        var containers = new Option<string[]>("--allow-container")
+        {
+            Description = $"An Azure container (of AZURE_STORAGE_CONNECTION_STRING's account) jobs may use, or * for all (repeatable; also {AllowedRoots.ContainersVariable}, ','-separated). None given: none.",
+        };
+        var dashboardPort = new Option<int?>("--dashboard-port")
+        {
+            Description = "Serve the Orleans dashboard (/) and the jobs page (/jobs) on this port (default: none).",
+        };
+        var dashboardHost = new Option<string>("--dashboard-host")
+        {
+            Description = $"Address the dashboard listens on; other than loopback it needs {DashboardSettings.PasswordVariable} (basic auth, user '{DashboardSettings.User}').",
+            DefaultValueFactory = _ => "127.0.0.1",
+        };
         var command = new Command("silo", "Run a silo of a Redis-clustered mapping cluster until stopped (Ctrl+C / SIGTERM).");
-        foreach (var option in new Option[] { device, slots, siloPort, gatewayPort, advertise, cache, membership, health }) command.Options.Add(option);
+        foreach (var option in new Option[] { device, slots, siloPort, gatewayPort, advertise, cache, membership, health, dataRoots, containers, dashboardPort, dashboardHost }) command.Options.Add(option);
         cluster.AddTo(command);
         command.SetAction(result =>
         {
@@ -46,12 +65,19 @@ public static class SiloCommand
                 AdvertisedHost = result.GetValue(advertise),
                 Membership = MembershipSettings.Parse(result.GetValue(membership)),
             };
-            using var host = ClusterHosts.Silo(options, replicas, new Grains.Jobs.CoordinatorOptions { ShardsInFlightPerSilo = maxShards }, result.GetValue(health));
+            var (envFolders, envContainers) = AllowedRoots.FromEnvironment();
+            var roots = AllowedRoots.Of([.. result.GetValue(dataRoots) ?? [], .. envFolders], [.. result.GetValue(containers) ?? [], .. envContainers]);
+            var dashboard = result.GetValue(dashboardPort) is { } port
+                ? new DashboardSettings { Port = port, Host = result.GetValue(dashboardHost)!, Password = Environment.GetEnvironmentVariable(DashboardSettings.PasswordVariable) }
+                : null;
+            dashboard?.Validate();
+            using var host = ClusterHosts.Silo(options, replicas, roots, new Grains.Jobs.CoordinatorOptions { ShardsInFlightPerSilo = maxShards }, dashboard, result.GetValue(health));
             if (options.Tls is null)
                 result.InvocationConfiguration.Error.WriteLine($"TLS is off: silo-to-silo and client connections are plain TCP that anyone reaching the ports can use " +
                     $"(--tls-cert, --tls-key, --tls-ca or {ClusterTls.CertificateVariable}... turn mutual TLS on; docs/security.md)");
             host.Start();
-            result.InvocationConfiguration.Output.WriteLine($"silo started (pid {Environment.ProcessId}, device {replicas.Device}, {maxShards} concurrent shards{(options.Tls is null ? "" : ", mutual TLS")})");
+            string served = dashboard is null ? "" : $"; dashboard http://{(dashboard.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{dashboard.Host}]" : dashboard.Host)}:{dashboard.Port}/ and /jobs{(dashboard.Password is null ? "" : " (password)")}";
+            result.InvocationConfiguration.Output.WriteLine($"silo started (pid {Environment.ProcessId}, device {replicas.Device}, {maxShards} concurrent shards{(options.Tls is null ? "" : ", mutual TLS")}; jobs may use: {roots.Describe()}{served})");
             host.WaitForShutdown();
             return 0;
         });

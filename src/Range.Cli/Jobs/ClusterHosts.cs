@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using RangeOrleans.Abstractions;
 using RangeOrleans.Grains.Jobs;
 using RangeOrleans.Grains.Models;
+using RangeOrleans.Grains.Storage;
 using RangeOrleans.Cli.Terminal;
 using RangeOrleans.Hosting;
 
@@ -107,20 +108,29 @@ public static class ClusterHosts
         catch (Exception e) when (CliError.IsUnreachable(e)) { } // the job's clean-up resumes with the cluster
     }
 
-    /// <summary>A silo host for <c>range silo</c> (runs until stopped), with its health endpoint on <paramref name="healthPort"/> if given.</summary>
-    public static IHost Silo(RangeClusterOptions cluster, ModelReplicaOptions replicas, CoordinatorOptions? coordinator = null, int? healthPort = null)
+    /// <summary>
+    /// A silo host for <c>range silo</c> (runs until stopped), with its health endpoint on <paramref name="healthPort"/> if given;
+    /// with <paramref name="dashboard"/> it also serves the Orleans dashboard and the jobs page (<see cref="SiloDashboard"/>).
+    /// </summary>
+    public static IHost Silo(RangeClusterOptions cluster, ModelReplicaOptions replicas, AllowedRoots roots, CoordinatorOptions? coordinator = null,
+        DashboardSettings? dashboard = null, int? healthPort = null)
     {
+        void Configure(IHostApplicationBuilder builder)
+        {
+            builder.Logging.AddRangeSiloConsole();
+            // Before the silo's own hosted service: liveness answers while the silo joins.
+            if (healthPort is { } port) builder.Services.AddHostedService(services => ActivatorUtilities.CreateInstance<SiloHealthEndpoint>(services, port));
+            builder.UseOrleans(silo => silo.AddRangeSilo(cluster,
+                r => { r.Device = replicas.Device; r.MaxConcurrentShards = replicas.MaxConcurrentShards; r.CacheFolder = replicas.CacheFolder; },
+                c =>
+                {
+                    if (coordinator is null) return;
+                    c.ShardsInFlightPerSilo = coordinator.ShardsInFlightPerSilo;
+                }, roots).AddRangeDashboard());
+        }
+        if (dashboard is not null) return SiloDashboard.Build(dashboard, Configure);
         var builder = Host.CreateApplicationBuilder();
-        builder.Logging.AddRangeSiloConsole();
-        // Before the silo's own hosted service: liveness answers while the silo joins.
-        if (healthPort is { } port) builder.Services.AddHostedService(services => ActivatorUtilities.CreateInstance<SiloHealthEndpoint>(services, port));
-        builder.UseOrleans(silo => silo.AddRangeSilo(cluster,
-            r => { r.Device = replicas.Device; r.MaxConcurrentShards = replicas.MaxConcurrentShards; r.CacheFolder = replicas.CacheFolder; },
-            c =>
-            {
-                if (coordinator is null) return;
-                c.ShardsInFlightPerSilo = coordinator.ShardsInFlightPerSilo;
-            }));
+        Configure(builder);
         return builder.Build();
     }
 

@@ -24,6 +24,7 @@ namespace RangeOrleans.Grains.Jobs;
 public sealed class JobCoordinatorGrain(
     [PersistentState("job", RangeStorage.Name)] IPersistentState<JobCoordinatorState> state,
     IBlobStoreFactory stores,
+    AllowedRoots roots,
     IOptions<CoordinatorOptions> options,
     TransientFailures transientFailures,
     ILocalSiloDetails silo,
@@ -45,6 +46,7 @@ public sealed class JobCoordinatorGrain(
     {
         JobPoints.ValidateJobId(JobId);
         JobPoints.Validate(spec);
+        roots.Require(spec);
         if (S.Spec is not null)
         {
             if (JsonSerializer.Serialize(S.Spec, ManifestWriter.SpecJson) != JsonSerializer.Serialize(spec, ManifestWriter.SpecJson))
@@ -116,7 +118,7 @@ public sealed class JobCoordinatorGrain(
     private async Task AdvancePreparationAsync()
     {
         var spec = S.Spec!;
-        _preparing ??= Task.Run(() => JobPlanner.PlanAsync(JobId, spec, stores, CancellationToken.None));
+        _preparing ??= Task.Run(() => JobPlanner.PlanAsync(JobId, spec, stores, roots, CancellationToken.None));
         if (!_preparing.IsCompleted) return;
         var preparing = _preparing;
         _preparing = null;

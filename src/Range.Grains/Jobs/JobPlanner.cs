@@ -18,7 +18,7 @@ public static class JobPlanner
 {
     private static readonly string[] s_pointFileExtensions = [".csv", ".arrow", ".feather", ".ipc"];
 
-    public static async Task<JobPlan> PlanAsync(string jobId, JobSpec spec, IBlobStoreFactory stores, CancellationToken cancellationToken)
+    public static async Task<JobPlan> PlanAsync(string jobId, JobSpec spec, IBlobStoreFactory stores, AllowedRoots roots, CancellationToken cancellationToken)
     {
         JobPoints.Validate(spec);
         string modelSha = await ArtifactLocation.Sha256Async(spec.Model.Checkpoint, stores, cancellationToken);
@@ -36,18 +36,18 @@ public static class JobPlanner
         }
         else
         {
-            shards = await WriteShardPointsAsync(spec, tiling, destination, stores, cancellationToken);
+            shards = await WriteShardPointsAsync(spec, tiling, destination, stores, roots, cancellationToken);
         }
         await SkipAlreadyProducedAsync(spec, modelSha, bankSha, destination, shards, cancellationToken);
         return new JobPlan(modelSha, bankSha, shards);
     }
 
-    private static async Task<List<ShardRecord>> WriteShardPointsAsync(JobSpec spec, GlobeTiling tiling, IBlobStore destination, IBlobStoreFactory stores, CancellationToken cancellationToken)
+    private static async Task<List<ShardRecord>> WriteShardPointsAsync(JobSpec spec, GlobeTiling tiling, IBlobStore destination, IBlobStoreFactory stores, AllowedRoots roots, CancellationToken cancellationToken)
     {
         var partitioner = new TilePartitioner(tiling);
         foreach (var input in spec.Points.Inputs)
         {
-            await foreach (var path in LocalPointFilesAsync(input, stores, cancellationToken))
+            await foreach (var path in LocalPointFilesAsync(input, stores, roots, cancellationToken))
             {
                 try
                 {
@@ -85,14 +85,18 @@ public static class JobPlanner
     private sealed record PointFile(string Name, string Local, bool Temporary);
 
     // Local files and folders are read in place; blobs are downloaded to a temporary file (PointsReader reads paths).
-    private static async IAsyncEnumerable<PointFile> LocalPointFilesAsync(string input, IBlobStoreFactory stores, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    // A folder's files are checked against the silo's roots one by one: a link in an allowed folder may point outside it.
+    private static async IAsyncEnumerable<PointFile> LocalPointFilesAsync(string input, IBlobStoreFactory stores, AllowedRoots roots, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (!ArtifactLocation.IsBlobUri(input))
         {
             if (Directory.Exists(input))
             {
                 foreach (var file in Directory.EnumerateFiles(input).Where(IsPointFile).Order(StringComparer.Ordinal))
+                {
+                    roots.Require(file, "--input");
                     yield return new PointFile(file, file, false);
+                }
             }
             else if (File.Exists(input)) yield return new PointFile(input, input, false);
             else throw new FileNotFoundException($"--input '{input}' does not exist", input);
