@@ -1,3 +1,5 @@
+using RangeOrleans.Testing;
+
 namespace RangeOrleans.Cluster.Tests;
 
 /// <summary>

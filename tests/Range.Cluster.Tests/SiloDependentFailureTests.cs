@@ -1,3 +1,4 @@
+using RangeOrleans.Testing;
 using RangeOrleans.Abstractions;
 using RangeOrleans.Storage;
 
@@ -71,7 +72,7 @@ public sealed class SiloDependentFailureTests : IDisposable
         {
             await BlobStores.Open("az://models", _cluster.Azurite.ConnectionString)
                 .WriteAllBytesAsync("satclip.ckpt", await File.ReadAllBytesAsync(TestData.Fixture("satclip_l10/satclip.ckpt")));
-            await _cluster.StartSilosAsync(2, maxConcurrentShards: 2, withStorage: true, "--model-cache", Path.Combine(blocker, "cache"));
+            await _cluster.StartSilosAsync(2, maxConcurrentShards: 2, withStorage: true, options: ["--model-cache", Path.Combine(blocker, "cache")]);
             string[] map = [.. Map("map", "az://maps/nowhere", Points, "--job-id", "nowhere")];
             map[Array.IndexOf(map, "--checkpoint") + 1] = "az://models/satclip.ckpt";
             var failed = await RangeCli.Start(map, ClientEnvironment).Result;

@@ -53,7 +53,7 @@ public static class SiloCommand
         command.SetAction(result =>
         {
             int maxShards = result.GetValue(slots);
-            if (result.GetValue(health) is { } port && port is < 1 or > 65535) throw new ArgumentException($"--health-port must be 1 to 65535, got {port}");
+            if (result.GetValue(health) is { } healthPort && healthPort is < 1 or > 65535) throw new ArgumentException($"--health-port must be 1 to 65535, got {healthPort}");
             if (maxShards < 1) throw new ArgumentException($"--max-concurrent-shards must be at least 1, got {maxShards}");
             Core.Embedding.ComputeDevice.Parse(result.GetValue(device)!);
             var replicas = new ModelReplicaOptions { Device = result.GetValue(device)!, MaxConcurrentShards = maxShards };
