@@ -111,7 +111,10 @@ public sealed class JobCoordinatorGrain(
 
     protected override bool HasWorkLeft => S.State is JobState.Preparing or JobState.Running;
 
-    private IShardGrain Shard(ShardRecord shard) => GrainFactory.GetGrain<IShardGrain>($"{JobId}/{shard.TileId}");
+    // After a failure that depends on the silo, a fresh grain id: re-activating the same id after DeactivateOnIdle
+    // landed on the same silo every time (measured, 32 in a row), a new id is placed at random again.
+    private IShardGrain Shard(ShardRecord shard) =>
+        GrainFactory.GetGrain<IShardGrain>(shard.SiloFailures == 0 ? $"{JobId}/{shard.TileId}" : $"{JobId}/{shard.TileId}#{shard.SiloFailures}");
 
     protected override Task AdvanceAsync() => S.State == JobState.Preparing ? AdvancePreparationAsync() : AdvanceShardsAsync();
 
