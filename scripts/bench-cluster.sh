@@ -31,7 +31,7 @@ sleep 1
 for silos in 1 3; do
   silo_pids=()
   for i in $(seq 1 "$silos"); do
-    "${range[@]}" silo --cluster "127.0.0.1:$port" --max-concurrent-shards 2 >"$work/silo-$silos-$i.log" 2>&1 &
+    "${range[@]}" silo --cluster "127.0.0.1:$port" --max-concurrent-shards 2 --data-root "$work" --data-root "$PWD/samples" >"$work/silo-$silos-$i.log" 2>&1 &
     silo_pids+=($!)
   done
   for i in $(seq 1 "$silos"); do

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs the services and tools the tests use (Azurite for Azure Blob, Redis for Orleans, GDAL and DuckDB to check exports), only
+# Installs the services and tools the tests use (Azurite for Azure Blob, Redis for Orleans, GDAL and DuckDB to check exports,
+# headless chromium to drive range view's page), only
 # when missing: safe to run again. Tests run their own loopback instances; nothing is started here.
 # On Debian 12 with only the .NET SDK it installs, as root or with sudo:
-#   redis-server, gdal-bin, python3-gdal, nodejs and npm (apt-get), then azurite 3.35.0 (npm install -g)
+#   redis-server, gdal-bin, python3-gdal, libopenblas0-pthread, chromium, nodejs and npm (apt-get), then azurite 3.35.0 (npm install -g)
 #   and tests/tools (npm ci: DuckDB for Node).
 set -euo pipefail
 
@@ -32,6 +33,19 @@ if ! command -v gdalinfo >/dev/null 2>&1 || [ ! -f /usr/lib/python3/dist-package
   quietly as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends gdal-bin python3-gdal
 fi
 
+# OpenBLAS: `range bench` measures its sgemm beside libtorch's, and RANGE_BLAS=openblas runs retrieval on it (docs/performance.md).
+if ! ldconfig -p | grep 'libopenblas\.so\.0' >/dev/null; then
+  echo "ci-services: installing libopenblas0-pthread (apt-get)"
+  quietly as_root apt-get update
+  quietly as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libopenblas0-pthread
+fi
+
+if [ ! -x /usr/bin/chromium ]; then
+  echo "ci-services: installing chromium (headless, driven by the tests: range view's page, the silo dashboard and jobs page)"
+  quietly as_root apt-get update
+  quietly as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
+fi
+
 if ! command -v azurite-blob >/dev/null 2>&1 && ! { command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; }; then
   # Azurite is a Node.js program; Debian 12's nodejs (18) runs azurite 3.35.0.
   echo "ci-services: installing nodejs and npm (apt-get)"
@@ -51,4 +65,4 @@ if [ ! -d "$(dirname "$0")/../tests/tools/node_modules/@duckdb/node-api" ]; then
   quietly npm ci --prefix "$(dirname "$0")/../tests/tools" --no-fund --no-audit
 fi
 
-echo "ci-services: redis-server $(redis-server --version | grep -oE 'v=[0-9.]+' | cut -c3-), azurite-blob $(azurite-blob --version), $(gdalinfo --version | cut -d, -f1)"
+echo "ci-services: redis-server $(redis-server --version | grep -oE 'v=[0-9.]+' | cut -c3-), azurite-blob $(azurite-blob --version), $(gdalinfo --version | cut -d, -f1), $(/usr/bin/chromium --version 2>/dev/null | head -1)"

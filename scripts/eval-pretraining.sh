@@ -22,7 +22,7 @@ encoders=("wrap" "sh --checkpoint $trained" "satclip --checkpoint $untrained" "s
 labels=("wrap" "sh" "satclip untrained" "satclip trained" "range" "range+")
 
 {
-  echo "Linear probe (ridge, alpha by 5-fold CV), mean ± sd over $seeds seeds; $(date -u +%Y-%m-%d)."
+  echo "Linear probe (ridge, alpha by cross-validation: 3-fold for regression, 10-fold for classification), mean ± sd over $seeds seeds; $(date -u +%Y-%m-%d)."
   echo "Trained: \`$(basename "$trained")\`; untrained: \`$(basename "$untrained")\` (same architecture, seed's initialisation); bank: \`$(basename "$bank")\`."
   echo "Command: \`scripts/eval-pretraining.sh $*\`"
   for task in "${tasks[@]}"; do

@@ -18,4 +18,7 @@ public sealed record JobSpec
 
     /// <summary>Rows per Arrow record batch.</summary>
     [Id(5)] public int BatchRows { get; init; } = 8192;
+
+    /// <summary>Replace what DEST holds when it is another spec's map output (finished or not); without it such a DEST is refused.</summary>
+    [Id(6)] public bool Overwrite { get; init; }
 }

@@ -18,4 +18,7 @@ public sealed record ShardProgress
 
     /// <summary>The silo that runs it, for logs.</summary>
     [Id(6)] public string? Silo { get; init; }
+
+    /// <summary>Failed for a reason of this silo's own (its configuration, files it cannot read): another silo may succeed.</summary>
+    [Id(7)] public bool SiloDependent { get; init; }
 }

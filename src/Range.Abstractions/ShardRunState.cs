@@ -9,4 +9,7 @@ public enum ShardRunState
     Running,
     Done,
     Failed,
+
+    /// <summary>Stopped by its job's cancel (map shards): not a failure, and not retried.</summary>
+    Cancelled,
 }

@@ -30,6 +30,7 @@ public static class RangeCommandLine
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(LookupCommand.Create());
         root.Subcommands.Add(SimilarityCommand.Create());
+        root.Subcommands.Add(ViewCommand.Create());
         root.Options.Add(new Option<bool>(VerboseOption)
         {
             Description = $"Show the runtime's warnings and a failure's stack trace on stderr (they always go to the log file, {CommandLog.EnvironmentVariable} or range/range.log in the temp folder).",

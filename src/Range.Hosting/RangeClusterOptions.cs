@@ -18,6 +18,9 @@ public sealed record RangeClusterOptions
     /// <summary>Client gateway port; 0 picks a free one.</summary>
     public int GatewayPort { get; init; }
 
+    /// <summary>Mutual TLS on silo-to-silo and client-to-gateway connections (and to Redis with ssl=true); null: plain TCP.</summary>
+    public ClusterTls? Tls { get; init; }
+
     /// <summary>Address other silos and clients reach this silo at (a host name or IP); null: 127.0.0.1 (a single machine).</summary>
     public string? AdvertisedHost { get; init; }
 

@@ -17,12 +17,14 @@ public static class RangeHostingExtensions
     /// <summary>
     /// A silo that runs mapping jobs: the grains, a <see cref="ModelReplicaCache"/> and a blob-store factory
     /// as singletons, the job resumer, Redis membership and grain state when <see cref="RangeClusterOptions.Redis"/>
-    /// is set (else localhost clustering and in-memory state), and <see cref="RangeClusterOptions.Membership"/>'s failure detection.
+    /// is set (else localhost clustering and in-memory state), mutual TLS when <see cref="RangeClusterOptions.Tls"/> is set, and <see cref="RangeClusterOptions.Membership"/>'s failure detection.
+    /// Jobs touch only what <paramref name="roots"/> allows (default: anything, for a silo in the command's own process).
     /// </summary>
     public static ISiloBuilder AddRangeSilo(this ISiloBuilder silo, RangeClusterOptions cluster,
-        Action<ModelReplicaOptions>? replicas = null, Action<CoordinatorOptions>? coordinator = null)
+        Action<ModelReplicaOptions>? replicas = null, Action<CoordinatorOptions>? coordinator = null, AllowedRoots? roots = null)
     {
         silo.Services.AddSingleton<IBlobStoreFactory, BlobStoreFactory>();
+        silo.Services.AddSingleton(roots ?? AllowedRoots.Unrestricted);
         silo.Services.AddSingleton<ModelReplicaCache>();
         silo.Services.AddSingleton<Grains.Banks.BankEncoderCache>();
         silo.Services.AddSingleton<Grains.Shards.ComputeThreads>();
@@ -40,9 +42,10 @@ public static class RangeHostingExtensions
             silo.AddMemoryGrainStorage(RangeStorage.Name);
             return silo;
         }
-        var redis = ConfigurationOptions.Parse(cluster.Redis);
+        var redis = RedisConnection.Parse(cluster.Redis, cluster.Tls);
         silo.UseRedisClustering(o => o.ConfigurationOptions = redis);
         silo.AddRedisGrainStorage(RangeStorage.Name, o => o.ConfigurationOptions = redis);
+        if (cluster.Tls is not null) silo.UseRangeTls(cluster.Tls);
         int siloPort = cluster.SiloPort == 0 ? FreePort.Next() : cluster.SiloPort;
         int gatewayPort = cluster.GatewayPort == 0 ? FreePort.Next() : cluster.GatewayPort;
         if (cluster.AdvertisedHost is null) silo.ConfigureEndpoints(IPAddress.Loopback, siloPort, gatewayPort);
@@ -61,13 +64,14 @@ public static class RangeHostingExtensions
         return silo;
     }
 
-    /// <summary>A client of a Redis-clustered cluster (range submit / status / jobs / cancel).</summary>
+    /// <summary>A client of a Redis-clustered cluster (range submit / status / jobs / cancel), over mutual TLS when <see cref="RangeClusterOptions.Tls"/> is set.</summary>
     public static IClientBuilder AddRangeClient(this IClientBuilder client, RangeClusterOptions cluster)
     {
         if (cluster.Redis is null) throw new ArgumentException("--cluster: a Redis connection string is needed to reach a cluster");
         client.Configure<ClusterOptions>(o => { o.ClusterId = cluster.ClusterId; o.ServiceId = cluster.ServiceId; });
-        var redis = ConfigurationOptions.Parse(cluster.Redis);
+        var redis = RedisConnection.Parse(cluster.Redis, cluster.Tls);
         client.UseRedisClustering(o => o.ConfigurationOptions = redis);
+        if (cluster.Tls is not null) client.UseRangeTls(cluster.Tls);
         return client;
     }
 

@@ -20,7 +20,7 @@ public static class BlobStores
         var (containerName, prefix) = ParseAzure(destination);
         connectionString ??= Environment.GetEnvironmentVariable(ConnectionStringVariable);
         if (string.IsNullOrWhiteSpace(connectionString))
-            throw new ArgumentException(
+            throw new StorageNotConfiguredException(
                 $"destination '{destination}' is in Azure Blob storage: set {ConnectionStringVariable} to the storage account's connection string",
                 nameof(connectionString));
 
@@ -32,7 +32,7 @@ public static class BlobStores
         catch (Exception e) when (e is FormatException or ArgumentException or UriFormatException or InvalidOperationException)
         {
             // The SDK's message may quote the connection string: do not pass it (or the inner exception) on.
-            throw new ArgumentException(
+            throw new StorageNotConfiguredException(
                 $"the connection string for '{destination}' ({ConnectionStringVariable} or the one given) is not a valid Azure Storage connection string",
                 nameof(connectionString));
         }

@@ -1,4 +1,5 @@
 using RangeOrleans.Abstractions;
+using RangeOrleans.Testing;
 
 namespace RangeOrleans.Cluster.Tests;
 

@@ -19,15 +19,23 @@ internal sealed class LocalCluster : IDisposable
     private readonly string _membership;
 
     /// <param name="persistentRedis">Redis with its append-only file on, so its data survives a restart.</param>
+    /// <param name="redisPassword">Redis refuses connections without it; silos and `range` processes get it from RANGE_REDIS_PASSWORD.</param>
+    /// <param name="certificates">
+    /// The cluster's CA: every silo gets its own silo certificate from it and <see cref="ConnectAsync"/> a client
+    /// certificate (mutual TLS).
+    /// </param>
+    /// <param name="redisTls">Redis serves TLS only, with a certificate from <paramref name="certificates"/>.</param>
     /// <param name="membership">
     /// The silos' failure detection: "fast" (a killed silo is declared dead in about 2 s, so fault tests finish quickly)
     /// unless a test asks for the "production" default.
     /// </param>
-    public LocalCluster(bool persistentRedis = false, string membership = "fast")
+    public LocalCluster(bool persistentRedis = false, string membership = "fast", string? redisPassword = null, TestCertificates? certificates = null, bool redisTls = false)
     {
         _membership = membership;
+        Certificates = certificates;
+        Environment = redisPassword is null ? new Dictionary<string, string>() : new() { [RedisConnection.PasswordVariable] = redisPassword };
         Azurite = new AzuriteProcess();
-        try { Redis = new RedisProcess(persistentRedis); }
+        try { Redis = new RedisProcess(persistentRedis, redisPassword, tls: redisTls ? certificates : null); }
         catch
         {
             Azurite.Dispose();
@@ -37,17 +45,42 @@ internal sealed class LocalCluster : IDisposable
 
     public AzuriteProcess Azurite { get; }
     public RedisProcess Redis { get; }
+    public TestCertificates? Certificates { get; }
+
+    /// <summary>What a silo or `range` process of this cluster needs in its environment (the Redis password).</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; }
+
+    /// <summary>The `--tls-cert --tls-key --tls-ca` options for <paramref name="files"/> and the CA bundle <paramref name="authority"/>.</summary>
+    public static string[] TlsArguments(TestCertificates.Files files, string authority) =>
+        ["--tls-cert", files.Certificate, "--tls-key", files.Key, "--tls-ca", authority];
 
     /// <summary>The silos of the current generation (see <see cref="KillAllSilos"/>), in start order.</summary>
     public List<SiloProcess> Silos { get; } = [];
 
-    public async Task StartSilosAsync(int count, int maxConcurrentShards = 1)
+    /// <param name="withStorage">False: silos without AZURE_STORAGE_CONNECTION_STRING (set up wrong).</param>
+    /// <param name="access">The silos' --data-root / --allow-container options (default: <see cref="SiloProcess.DefaultAccess"/>).</param>
+    /// <param name="environment">More environment variables for the silos (e.g. RANGE_DASHBOARD_PASSWORD).</param>
+    /// <param name="options">More `range silo` options.</param>
+    public async Task StartSilosAsync(int count, int maxConcurrentShards = 1, bool withStorage = true, IReadOnlyList<string>? access = null,
+        IReadOnlyDictionary<string, string>? environment = null, params string[] options)
     {
-        var started = Enumerable.Range(0, count)
-            .Select(_ => new SiloProcess(Redis.ConnectionString, Azurite.ConnectionString, maxConcurrentShards, _membership)).ToList();
-        _started.AddRange(started);
+        var started = Enumerable.Range(0, count).Select(_ => StartSilo(
+            [.. Certificates is null ? [] : TlsArguments(Certificates.Issue($"silo-{Guid.NewGuid():N}", server: true), Certificates.AuthorityFile), .. options],
+            maxConcurrentShards, withStorage, access, environment)).ToList();
         Silos.AddRange(started);
         await Task.WhenAll(started.Select(s => s.WaitStartedAsync()));
+    }
+
+    /// <summary>Starts a silo of this cluster with <paramref name="arguments"/> (its TLS options) without waiting for it; killed on dispose.</summary>
+    /// <param name="withStorage">False: a silo without AZURE_STORAGE_CONNECTION_STRING (set up wrong).</param>
+    public SiloProcess StartSilo(string[] arguments, int maxConcurrentShards = 1, bool withStorage = true, IReadOnlyList<string>? access = null,
+        IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var merged = new Dictionary<string, string>(Environment);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) merged[name] = value;
+        var silo = new SiloProcess(Redis.ConnectionString, withStorage ? Azurite.ConnectionString : null, maxConcurrentShards, _membership, arguments, merged, access);
+        _started.Add(silo);
+        return silo;
     }
 
     /// <summary>Hard-kills every silo of the current generation (a crash of the whole cluster); the next start is a new generation.</summary>
@@ -57,12 +90,14 @@ internal sealed class LocalCluster : IDisposable
         Silos.Clear();
     }
 
-    /// <summary>A client connected through Redis membership; dispose the host (after StopAsync) when done.</summary>
+    /// <summary>A client connected through Redis membership (with a client certificate of the cluster's CA when it has one); dispose the host (after StopAsync) when done.</summary>
     public async Task<(IHost Host, IClusterClient Client)> ConnectAsync()
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        builder.UseOrleansClient(c => c.AddRangeClient(new RangeClusterOptions { Redis = Redis.ConnectionString }));
+        var tls = Certificates?.Issue($"client-{Guid.NewGuid():N}", server: false) is { } files ? ClusterTls.Load(files.Certificate, files.Key, Certificates.AuthorityFile) : null;
+        string redis = Redis.Password is null ? Redis.ConnectionString : $"{Redis.ConnectionString},password={Redis.Password}"; // in this process only
+        builder.UseOrleansClient(c => c.AddRangeClient(new RangeClusterOptions { Redis = redis, Tls = tls }));
         var host = builder.Build();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await host.StartAsync(timeout.Token);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using RangeOrleans.Abstractions;
+using RangeOrleans.Testing;
 
 namespace RangeOrleans.Cluster.Tests;
 
@@ -29,7 +30,8 @@ public sealed class OperatorErrorTests : IDisposable
         var jobs = await RangeCli.RunAsync("jobs", "--cluster", redis);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"gave up after {clock.Elapsed}: {jobs}");
         Assert.True(jobs.ExitCode == 3, jobs.ToString());
-        Assert.Equal($"error: no silo of the cluster at {redis} answered within 20 s; start one with `range silo --cluster {redis}`", jobs.Error.Trim());
+        Assert.Equal($"error: no silo of the cluster at {redis} answered within 20 s; start one with `range silo --cluster {redis}`; " +
+            "if its silos use TLS, give this client a certificate from their CA (--tls-cert, --tls-key, --tls-ca; docs/security.md)", jobs.Error.Trim());
         Assert.Empty(jobs.Output);
     }
 

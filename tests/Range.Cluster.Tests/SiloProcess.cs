@@ -1,23 +1,36 @@
 using System.Diagnostics;
+using RangeOrleans.Testing;
 
 namespace RangeOrleans.Cluster.Tests;
 
 /// <summary>A `range silo` child process (the built range.dll), killed on dispose.</summary>
 internal sealed class SiloProcess : IDisposable
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(240); // a loaded 2-core machine has taken 170 s
     private readonly Process _process;
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Queue<string> _tail = new();
 
+    /// <param name="azureConnection">The silo's AZURE_STORAGE_CONNECTION_STRING; null: none (a silo set up wrong).</param>
     /// <param name="membership">Failure detection (range silo --membership): tests that kill silos choose "fast" (about 2 s) explicitly.</param>
-    public SiloProcess(string redis, string azureConnection, int maxConcurrentShards = 1, string membership = "fast")
+    /// <param name="arguments">More `range silo` options (--tls-cert, --health-port ...).</param>
+    /// <param name="environment">More environment variables (RANGE_REDIS_PASSWORD, RANGE_DASHBOARD_PASSWORD ...).</param>
+    /// <param name="access">
+    /// What jobs may touch (--data-root, --allow-container options); default: the temp folder, the repository (samples,
+    /// fixtures) and every container, where the tests keep their files.
+    /// </param>
+    public SiloProcess(string redis, string? azureConnection, int maxConcurrentShards = 1, string membership = "fast",
+        IEnumerable<string>? arguments = null, IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? access = null)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in new[] { RangeDll, "silo", "--cluster", redis, "--max-concurrent-shards", maxConcurrentShards.ToString(), "--membership", membership })
             info.ArgumentList.Add(a);
-        info.Environment["AZURE_STORAGE_CONNECTION_STRING"] = azureConnection;
+        foreach (var a in arguments ?? []) info.ArgumentList.Add(a);
+        foreach (var a in access ?? DefaultAccess) info.ArgumentList.Add(a);
+        if (azureConnection is null) info.Environment.Remove("AZURE_STORAGE_CONNECTION_STRING");
+        else info.Environment["AZURE_STORAGE_CONNECTION_STRING"] = azureConnection;
         info.Environment["DOTNET_gcServer"] = "0";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         _process = new Process { StartInfo = info };
         _process.OutputDataReceived += (_, e) => OnLine(e.Data);
         _process.ErrorDataReceived += (_, e) => OnLine(e.Data);
@@ -28,6 +41,18 @@ internal sealed class SiloProcess : IDisposable
 
     public int Id => _process.Id;
     public bool HasExited => _process.HasExited;
+
+    /// <summary>Whether it printed "silo started" (it joined its cluster).</summary>
+    public bool Started => _started.Task.IsCompleted;
+
+    /// <summary>Waits up to <paramref name="limit"/> for the process to end; its exit code, or null while it still runs.</summary>
+    public async Task<int?> WaitExitAsync(TimeSpan limit)
+    {
+        using var timeout = new CancellationTokenSource(limit);
+        try { await _process.WaitForExitAsync(timeout.Token); }
+        catch (OperationCanceledException) { return null; }
+        return _process.ExitCode;
+    }
 
     public async Task WaitStartedAsync()
     {
@@ -75,15 +100,8 @@ internal sealed class SiloProcess : IDisposable
         _process.Dispose();
     }
 
-    /// <summary>The range.dll built for this test configuration (src/Range.Cli/bin/CONFIG/net10.0).</summary>
-    internal static string RangeDll { get; } = FindRangeDll();
+    internal static readonly string[] DefaultAccess = ["--data-root", Path.GetTempPath(), "--data-root", TestData.RepoDir, "--allow-container", "*"];
 
-    private static string FindRangeDll()
-    {
-        var testBin = new DirectoryInfo(AppContext.BaseDirectory); // tests/Range.Cluster.Tests/bin/CONFIG/net10.0/
-        string framework = testBin.Name, configuration = testBin.Parent!.Name;
-        var path = Path.Combine(TestData.RepoDir, "src", "Range.Cli", "bin", configuration, framework, "range.dll");
-        if (!File.Exists(path)) throw new FileNotFoundException($"build src/Range.Cli first: {path} is missing", path);
-        return path;
-    }
+    /// <summary>The range.dll built for this test configuration (src/Range.Cli/bin/CONFIG/net10.0).</summary>
+    internal static string RangeDll => RangeCli.RangeDll;
 }

@@ -7,11 +7,11 @@ public sealed class EquirectangularRasterTests
     private static readonly Lazy<EquirectangularRaster> Earth = new(() => EarthImagery.Load());
 
     [Fact]
-    public void EarthImageryIsFourChannelsOnThe2048By1024Grid()
+    public void EarthImageryIsFiveChannelsOnThe2048By1024Grid()
     {
         var earth = Earth.Value;
-        Assert.Equal((2048, 1024, 4), (earth.Width, earth.Height, earth.Channels));
-        Assert.Equal(4, EarthImagery.ChannelNames.Count);
+        Assert.Equal((2048, 1024, 5), (earth.Width, earth.Height, earth.Channels));
+        Assert.Equal(5, EarthImagery.ChannelNames.Count);
     }
 
     [Fact]
@@ -49,15 +49,24 @@ public sealed class EquirectangularRasterTests
     }
 
     [Fact]
+    public void ReliefIsHighOnTibetAndZeroAtSea()
+    {
+        var earth = Earth.Value;
+        Assert.True(earth.Sample(4, 88, 32) > 0.5f, $"Tibet relief {earth.Sample(4, 88, 32)}");
+        Assert.True(earth.Sample(4, -150, -30) < 0.02f, $"South Pacific relief {earth.Sample(4, -150, -30)}");
+        Assert.True(earth.Sample(4, 88, 32) > earth.Sample(4, 10, 23) + 0.3f, "Tibet above the Sahara");
+    }
+
+    [Fact]
     public void TileIsCentredOnThePointAndWrapsAcrossTheAntimeridian()
     {
         var earth = Earth.Value;
         const int size = 8;
         var tile = earth.CutTile(179.95, 0, size);
-        Assert.Equal(4 * size * size, tile.Length);
+        Assert.Equal(earth.Channels * size * size, tile.Length);
         // Centre-ish pixel (row 4, col 4) is the pixel nearest the point; columns past the right edge wrap to x = 0.
         int cx = (int)Math.Round(earth.PixelX(179.95)), cy = (int)Math.Round(earth.PixelY(0));
-        for (int c = 0; c < 4; c++)
+        for (int c = 0; c < earth.Channels; c++)
         {
             Assert.Equal(earth.Pixel(c, cx, cy), tile[(c * size + size / 2) * size + size / 2]);
             Assert.Equal(earth.Pixel(c, 0, cy), tile[(c * size + size / 2) * size + size / 2 + (2048 - cx)]);

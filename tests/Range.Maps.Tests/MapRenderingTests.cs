@@ -52,6 +52,44 @@ public class MapRenderingTests
     }
 
     [Fact]
+    public void AnOverlayIsTheBareMapAreaClearWhereThereAreNoPoints()
+    {
+        // One red 10-degree cell centred at (5, 5) on a 360 x 180 overlay: one pixel per degree.
+        var png = WorldMapRenderer.OverlayPng(new MapPanel("", [5.0, 15.0], [5.0, 5.0], [255, 0, 0, 0, 0, 255]), 360);
+        using var bitmap = SKBitmap.Decode(png);
+        Assert.Equal((360, 180), (bitmap.Width, bitmap.Height));
+        Assert.Equal(SKColors.Red, bitmap.GetPixel(180 + 5, 90 - 5));
+        Assert.Equal(SKColors.Blue, bitmap.GetPixel(180 + 15, 90 - 5));
+        Assert.Equal(0, bitmap.GetPixel(180 - 50, 90 + 40).Alpha);
+    }
+
+    [Fact]
+    public void TheRgbKeyHasABarPerComponentFromBlackToItsColour()
+    {
+        var bars = ColourBar.RgbComponents("ICA");
+        Assert.Equal(["R = ICA component 1", "G = ICA component 2", "B = ICA component 3"], bars.Select(b => b.Label));
+        Assert.Equal([(0, 0, 0), (0, 0, 0), (0, 0, 0)], bars.Select(b => ((int)b.Colour(0).R, (int)b.Colour(0).G, (int)b.Colour(0).B)));
+        Assert.Equal([(255, 0, 0), (0, 255, 0), (0, 0, 255)], bars.Select(b => ((int)b.Colour(1).R, (int)b.Colour(1).G, (int)b.Colour(1).B)));
+        // Drawn one under the other: the first bar's right end is red, the third's blue.
+        using var key = SKBitmap.Decode(WorldMapRenderer.ColourBarsPng(bars, 400));
+        Assert.Equal(3 * 46, key.Height);
+        Assert.True(key.GetPixel(8 + 150, 14).Red > 100 && key.GetPixel(8 + 150, 14).Blue < 50, $"{key.GetPixel(8 + 150, 14)}");
+        Assert.True(key.GetPixel(8 + 150, 2 * 46 + 14).Blue > 100 && key.GetPixel(8 + 150, 2 * 46 + 14).Red < 50, $"{key.GetPixel(8 + 150, 2 * 46 + 14)}");
+    }
+
+    [Fact]
+    public void ARenderWithTheRgbKeyIsTallerByTheBarRow()
+    {
+        using var dir = new TempDir();
+        var panel = new MapPanel("a", [0.0, 2.0], [0.0, 0.0], [1, 2, 3, 4, 5, 6]);
+        WorldMapRenderer.WritePng(dir.File("plain.png"), [panel], 1024, "t", "l");
+        WorldMapRenderer.WritePng(dir.File("key.png"), [panel], 1024, "t", "l", colourBars: ColourBar.RgbComponents("PCA"));
+        using var plain = SKBitmap.Decode(dir.File("plain.png"));
+        using var keyed = SKBitmap.Decode(dir.File("key.png"));
+        Assert.Equal(plain.Height + 56, keyed.Height);
+    }
+
+    [Fact]
     public void GridStepIsTheMedianGap() => Assert.Equal(2.0, WorldMapRenderer.MedianStep([-3, -1, 1, 3, 3, 9]));
 
     private static double Correlation(double[] a, double[] b)
@@ -103,12 +141,23 @@ public class CoastlineTests
     }
 
     [Fact]
+    public void CoastLinesNeverJumpAcrossTheMapAndKeepEveryCoastSegment()
+    {
+        var rings = Coastlines.Load();
+        var lines = Coastlines.Lines(rings).ToList();
+        Assert.All(lines, l => Assert.True(l.Length >= 2));
+        Assert.All(lines, l => Assert.All(l.Zip(l.Skip(1)), s => Assert.True(Coastlines.IsCoast(s.First, s.Second))));
+        int coastSegments = rings.Sum(r => r.Zip(r.Skip(1)).Count(s => Coastlines.IsCoast(s.First, s.Second)));
+        Assert.Equal(coastSegments, lines.Sum(l => l.Length - 1));
+    }
+
+    [Fact]
     public void SegmentsAcrossTheDateLineOrAlongTheMapEdgeAreNotCoast()
     {
-        Assert.True(WorldMapRenderer.IsCoast((10, 10), (11, 11)));
-        Assert.False(WorldMapRenderer.IsCoast((179, 60), (-179, 60)));
-        Assert.False(WorldMapRenderer.IsCoast((180, 65), (180, 66)));
-        Assert.False(WorldMapRenderer.IsCoast((-170, -90), (-160, -90)));
+        Assert.True(Coastlines.IsCoast((10, 10), (11, 11)));
+        Assert.False(Coastlines.IsCoast((179, 60), (-179, 60)));
+        Assert.False(Coastlines.IsCoast((180, 65), (180, 66)));
+        Assert.False(Coastlines.IsCoast((-170, -90), (-160, -90)));
     }
 }
 

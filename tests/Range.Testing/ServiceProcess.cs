@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace RangeOrleans.Testing;
@@ -72,7 +71,7 @@ public abstract class ServiceProcess : IDisposable
         if (process is null) return;
         if (!process.HasExited)
         {
-            if (sys_kill(process.Id, Sigterm) != 0 || !process.WaitForExit(StopTimeout))
+            if (!ProcessSignals.Terminate(process.Id) || !process.WaitForExit(StopTimeout))
                 process.Kill(entireProcessTree: true);
             process.WaitForExit();
         }
@@ -177,7 +176,8 @@ public abstract class ServiceProcess : IDisposable
         }
     }
 
-    private static int FreeLoopbackPort()
+    /// <summary>A loopback TCP port nothing listens on now (for a service or silo endpoint a test starts).</summary>
+    public static int FreeLoopbackPort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -196,10 +196,4 @@ public abstract class ServiceProcess : IDisposable
         }
         return null;
     }
-
-    private const int Sigterm = 15;
-
-    // Graceful stop: .NET's Process.Kill sends SIGKILL only.
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int sys_kill(int pid, int signal);
 }

@@ -1,8 +1,10 @@
 using System.CommandLine;
 using RangeOrleans.Abstractions;
 using RangeOrleans.Cli.Jobs;
+using RangeOrleans.Cli.Terminal;
 using RangeOrleans.Core.Banks;
 using RangeOrleans.Core.Formats;
+using RangeOrleans.Core.Formats.Arrow;
 using RangeOrleans.Storage;
 using RangeOrleans.Training.Banks;
 using RangeOrleans.Training.Data;
@@ -33,13 +35,14 @@ public static class BankCommand
         var maeEpochs = new Option<int>("--mae-epochs") { Description = "Epochs when training the MAE here.", DefaultValueFactory = _ => new MaeTrainingOptions().Epochs };
         var shardSize = new Option<int>("--shard-size") { Description = "Entries per shard file.", DefaultValueFactory = _ => LocalBankJob.DefaultShardSize };
         var output = OutputOption.Create<string>("DEST", "Destination: a local folder or az://CONTAINER/PREFIX; gets shards/, shards.sha256, bank.arrow, mae.ckpt.", required: true, "--out");
-        var cluster = ClusterOption.Create(required: false);
+        var cluster = new ClusterOption(required: false);
         var command = new Command("build", "Build a bank: keys = SatCLIP image embeddings, values = frozen MAE features, one entry per location/tile. " +
             "Runs as a sharded bank job (an in-process silo, or the cluster given by --cluster; paths must be readable by every silo). Writes DEST/shards/*.arrow, DEST/shards.sha256, DEST/bank.arrow.");
-        foreach (var o in new Option[] { checkpoint, data, entries, seed, mae, maeEpochs, shardSize, output, cluster }) command.Options.Add(o);
+        foreach (var o in new Option[] { checkpoint, data, entries, seed, mae, maeEpochs, shardSize, output }) command.Options.Add(o);
+        cluster.AddTo(command);
         command.SetAction(result =>
         {
-            ClusterOption.CheckDestination(result.GetValue(cluster), result.GetValue(output));
+            ClusterOption.CheckDestination(result.GetValue(cluster.Redis), result.GetValue(output));
             var dest = TrainingOptions.DestinationOf(result.GetValue(output)!);
             var spec = result.GetValue(data)!;
             int? count = result.GetValue(entries) ?? (spec.StartsWith("earth", StringComparison.Ordinal) ? 10000 : null);
@@ -54,7 +57,7 @@ public static class BankCommand
                 ShardSize = result.GetValue(shardSize), Destination = dest,
             };
             if (job.ShardSize < 1) throw new ArgumentException($"--shard-size must be at least 1, got {job.ShardSize}");
-            var status = BankJobRunner.RunAsync(job, MapJobRunner.NewJobId("bank"), result.GetValue(cluster), result.InvocationConfiguration.Output).GetAwaiter().GetResult();
+            var status = BankJobRunner.RunAsync(job, MapJobRunner.NewJobId("bank"), cluster.Read(result), result.InvocationConfiguration.Output).GetAwaiter().GetResult();
             if (status.State != JobState.Completed) return 1;
             result.InvocationConfiguration.Output.WriteLine($"bank: {status.Entries:N0} entries, sha256 {status.BankSha256} -> {dest}/{LocalBankJob.BankFile}");
             return 0;
@@ -64,17 +67,19 @@ public static class BankCommand
 
     private static Command Import()
     {
-        var input = new Argument<FileInfo>("FILE.npz") { Description = "A RANGE database: locs, satclip_embeddings, image_embeddings." };
+        var input = new Argument<FileInfo>("BANK") { Description = "A RANGE database (.npz: locs, satclip_embeddings, image_embeddings) or an Arrow bank." };
         var output = OutputOption.Create<FileInfo>("BANK.arrow", "Arrow bank file to write.", required: true, "--out");
-        var command = new Command("import", "Convert a RANGE .npz database into an Arrow bank.");
+        var precision = PrecisionOption.Create("Key and value columns: float32 (default, exact) or float16 (half the bytes, ~3 significant digits; the checksum is of the rounded values).");
+        var command = new Command("import", "Convert a RANGE .npz database (or an Arrow bank) into an Arrow bank.");
         command.Arguments.Add(input);
         command.Options.Add(output);
+        command.Options.Add(precision);
         command.SetAction(result =>
         {
-            OutputCheck.File(result.GetValue(output)!.FullName, OutputOption.Name, ("FILE.npz", result.GetValue(input)!.FullName));
-            var bank = RangeDatabaseNpz.Import(result.GetValue(input)!.FullName);
-            ArrowBankFile.Write(bank, result.GetValue(output)!.FullName);
-            result.InvocationConfiguration.Output.WriteLine($"imported {bank.Count:N0} entries (keys {bank.KeyDim}, values {bank.ValueDim}) -> {result.GetValue(output)!.FullName}");
+            OutputCheck.File(result.GetValue(output)!.FullName, OutputOption.Name, ("BANK", result.GetValue(input)!.FullName));
+            var bank = FeatureBank.Load(result.GetValue(input)!.FullName);
+            ArrowBankFile.Write(bank, result.GetValue(output)!.FullName, precision: EmbeddingPrecisionName.Parse(result.GetValue(precision)));
+            result.InvocationConfiguration.Output.WriteLine($"imported {bank.Count:N0} entries (keys {bank.KeyDim}, values {bank.ValueDim}, {result.GetValue(precision)}) -> {result.GetValue(output)!.FullName}");
             return 0;
         });
         return command;
@@ -121,7 +126,8 @@ internal static class BankBuild
         }
         var options = new MaeTrainingOptions { Epochs = maeEpochs, Seed = seed, TileSize = keys.TileSize };
         output.WriteLine($"training the value encoder (masked autoencoder, {options.FeatureDim}-d features, {options.TileSize} px tiles) on {dataset.Name}");
-        using (MaeTrainer.Train(dataset, options, trained, output.WriteLine)) { }
+        // SIGINT/SIGTERM stop it at its next batch; its checkpoint is only ever written whole (temporary name, renamed).
+        using (MaeTrainer.Train(dataset, options, trained, output.WriteLine, Interruption.Token)) { }
         if (remote) StoredSatClipTraining.UploadFileAsync(store, trained, MaeTrainer.CheckpointFile).GetAwaiter().GetResult();
         return trained;
     }

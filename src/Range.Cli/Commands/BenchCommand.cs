@@ -17,7 +17,8 @@ public static class BenchCommand
         };
         var dim = new Option<int>("--dim") { Description = "Bank value dimension D (SatMAE: 1024).", DefaultValueFactory = _ => 1024 };
         var seconds = new Option<double>("--seconds") { Description = "Target seconds per measurement.", DefaultValueFactory = _ => 3.0 };
-        var threads = new Option<int?>("--threads") { Description = "Torch intra-op threads (default: all cores)." };
+        var points = new Option<long?>("--points") { Description = "Points per timed trial (rounded up to whole passes) instead of --seconds: e.g. 1000000." };
+        var threads = new Option<int?>("--threads") { Description = "Torch and OpenBLAS threads (default: all cores)." };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:<index>.", DefaultValueFactory = _ => "cpu" };
         var json = OutputOption.Create<FileInfo?>("FILE.json", "Also write the results as JSON to this file (the table is printed either way).", required: false, "--json");
         var write = new Option<string[]>("--write")
@@ -52,7 +53,7 @@ public static class BenchCommand
         var command = new Command("bench",
             "Measure the large float32 matmul rate, then SatCLIP, RANGE and RANGE+ throughput (points/s, GFLOP/s by the " +
             "cost N(256 + D) or N(256 + 3 + D) multiply-adds per point, fraction of the matmul rate, peak memory).");
-        foreach (var o in new Option[] { banks, dim, seconds, threads, device, json, write, writeRows, maps, mapGrid, mapDim, mapBox, lookupPoints, coordinator, redis, window, inFlight }) command.Options.Add(o);
+        foreach (var o in new Option[] { banks, dim, seconds, points, threads, device, json, write, writeRows, maps, mapGrid, mapDim, mapBox, lookupPoints, coordinator, redis, window, inFlight }) command.Options.Add(o);
         command.SetAction(result =>
         {
             if (result.GetValue(coordinator) is { } shardCounts)
@@ -83,7 +84,8 @@ public static class BenchCommand
                 .Select(s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0
                     ? n : throw new ArgumentException($"--banks: '{s}' is not a positive integer"))
                 .ToArray();
-            var settings = new ThroughputBenchmark.Settings(sizes, result.GetValue(dim), result.GetValue(seconds), result.GetValue(threads), result.GetValue(device)!);
+            if (result.GetValue(points) is < 1 or > int.MaxValue) throw new ArgumentException($"--points must be between 1 and {int.MaxValue}, got {result.GetValue(points)}");
+            var settings = new ThroughputBenchmark.Settings(sizes, result.GetValue(dim), result.GetValue(seconds), result.GetValue(threads), result.GetValue(device)!, result.GetValue(points));
             var output = result.InvocationConfiguration.Output;
             var destinations = result.GetValue(write) ?? [];
             long rows = result.GetValue(writeRows);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using RangeOrleans.Abstractions;
 using RangeOrleans.Cli.Jobs;
+using RangeOrleans.Hosting;
 
 namespace RangeOrleans.Cli.Commands;
 
@@ -15,18 +16,18 @@ public static class CancelCommand
     public static Command Create()
     {
         var jobId = new Argument<string>("JOB") { Description = "The job id: a map, bank or pretrain job." };
-        var cluster = ClusterOption.Create(required: true);
+        var cluster = new ClusterOption(required: true);
         var command = new Command("cancel", "Cancel a job. Map and bank jobs: running shards stop, their unfinished uploads (and a map job's DEST/_work/) are deleted; " +
             "finished shard files stay; no manifest or bank.arrow is written. Pretrain jobs: the worker stops; the stored last.ckpt stays. A job that has ended is left as it is.");
         command.Arguments.Add(jobId);
-        command.Options.Add(cluster);
-        command.SetAction(result => RunAsync(result.GetValue(jobId)!, result.GetValue(cluster)!, result.InvocationConfiguration.Output).GetAwaiter().GetResult());
+        cluster.AddTo(command);
+        command.SetAction(result => RunAsync(result.GetValue(jobId)!, cluster.Read(result)!, result.InvocationConfiguration.Output).GetAwaiter().GetResult());
         return command;
     }
 
-    private static async Task<int> RunAsync(string jobId, string redis, TextWriter output)
+    private static async Task<int> RunAsync(string jobId, RangeClusterOptions cluster, TextWriter output)
     {
-        var (host, client) = await ClusterHosts.ConnectAsync(redis, CancellationToken.None);
+        var (host, client) = await ClusterHosts.ConnectAsync(cluster, CancellationToken.None);
         using (host)
         {
             try

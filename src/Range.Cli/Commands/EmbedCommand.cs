@@ -52,7 +52,7 @@ public static class EmbedCommand
                 ["range.checkpoint"] = Path.GetFileName(spec.CheckpointPath),
             };
             if (spec.BankPath is not null) metadata["range.bank"] = Path.GetFileName(spec.BankPath);
-            var columnType = result.GetValue(precision) == "float16" ? EmbeddingPrecision.Float16 : EmbeddingPrecision.Float32;
+            var columnType = EmbeddingPrecisionName.Parse(result.GetValue(precision));
             using var writer = new EmbeddingArrowWriter(outputPath, embedder.Dimension, columnType, metadata);
             long rows = ProgressDisplay.Run($"embed {embedder.Model}", points.Count,
                 progress => EmbeddingPipeline.Write(embedder, points.Lon, points.Lat, writer, batchRows, progress, Interruption.Token));

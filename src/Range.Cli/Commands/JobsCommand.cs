@@ -3,6 +3,7 @@ using System.Diagnostics;
 using RangeOrleans.Abstractions;
 using RangeOrleans.Cli.Jobs;
 using RangeOrleans.Cli.Terminal;
+using RangeOrleans.Hosting;
 
 namespace RangeOrleans.Cli.Commands;
 
@@ -14,28 +15,28 @@ public static class JobsCommand
 {
     public static Command Create()
     {
-        var cluster = ClusterOption.Create(required: true);
+        var cluster = new ClusterOption(required: true);
         var watch = new Option<double?>("--watch")
         {
             Description = "Print the list again every SECONDS (default 2) until Ctrl+C, from one connection: how a dashboard or script should poll.",
             Arity = ArgumentArity.ZeroOrOne,
         };
         var command = new Command("jobs", "List the cluster's jobs (map, bank and pretrain) with their kind, state and progress.");
-        command.Options.Add(cluster);
+        cluster.AddTo(command);
         command.Options.Add(watch);
         command.SetAction(result =>
         {
             double? seconds = result.GetResult(watch) is null ? null : result.GetValue(watch) ?? 2;
             if (seconds is <= 0 or > 3600 || (seconds is { } s && !double.IsFinite(s)))
                 throw new ArgumentException($"--watch {seconds}: give seconds between lists, more than 0 and at most 3600");
-            return RunAsync(result.GetValue(cluster)!, seconds, result.InvocationConfiguration.Output).GetAwaiter().GetResult();
+            return RunAsync(cluster.Read(result)!, seconds, result.InvocationConfiguration.Output).GetAwaiter().GetResult();
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(string redis, double? watchSeconds, TextWriter output)
+    private static async Task<int> RunAsync(RangeClusterOptions cluster, double? watchSeconds, TextWriter output)
     {
-        var (host, client) = await ClusterHosts.ConnectAsync(redis, Interruption.Token);
+        var (host, client) = await ClusterHosts.ConnectAsync(cluster, Interruption.Token);
         using (host)
         {
             try

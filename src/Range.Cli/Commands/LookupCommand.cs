@@ -41,7 +41,7 @@ public static class LookupCommand
             var how = result.GetValue(method) == "bilinear" ? LookupMethod.Bilinear : LookupMethod.Nearest;
             var metadata = map.Identities();
             metadata["range.lookup.method"] = result.GetValue(method)!;
-            var precision = map.Manifest.Precision == "float16" ? EmbeddingPrecision.Float16 : EmbeddingPrecision.Float32;
+            var precision = EmbeddingPrecisionName.Parse(map.Manifest.Precision);
             using var writer = new EmbeddingArrowWriter(outputPath, map.Dimension, precision, metadata, [MapLookup.DistanceColumn]);
             var summary = MapLookup.Run(map, PointsReader.ReadChunks(result.GetValue(input)!.FullName), how, writer);
             writer.Commit();

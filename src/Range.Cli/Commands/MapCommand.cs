@@ -10,18 +10,18 @@ public static class MapCommand
     public static Command Create()
     {
         var job = new JobOptions();
-        var cluster = ClusterOption.Create(required: false);
+        var cluster = new ClusterOption(required: false);
         var command = new Command("map", "Embed a grid, a Fibonacci lattice or point files into tile shards (Arrow files) plus manifest.json; waits and shows progress.");
         job.AddTo(command);
-        command.Options.Add(cluster);
+        cluster.AddTo(command);
         command.SetAction(result =>
         {
-            ClusterOption.CheckDestination(result.GetValue(cluster), result.GetValue(job.Output));
+            ClusterOption.CheckDestination(result.GetValue(cluster.Redis), result.GetValue(job.Output));
             var spec = job.ToSpec(result);
             string jobId = job.JobIdOf(result);
-            string? redis = result.GetValue(cluster);
+            var target = cluster.Read(result);
             string device = result.GetValue(job.Model.Device)!;
-            var status = MapJobRunner.RunAsync(spec, jobId, redis, device, result.InvocationConfiguration.Output).GetAwaiter().GetResult();
+            var status = MapJobRunner.RunAsync(spec, jobId, target, device, result.InvocationConfiguration.Output).GetAwaiter().GetResult();
             return status.State == JobState.Completed ? 0 : 1;
         });
         return command;

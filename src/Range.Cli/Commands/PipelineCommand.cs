@@ -3,6 +3,7 @@ using System.Diagnostics;
 using RangeOrleans.Abstractions;
 using RangeOrleans.Cli.Jobs;
 using RangeOrleans.Grains.Jobs;
+using RangeOrleans.Hosting;
 using RangeOrleans.Storage;
 using RangeOrleans.Training.Banks;
 using RangeOrleans.Training.Data;
@@ -30,27 +31,27 @@ public static class PipelineCommand
             DefaultValueFactory = _ => 1.0,
         }.WithHiddenAliases("--resolution");
         var shardDegrees = new Option<double>("--shard-degrees") { Description = "Map tile size in degrees (divides 180): one shard file per tile.", DefaultValueFactory = _ => 30 };
-        var cluster = ClusterOption.Create(required: false);
+        var cluster = new ClusterOption(required: false);
         var command = new Command("pipeline", "Pretrain SatCLIP, build a RANGE bank, and write a global RANGE embedding map (DEST/model/last.ckpt, DEST/bank/bank.arrow, DEST/map/manifest.json + DEST/map/shards/*.arrow, as range map writes).");
         o.AddTo(command);
         command.Options.Add(bankEntries);
         command.Options.Add(grid);
         command.Options.Add(shardDegrees);
-        command.Options.Add(cluster);
+        cluster.AddTo(command);
         command.SetAction(result =>
         {
             var clock = Stopwatch.StartNew();
             var output = result.InvocationConfiguration.Output;
-            ClusterOption.CheckDestination(result.GetValue(cluster), result.GetValue(o.Output));
+            ClusterOption.CheckDestination(result.GetValue(cluster.Redis), result.GetValue(o.Output));
             var dest = o.Destination(result);
             var pretrainJob = o.ToJobSpec(result, $"{dest}/model");
             double step = result.GetValue(grid);
-            string? redis = result.GetValue(cluster);
-            string where = redis is null ? "in-process silo" : "cluster " + redis;
+            var target = cluster.Read(result);
+            string where = target is null ? "in-process silo" : "cluster " + RedisConnection.Display(target.Redis!);
             var mapJob = MapJob(dest, step, result.GetValue(shardDegrees));
 
             output.WriteLine($"[1/3] pretrain: {pretrainJob.Epochs} epochs, batch {pretrainJob.BatchSize}, as a pretrain job ({where})");
-            var trained = PretrainJobRunner.RunAsync(pretrainJob, MapJobRunner.NewJobId("pipeline-pretrain"), redis, output).GetAwaiter().GetResult();
+            var trained = PretrainJobRunner.RunAsync(pretrainJob, MapJobRunner.NewJobId("pipeline-pretrain"), target, output).GetAwaiter().GetResult();
             if (trained.State != JobState.Completed) return 1;
             var checkpoint = LocalCheckpoint(pretrainJob.Destination);
             output.WriteLine($"      {clock.Elapsed.TotalMinutes:F1} min");
@@ -66,12 +67,12 @@ public static class PipelineCommand
                 Checkpoint = checkpoint, Mae = mae, Data = pretrainJob.Data, Entries = result.GetValue(bankEntries), Seed = pretrainJob.Seed,
                 ShardSize = LocalBankJob.DefaultShardSize, Destination = bankDir,
             };
-            var bank = BankJobRunner.RunAsync(bankJob, MapJobRunner.NewJobId("pipeline-bank"), redis, output).GetAwaiter().GetResult();
+            var bank = BankJobRunner.RunAsync(bankJob, MapJobRunner.NewJobId("pipeline-bank"), target, output).GetAwaiter().GetResult();
             if (bank.State != JobState.Completed) return 1;
             output.WriteLine($"      {bank.Entries:N0} entries; {clock.Elapsed.TotalMinutes:F1} min");
 
             output.WriteLine($"[3/3] map: RANGE embeddings on the {step}-degree global grid, as a 'range map' job ({where})");
-            var status = MapJobRunner.RunAsync(mapJob, MapJobRunner.NewJobId("pipeline-map"), redis, "cpu", output).GetAwaiter().GetResult();
+            var status = MapJobRunner.RunAsync(mapJob, MapJobRunner.NewJobId("pipeline-map"), target, "cpu", output).GetAwaiter().GetResult();
             if (status.State != JobState.Completed) return 1;
             output.WriteLine($"pipeline done in {clock.Elapsed.TotalMinutes:F1} min: {dest}");
             return 0;
@@ -103,6 +104,8 @@ public static class PipelineCommand
             },
             Destination = $"{dest}/map",
             ShardDegrees = shardDegrees,
+            // The map is derived from the model and bank this run made: a map of an earlier run's model is replaced.
+            Overwrite = true,
         };
         JobPoints.Validate(spec); // before hours of training: --grid and --shard-degrees must divide 180
         return spec;

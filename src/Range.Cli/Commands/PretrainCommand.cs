@@ -10,20 +10,20 @@ public static class PretrainCommand
     public static Command Create()
     {
         var o = new TrainingOptions();
-        var cluster = ClusterOption.Create(required: false);
+        var cluster = new ClusterOption(required: false);
         var command = new Command("pretrain",
             "Train a SatCLIP model (ResNet image encoder + spherical-harmonics/SIREN location encoder, symmetric InfoNCE). " +
             "Runs as a pretrain job (an in-process silo, or the cluster given by --cluster; s2:DIR and a local DEST must then be readable by every silo); " +
             "stores DEST/last.ckpt after every epoch (loadable by 'range embed --model satclip'), and a silo that dies costs at most the epoch it was on. " +
             "Rerun with the same DEST to resume.");
         o.AddTo(command);
-        command.Options.Add(cluster);
+        cluster.AddTo(command);
         command.SetAction(result =>
         {
-            ClusterOption.CheckDestination(result.GetValue(cluster), result.GetValue(o.Output));
+            ClusterOption.CheckDestination(result.GetValue(cluster.Redis), result.GetValue(o.Output));
             var spec = o.ToJobSpec(result, o.Destination(result));
             var output = result.InvocationConfiguration.Output;
-            var status = PretrainJobRunner.RunAsync(spec, MapJobRunner.NewJobId("pretrain"), result.GetValue(cluster), output).GetAwaiter().GetResult();
+            var status = PretrainJobRunner.RunAsync(spec, MapJobRunner.NewJobId("pretrain"), cluster.Read(result), output).GetAwaiter().GetResult();
             if (status.State != JobState.Completed) return 1;
             output.WriteLine(spec.Epochs == 0 ? $"untrained initialisation (seed {spec.Seed}): {status.Checkpoint}"
                 : status.Reports.Length == 0 ? $"nothing to do: {status.Checkpoint} already has all {spec.Epochs} epochs" : $"checkpoint: {status.Checkpoint}");

@@ -61,7 +61,7 @@ public static class RenderCommand
             string heading = result.GetValue(title) ?? $"{string.Join(", ", models.Distinct())} location embeddings ({name})";
             bool coast = !result.GetValue(noCoastlines);
             string legend = $"colour = {name} components 1, 2, 3 of the {dims}-d embedding as red, green, blue (1st-99th percentile stretch); {points:N0} points per panel; lon -180..180, lat 90..-90{(coast ? "; coastlines: Natural Earth" : "")}";
-            WorldMapRenderer.WritePng(outPath, panels, result.GetValue(width), heading, legend, coast ? Coastlines.Load() : null);
+            WorldMapRenderer.WritePng(outPath, panels, result.GetValue(width), heading, legend, coast ? Coastlines.Load() : null, ColourBar.RgbComponents(name));
             result.InvocationConfiguration.Output.WriteLine($"wrote {outPath} ({panels.Count} panel{(panels.Count > 1 ? "s" : "")}, {name})");
             return 0;
         });

@@ -2,9 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using RangeOrleans.Cli.Export;
 using RangeOrleans.Core.Formats.GeoTiff;
-using RangeOrleans.Core.Geometry;
 using RangeOrleans.Maps.Drawing;
-using RangeOrleans.Maps.Input;
 using RangeOrleans.Maps.Projection;
 
 namespace RangeOrleans.Cli.Commands;
@@ -37,26 +35,12 @@ public static class SimilarityCommand
             string path = result.GetValue(dest)!;
             var map = FinishedMap.Open(path);
             if (tifPath is not null) map.RequireGrid("--output (a GeoTIFF)");
-            if (map.Grid is { } mapGrid && !mapGrid.IsSelected(mapGrid.ColumnOf(lon), mapGrid.RowOf(lat)))
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--at {lon},{lat} is outside the map's cells (its --bbox {mapGrid.Box})"));
+            if (!map.Covers(lon, lat))
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--at {lon},{lat} is outside the map's cells (its --bbox {map.Grid!.Box})"));
 
-            var data = EmbeddingMapInput.Read(path);
-            int dim = data.Dimension, nearest = 0;
-            double best = double.PositiveInfinity;
-            for (int i = 0; i < data.Count; i++)
-            {
-                double d = GreatCircle.DistanceKm(lon, lat, data.Lon[i], data.Lat[i]);
-                if (d < best) { best = d; nearest = i; }
-            }
-            var query = data.Embeddings.AsSpan(nearest * dim, dim).ToArray();
-            double queryNorm = Math.Sqrt(System.Numerics.Tensors.TensorPrimitives.Dot(query, query));
-            var similarity = new float[data.Count];
-            for (int i = 0; i < data.Count; i++)
-            {
-                var row = data.Embeddings.AsSpan(i * dim, dim);
-                double norm = Math.Sqrt(System.Numerics.Tensors.TensorPrimitives.Dot(row, row));
-                similarity[i] = (float)(System.Numerics.Tensors.TensorPrimitives.Dot(row, query) / Math.Max(1e-30, norm * queryNorm));
-            }
+            var data = map.ReadAll();
+            int dim = data.Dimension, nearest = CosineSimilarity.NearestRow(data, lon, lat);
+            var similarity = CosineSimilarity.ToRow(data, nearest);
             float min = similarity.Min(), max = similarity.Max();
             string place = string.Create(CultureInfo.InvariantCulture, $"({data.Lon[nearest]:0.###}, {data.Lat[nearest]:0.###})");
             var output = result.InvocationConfiguration.Output;
@@ -65,9 +49,9 @@ public static class SimilarityCommand
                 var panel = new MapPanel($"cosine similarity to the embedding at {place}, the map point nearest {lon.ToString(CultureInfo.InvariantCulture)}, {lat.ToString(CultureInfo.InvariantCulture)}",
                     data.Lon, data.Lat, Colormap.ToRgb(similarity, min, max));
                 string model = data.Metadata.TryGetValue("range.model", out var m) ? m : "embedding";
-                var bar = new ColourBar("cosine similarity", min, max, Colormap.Viridis);
+                var bar = SimilarityBar(min, max);
                 string legend = $"{model} {dim}-d embeddings, {data.Count:N0} points; colour: cosine similarity from {min:0.###} to {max:0.###} (viridis); ring: the query point; coastlines: Natural Earth";
-                WorldMapRenderer.WritePng(pngPath, [panel], result.GetValue(width), $"{model}: which places are like {place}?", legend, Coastlines.Load(), bar, [(data.Lon[nearest], data.Lat[nearest])]);
+                WorldMapRenderer.WritePng(pngPath, [panel], result.GetValue(width), $"{model}: which places are like {place}?", legend, Coastlines.Load(), [bar], [(data.Lon[nearest], data.Lat[nearest])]);
                 output.WriteLine($"wrote {pngPath}");
             }
             if (tifPath is not null)
@@ -114,6 +98,9 @@ public static class SimilarityCommand
         });
         return command;
     }
+
+    /// <summary>The key of a similarity picture: viridis from the lowest to the highest similarity.</summary>
+    internal static ColourBar SimilarityBar(double min, double max) => new("cosine similarity", min, max, Colormap.Viridis);
 
     private static (double Lon, double Lat) ParseAt(string text)
     {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using RangeOrleans.Abstractions;
 using RangeOrleans.Cli.Jobs;
+using RangeOrleans.Hosting;
 
 namespace RangeOrleans.Cli.Commands;
 
@@ -10,20 +11,20 @@ public static class StatusCommand
     public static Command Create()
     {
         var jobId = new Argument<string>("JOB") { Description = "The job id (as printed by submit, listed by jobs): a map, bank or pretrain job." };
-        var cluster = ClusterOption.Create(required: true);
+        var cluster = new ClusterOption(required: true);
         var watch = new Option<bool>("--watch") { Description = "Follow the job until it ends." };
         var command = new Command("status", "Show a job's progress: for a map job points, shards, rate, time left; for a bank job shards and entries; for a pretrain job epochs stored and attempts. " +
             "Exit 0: completed or running; 1: failed or cancelled; 2: no such job; 3: the cluster cannot be reached.");
         command.Arguments.Add(jobId);
-        command.Options.Add(cluster);
+        cluster.AddTo(command);
         command.Options.Add(watch);
-        command.SetAction(result => RunAsync(result.GetValue(jobId)!, result.GetValue(cluster)!, result.GetValue(watch), result.InvocationConfiguration.Output).GetAwaiter().GetResult());
+        command.SetAction(result => RunAsync(result.GetValue(jobId)!, cluster.Read(result)!, result.GetValue(watch), result.InvocationConfiguration.Output).GetAwaiter().GetResult());
         return command;
     }
 
-    private static async Task<int> RunAsync(string jobId, string redis, bool watch, TextWriter output)
+    private static async Task<int> RunAsync(string jobId, RangeClusterOptions cluster, bool watch, TextWriter output)
     {
-        var (host, client) = await ClusterHosts.ConnectAsync(redis, CancellationToken.None);
+        var (host, client) = await ClusterHosts.ConnectAsync(cluster, CancellationToken.None);
         using (host)
         {
             try

@@ -75,6 +75,9 @@ internal sealed class FinishedMap
     public GridPoints RequireGrid(string what) => Grid ??
         throw new ArgumentException($"{what} needs a grid map job (range map --grid); '{Destination}' holds a {Kind} job{(Kind == "grid" ? "" : " (use --format geoparquet for any map)")}");
 
+    /// <summary>Whether (lon, lat) falls in one of a grid map's cells (a --bbox map has cells only in its box); true for other maps.</summary>
+    public bool Covers(double lon, double lat) => Grid is not { } grid || grid.IsSelected(grid.ColumnOf(lon), grid.RowOf(lat));
+
     public ManifestShard? ShardOf(Tile tile) => _shards.GetValueOrDefault(tile);
 
     public IReadOnlyList<ManifestShard> Shards => Manifest.Shards;
@@ -96,6 +99,14 @@ internal sealed class FinishedMap
             if (columns.Dimension != Dimension) throw new RangeFormatException(source, $"dimension {columns.Dimension}, the manifest says {Dimension}");
             return columns;
         }
+    }
+
+    /// <summary>Every shard's rows, in the manifest's order, in one set of columns (the first shard's metadata): for a map small enough to hold.</summary>
+    public EmbeddingColumns ReadAll()
+    {
+        var parts = Shards.Select(ReadShard).Where(p => p.Count > 0).ToList();
+        if (parts.Count == 0) throw new RangeFormatException(Describe, "no rows in any shard");
+        return EmbeddingColumns.Concat(parts);
     }
 
     /// <summary>

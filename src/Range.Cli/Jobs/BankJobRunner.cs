@@ -1,12 +1,13 @@
 using RangeOrleans.Abstractions;
+using RangeOrleans.Hosting;
 
 namespace RangeOrleans.Cli.Jobs;
 
 /// <summary>Submits a bank construction job and waits for it: in an in-process silo (embedded default) or on a Redis cluster.</summary>
 public static class BankJobRunner
 {
-    public static Task<BankJobStatus> RunAsync(BankJobSpec spec, string jobId, string? redis, TextWriter output) =>
-        ClusterHosts.WithClientAsync(redis, "cpu", ClusterHosts.Job(jobId, spec.Destination, JobKind.Bank), async client =>
+    public static Task<BankJobStatus> RunAsync(BankJobSpec spec, string jobId, RangeClusterOptions? cluster, TextWriter output) =>
+        ClusterHosts.WithClientAsync(cluster, "cpu", ClusterHosts.Job(jobId, spec.Destination, JobKind.Bank), async client =>
         {
             var job = client.GetGrain<IBankJobGrain>(jobId);
             int reported = -1;

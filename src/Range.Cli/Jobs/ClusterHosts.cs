@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using RangeOrleans.Abstractions;
 using RangeOrleans.Grains.Jobs;
 using RangeOrleans.Grains.Models;
+using RangeOrleans.Grains.Storage;
 using RangeOrleans.Cli.Terminal;
 using RangeOrleans.Hosting;
 
@@ -27,15 +28,20 @@ public static class ClusterHosts
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(20);
 
     /// <summary>
-    /// Connects a client to the cluster whose membership is in <paramref name="redis"/>; <see cref="ClusterUnreachableException"/>
-    /// when its Redis or every one of its silos does not answer within <see cref="ConnectTimeout"/>.
+    /// Connects a client to <paramref name="cluster"/> (its membership in Redis, over mutual TLS when it has certificates);
+    /// <see cref="ClusterUnreachableException"/> when its Redis or every one of its silos does not answer within
+    /// <see cref="ConnectTimeout"/>. Redis refusing this client's credentials is not caught here (<see cref="CliError"/>: exit 2).
     /// </summary>
-    public static async Task<(IHost Host, IClusterClient Client)> ConnectAsync(string redis, CancellationToken cancellationToken)
+    public static async Task<(IHost Host, IClusterClient Client)> ConnectAsync(RangeClusterOptions cluster, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder();
         Quiet(builder);
-        builder.UseOrleansClient(client => client.AddRangeClient(new RangeClusterOptions { Redis = redis }));
+        builder.UseOrleansClient(client => client.AddRangeClient(cluster));
         var host = builder.Build();
+        string redis = RedisConnection.Display(cluster.Redis!);
+        if (cluster.Tls is null)
+            host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("range").LogWarning(
+                "TLS is off: this client talks to the cluster at {Cluster} in plain TCP (--tls-cert, --tls-key, --tls-ca or RANGE_TLS_* turn it on; docs/security.md)", redis);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(ConnectTimeout);
         try
@@ -43,26 +49,29 @@ public static class ClusterHosts
             await host.StartAsync(timeout.Token).WaitAsync(timeout.Token);
             return (host, host.Services.GetRequiredService<IClusterClient>());
         }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested && (e is OperationCanceledException || CliError.IsUnreachable(e)))
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && !CliError.IsRefused(e) && (e is OperationCanceledException || CliError.IsUnreachable(e)))
         {
             host.Dispose();
+            // A TLS handshake either side refuses looks like silos that do not answer: say what to check.
+            string tls = cluster.Tls is null
+                ? "; if its silos use TLS, give this client a certificate from their CA (--tls-cert, --tls-key, --tls-ca; docs/security.md)"
+                : "; TLS is on: check that --tls-ca is the CA that signed the silos' certificates and this client's";
             throw new ClusterUnreachableException(e is OperationCanceledException
-                ? $"no silo of the cluster at {redis} answered within {ConnectTimeout.TotalSeconds:0} s; start one with `range silo --cluster {redis}`"
-                : $"cannot reach the cluster at {redis} ({CliError.Reason(e)}); check that Redis runs there and a `range silo --cluster {redis}` has joined", e);
+                ? $"no silo of the cluster at {redis} answered within {ConnectTimeout.TotalSeconds:0} s; start one with `range silo --cluster {redis}`{tls}"
+                : $"cannot reach the cluster at {redis} ({CliError.Reason(e)}); check that Redis runs there and a `range silo --cluster {redis}` has joined{tls}", e);
         }
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/> (which submits and follows <paramref name="job"/>) with a client of the cluster whose
-    /// membership is in <paramref name="redis"/>, or of an in-process silo computing on <paramref name="device"/> when it
-    /// is null; stops the host after. On SIGINT or SIGTERM (<see cref="Interruption"/>) the job is cancelled, its
+    /// Runs <paramref name="work"/> (which submits and follows <paramref name="job"/>) with a client of
+    /// <paramref name="cluster"/>, or of an in-process silo computing on <paramref name="device"/> when it is null; stops the host after. On SIGINT or SIGTERM (<see cref="Interruption"/>) the job is cancelled, its
     /// clean-up (temporary blobs, unfinished shards) waited for, and OperationCanceledException thrown.
     /// </summary>
-    public static async Task<T> WithClientAsync<T>(string? redis, string device, JobSummary job, Func<IClusterClient, Task<T>> work)
+    public static async Task<T> WithClientAsync<T>(RangeClusterOptions? cluster, string device, JobSummary job, Func<IClusterClient, Task<T>> work)
     {
-        var (host, client) = redis is null
+        var (host, client) = cluster is null
             ? await StartEmbeddedAsync(device, Interruption.Token)
-            : await ConnectAsync(redis, Interruption.Token);
+            : await ConnectAsync(cluster, Interruption.Token);
         try
         {
             var running = work(client);
@@ -99,18 +108,29 @@ public static class ClusterHosts
         catch (Exception e) when (CliError.IsUnreachable(e)) { } // the job's clean-up resumes with the cluster
     }
 
-    /// <summary>A silo host for <c>range silo</c> (runs until stopped).</summary>
-    public static IHost Silo(RangeClusterOptions cluster, ModelReplicaOptions replicas, CoordinatorOptions? coordinator = null)
+    /// <summary>
+    /// A silo host for <c>range silo</c> (runs until stopped), with its health endpoint on <paramref name="healthPort"/> if given;
+    /// with <paramref name="dashboard"/> it also serves the Orleans dashboard and the jobs page (<see cref="SiloDashboard"/>).
+    /// </summary>
+    public static IHost Silo(RangeClusterOptions cluster, ModelReplicaOptions replicas, AllowedRoots roots, CoordinatorOptions? coordinator = null,
+        DashboardSettings? dashboard = null, int? healthPort = null)
     {
+        void Configure(IHostApplicationBuilder builder)
+        {
+            builder.Logging.AddRangeSiloConsole();
+            // Before the silo's own hosted service: liveness answers while the silo joins.
+            if (healthPort is { } port) builder.Services.AddHostedService(services => ActivatorUtilities.CreateInstance<SiloHealthEndpoint>(services, port));
+            builder.UseOrleans(silo => silo.AddRangeSilo(cluster,
+                r => { r.Device = replicas.Device; r.MaxConcurrentShards = replicas.MaxConcurrentShards; r.CacheFolder = replicas.CacheFolder; },
+                c =>
+                {
+                    if (coordinator is null) return;
+                    c.ShardsInFlightPerSilo = coordinator.ShardsInFlightPerSilo;
+                }, roots).AddRangeDashboard());
+        }
+        if (dashboard is not null) return SiloDashboard.Build(dashboard, Configure);
         var builder = Host.CreateApplicationBuilder();
-        builder.Logging.AddRangeSiloConsole();
-        builder.UseOrleans(silo => silo.AddRangeSilo(cluster,
-            r => { r.Device = replicas.Device; r.MaxConcurrentShards = replicas.MaxConcurrentShards; r.CacheFolder = replicas.CacheFolder; },
-            c =>
-            {
-                if (coordinator is null) return;
-                c.ShardsInFlightPerSilo = coordinator.ShardsInFlightPerSilo;
-            }));
+        Configure(builder);
         return builder.Build();
     }
 

@@ -48,6 +48,12 @@ public sealed class JobOptions
 
     public Option<string> Precision { get; } = PrecisionOption.Create();
 
+    public Option<bool> Overwrite { get; } = new("--overwrite")
+    {
+        Description = "Replace what DEST holds when it is another spec's map (other points, model, checkpoint, bank, tiles or precision; finished or not). " +
+                      "Without it such a DEST is refused and left as it is. The same spec's output is always reused.",
+    };
+
     public Option<string?> JobId { get; } = new("--job-id")
     {
         Description = "Job id (default: map-<time>-<random>). Submitting the same id and spec again is a no-op.",
@@ -56,7 +62,7 @@ public sealed class JobOptions
     public void AddTo(Command command)
     {
         Model.AddTo(command);
-        foreach (var option in new Option[] { Grid, BoundingBox, Fibonacci, Input, Output, ShardDegrees, Precision, JobId })
+        foreach (var option in new Option[] { Grid, BoundingBox, Fibonacci, Input, Output, ShardDegrees, Precision, Overwrite, JobId })
             command.Options.Add(option);
     }
 
@@ -101,6 +107,7 @@ public sealed class JobOptions
             Destination = Location(result.GetValue(Output)!),
             ShardDegrees = result.GetValue(ShardDegrees),
             Precision = result.GetValue(Precision)!,
+            Overwrite = result.GetValue(Overwrite),
         };
         JobPoints.Validate(spec);
         return spec;

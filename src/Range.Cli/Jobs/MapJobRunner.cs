@@ -1,4 +1,5 @@
 using RangeOrleans.Abstractions;
+using RangeOrleans.Hosting;
 
 namespace RangeOrleans.Cli.Jobs;
 
@@ -6,8 +7,8 @@ namespace RangeOrleans.Cli.Jobs;
 public static class MapJobRunner
 {
     /// <summary>Runs <paramref name="spec"/> as job <paramref name="jobId"/> and returns its final status (one line of it goes to <paramref name="output"/>).</summary>
-    public static Task<JobStatus> RunAsync(JobSpec spec, string jobId, string? redis, string device, TextWriter output) =>
-        ClusterHosts.WithClientAsync(redis, device, ClusterHosts.Job(jobId, spec.Destination, JobKind.Map), async client =>
+    public static Task<JobStatus> RunAsync(JobSpec spec, string jobId, RangeClusterOptions? cluster, string device, TextWriter output) =>
+        ClusterHosts.WithClientAsync(cluster, device, ClusterHosts.Job(jobId, spec.Destination, JobKind.Map), async client =>
         {
             await client.GetGrain<IJobCoordinatorGrain>(jobId).SubmitAsync(spec);
             var status = await JobWatcher.WatchAsync(client, jobId, CancellationToken.None);

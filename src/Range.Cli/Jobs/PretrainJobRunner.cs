@@ -1,5 +1,6 @@
 using RangeOrleans.Abstractions;
 using RangeOrleans.Grains.Pretraining;
+using RangeOrleans.Hosting;
 
 namespace RangeOrleans.Cli.Jobs;
 
@@ -9,8 +10,8 @@ namespace RangeOrleans.Cli.Jobs;
 /// </summary>
 public static class PretrainJobRunner
 {
-    public static Task<PretrainJobStatus> RunAsync(PretrainJobSpec spec, string jobId, string? redis, TextWriter output) =>
-        ClusterHosts.WithClientAsync(redis, "cpu", ClusterHosts.Job(jobId, spec.Destination, JobKind.Pretrain), async client =>
+    public static Task<PretrainJobStatus> RunAsync(PretrainJobSpec spec, string jobId, RangeClusterOptions? cluster, TextWriter output) =>
+        ClusterHosts.WithClientAsync(cluster, "cpu", ClusterHosts.Job(jobId, spec.Destination, JobKind.Pretrain), async client =>
         {
             var job = client.GetGrain<IPretrainJobGrain>(jobId);
             var shown = new Shown(spec, jobId, output);

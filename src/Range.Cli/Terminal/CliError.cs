@@ -2,6 +2,7 @@ using Orleans.Runtime;
 using Orleans.Runtime.Messaging;
 using RangeOrleans.Cli.Jobs;
 using RangeOrleans.Core.Formats;
+using RangeOrleans.Hosting;
 using StackExchange.Redis;
 
 namespace RangeOrleans.Cli.Terminal;
@@ -30,6 +31,11 @@ public static class CliError
             case RangeFormatException or ArgumentException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException:
                 error.WriteLine($"error: {OneLine(inner.Message)}");
                 return BadInput;
+            case var e when IsRefused(e):
+                error.WriteLine($"error: the cluster's Redis refused this process ({Reason(Refusal(e)!)}); give its password with " +
+                    $"{RedisConnection.PasswordVariable} (or password=... in --cluster), an ACL user with user=... or {RedisConnection.UserVariable}, " +
+                    "and with ssl=true a certificate its CA trusts (docs/security.md)");
+                return BadInput;
             case ClusterUnreachableException:
                 error.WriteLine($"error: {OneLine(inner.Message)}");
                 return ClusterUnreachable;
@@ -53,6 +59,18 @@ public static class CliError
     public static bool IsUnreachable(Exception e) => e is RedisConnectionException or RedisTimeoutException or ConnectionFailedException
         or SiloUnavailableException or OrleansMessageRejectionException or GatewayTooBusyException or TimeoutException
         || (e is AggregateException or OrleansException && e.InnerException is { } inner && IsUnreachable(inner));
+
+    /// <summary>Redis refused the credentials or certificate (NOAUTH, WRONGPASS, a failed TLS handshake): a configuration error, not an outage.</summary>
+    public static bool IsRefused(Exception e) => Refusal(e) is not null;
+
+    private static Exception? Refusal(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+            if (e is RedisConnectionException { FailureType: ConnectionFailureType.AuthenticationFailure }
+                || (e is RedisServerException && (e.Message.StartsWith("NOAUTH", StringComparison.Ordinal) || e.Message.StartsWith("WRONGPASS", StringComparison.Ordinal))))
+                return e.InnerException is RedisServerException inner ? inner : e;
+        return null;
+    }
 
     /// <summary>The first sentence of <paramref name="e"/>'s message, without advice meant for programmers.</summary>
     public static string Reason(Exception e)

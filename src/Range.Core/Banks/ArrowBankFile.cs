@@ -9,9 +9,10 @@ namespace RangeOrleans.Core.Banks;
 
 /// <summary>
 /// The project's own bank format: an Arrow IPC file with columns <c>lon</c>, <c>lat</c> (float64),
-/// <c>key</c> and <c>value</c> (fixed_size_list&lt;float32&gt;), and schema metadata describing
-/// the bank (<c>range.bank.*</c>). Unlike the .npz it keeps float32 exactly, carries its own
-/// checksum, and can be read by any Arrow implementation.
+/// <c>key</c> and <c>value</c> (fixed_size_list&lt;float32&gt;, or &lt;float16&gt; for a bank written with
+/// <see cref="EmbeddingPrecision.Float16"/>: half the bytes, for banks shipped in a repository), and schema
+/// metadata describing the bank (<c>range.bank.*</c>). Unlike the .npz it keeps float32 exactly, carries its
+/// own checksum (of the values a reader gets back), and can be read by any Arrow implementation.
 /// </summary>
 public static class ArrowBankFile
 {
@@ -27,18 +28,20 @@ public static class ArrowBankFile
     public const int DefaultBatchRows = 8192;
 
     /// <summary>Writes to <paramref name="path"/> atomically (temporary file, then rename).</summary>
-    public static void Write(FeatureBank bank, string path, int batchRows = DefaultBatchRows)
+    public static void Write(FeatureBank bank, string path, int batchRows = DefaultBatchRows, EmbeddingPrecision precision = EmbeddingPrecision.Float32)
     {
         using var pending = new PendingFile(path);
-        Write(bank, pending.Stream, batchRows);
+        Write(bank, pending.Stream, batchRows, precision);
         pending.Commit();
     }
 
     /// <summary>Writes the whole file to <paramref name="stream"/> (left open).</summary>
-    public static void Write(FeatureBank bank, Stream stream, int batchRows = DefaultBatchRows)
+    public static void Write(FeatureBank bank, Stream stream, int batchRows = DefaultBatchRows, EmbeddingPrecision precision = EmbeddingPrecision.Float32)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchRows, 1);
-        var schema = BuildSchema(bank);
+        bool half = precision == EmbeddingPrecision.Float16;
+        if (half) bank = bank.RoundedToHalf();
+        var schema = BuildSchema(bank, half);
         using var writer = new ArrowFileWriter(stream, schema, leaveOpen: true);
         writer.WriteStart(); // WriteEnd alone would omit the file header
         for (int start = 0; start < bank.Count; start += batchRows)
@@ -48,14 +51,17 @@ public static class ArrowBankFile
             {
                 ArrowColumns.Doubles(bank.Lon.AsSpan(start, rows)),
                 ArrowColumns.Doubles(bank.Lat.AsSpan(start, rows)),
-                ArrowColumns.FloatList(bank.Keys.AsSpan(start * bank.KeyDim, rows * bank.KeyDim), bank.KeyDim),
-                ArrowColumns.FloatList(bank.Values.AsSpan(start * bank.ValueDim, rows * bank.ValueDim), bank.ValueDim),
+                Vectors(bank.Keys.AsSpan(start * bank.KeyDim, rows * bank.KeyDim), bank.KeyDim, half),
+                Vectors(bank.Values.AsSpan(start * bank.ValueDim, rows * bank.ValueDim), bank.ValueDim, half),
             };
             using var batch = new RecordBatch(schema, columns, rows);
             writer.WriteRecordBatch(batch);
         }
         writer.WriteEnd();
     }
+
+    private static FixedSizeListArray Vectors(ReadOnlySpan<float> values, int dim, bool half) =>
+        half ? ArrowColumns.HalfList(values, dim) : ArrowColumns.FloatList(values, dim);
 
     public static FeatureBank Read(string path)
     {
@@ -90,14 +96,14 @@ public static class ArrowBankFile
             throw new RangeFormatException(source, $"bank format version '{format}' is not supported (only {FormatVersion})");
         ArrowColumns.RequireField(schema, "lon", source);
         ArrowColumns.RequireField(schema, "lat", source);
-        int keyDim = ArrowColumns.RequireVectorColumn(schema, "key", source);
-        int valueDim = ArrowColumns.RequireVectorColumn(schema, "value", source);
+        int keyDim = ArrowColumns.RequireVectorColumn(schema, "key", source, allowHalf: true);
+        int valueDim = ArrowColumns.RequireVectorColumn(schema, "value", source, allowHalf: true);
         RequireMetadataInt(meta, KeyDimKey, keyDim, source);
         RequireMetadataInt(meta, ValueDimKey, valueDim, source);
         int count = ParseMetadataInt(meta, CountKey, source);
 
-        // Refuse a count the file cannot possibly hold before allocating for it.
-        long rowBytes = 16 + 4L * (keyDim + valueDim);
+        // Refuse a count the file cannot possibly hold before allocating for it (a float16 row is the smallest).
+        long rowBytes = 16 + 2L * (keyDim + valueDim);
         if (count < 1 || (long)count * Math.Max(keyDim, valueDim) > System.Array.MaxLength || (stream.CanSeek && count * rowBytes > stream.Length))
             throw new RangeFormatException(source, $"metadata claims {count} entries, which this file cannot hold");
 
@@ -130,7 +136,7 @@ public static class ArrowBankFile
         return bank;
     }
 
-    private static Schema BuildSchema(FeatureBank bank)
+    private static Schema BuildSchema(FeatureBank bank, bool half)
     {
         var metadata = new Dictionary<string, string>
         {
@@ -146,8 +152,8 @@ public static class ArrowBankFile
         {
             new Field("lon", DoubleType.Default, nullable: false),
             new Field("lat", DoubleType.Default, nullable: false),
-            new Field("key", ArrowColumns.FloatListType(bank.KeyDim), nullable: false),
-            new Field("value", ArrowColumns.FloatListType(bank.ValueDim), nullable: false),
+            new Field("key", half ? ArrowColumns.HalfListType(bank.KeyDim) : ArrowColumns.FloatListType(bank.KeyDim), nullable: false),
+            new Field("value", half ? ArrowColumns.HalfListType(bank.ValueDim) : ArrowColumns.FloatListType(bank.ValueDim), nullable: false),
         };
         return new Schema(fields, metadata);
     }

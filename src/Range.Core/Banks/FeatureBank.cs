@@ -55,6 +55,19 @@ public sealed class FeatureBank
     /// <summary>Loads a bank from a .npz RANGE database or an Arrow bank file (see <see cref="BankLoader"/>).</summary>
     public static FeatureBank Load(string path) => BankLoader.Load(path);
 
+    /// <summary>
+    /// This bank with every key and value rounded to float16 (held as float32): what a float16 bank file stores,
+    /// so its checksum is of the values a reader gets back.
+    /// </summary>
+    public FeatureBank RoundedToHalf() => new(Lon, Lat, RoundToHalf(Keys), KeyDim, RoundToHalf(Values), ValueDim, Info.Source, Info.CreatedAt);
+
+    private static float[] RoundToHalf(float[] values)
+    {
+        var rounded = new float[values.Length];
+        for (int i = 0; i < values.Length; i++) rounded[i] = (float)(Half)values[i];
+        return rounded;
+    }
+
     /// <summary>A new bank with the given entries, in the given order (repeats allowed).</summary>
     public FeatureBank Take(ReadOnlySpan<int> entries)
     {

@@ -3,13 +3,18 @@ using static TorchSharp.torch;
 
 namespace RangeOrleans.Core.Embedding;
 
-/// <summary>Parses "cpu", "cuda" or "cuda:i" and checks the device exists before any model is built.</summary>
+/// <summary>
+/// Parses "cpu", "cuda" or "cuda:i" and checks the device exists before any model is built. "meta" (libtorch's
+/// shapes-only device, where a device mismatch raises as on a GPU) is accepted for placement checks: models and
+/// banks load there and every tensor operation runs, but no numbers exist to copy back.
+/// </summary>
 public static class ComputeDevice
 {
     public static Device Parse(string spec)
     {
         var s = spec.Trim().ToLowerInvariant();
         if (s == "cpu") return CPU;
+        if (s == "meta") return new Device(DeviceType.META);
         if (s == "cuda" || s.StartsWith("cuda:", StringComparison.Ordinal))
         {
             int index = 0;

@@ -50,15 +50,14 @@ public sealed class RangeEmbedder : ILocationEmbedder
             int n = padded.Chunk(start, out var chunkLon, out var chunkLat);
             var chunkOut = output.Slice(start * Dimension, n * Dimension);
             using var scope = NewDisposeScope();
-            var q = nn.functional.normalize(_encoder.Encode(chunkLon, chunkLat, device), p: 2, dim: 1).to(ScalarType.Float32);
             if (device.type != DeviceType.CPU)
             {
                 // Stay on the device: only the finished rows come back.
-                var u = _options.Spatial ? UnitTensor(chunkLon, chunkLat, unit, device) : null;
-                var embeddings = cat(new[] { _retriever.Retrieve(q, u, _options), q }, 1).narrow(0, 0, n).cpu().contiguous();
+                var embeddings = EmbedOnDevice(chunkLon, chunkLat).narrow(0, 0, n).cpu().contiguous();
                 embeddings.data<float>().CopyTo(chunkOut, 0, 0);
                 continue;
             }
+            var q = Query(chunkLon, chunkLat, device);
             var qRows = queries.AsSpan();
             q.contiguous().data<float>().CopyTo(qRows, 0, 0);
             var uRows = unit.AsSpan(0, _options.Spatial ? unit.Length : 0);
@@ -73,11 +72,30 @@ public sealed class RangeEmbedder : ILocationEmbedder
         }
     }
 
-    private static Tensor UnitTensor(ReadOnlySpan<double> lon, ReadOnlySpan<double> lat, float[] buffer, Device device)
+    /// <summary>
+    /// The embeddings of the given points as a float32 [n, <see cref="Dimension"/>] tensor on the bank's device, in one
+    /// pass of tensor operations (the device path; on the CPU, <see cref="Embed"/> runs the fused kernel instead).
+    /// </summary>
+    public Tensor EmbedOnDevice(ReadOnlySpan<double> lon, ReadOnlySpan<double> lat)
     {
-        var rows = buffer.AsSpan(0, 3 * lon.Length);
+        using var scope = NewDisposeScope();
+        var device = _retriever.Device;
+        var q = Query(lon, lat, device);
+        var u = _options.Spatial ? UnitTensor(lon, lat, device) : null;
+        return cat(new[] { _retriever.Retrieve(q, u, _options), q }, 1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Where the bank (and the encoder's inputs) are.</summary>
+    public Device Device => _retriever.Device;
+
+    private Tensor Query(ReadOnlySpan<double> lon, ReadOnlySpan<double> lat, Device device) =>
+        nn.functional.normalize(_encoder.Encode(lon, lat, device), p: 2, dim: 1).to(ScalarType.Float32);
+
+    private static Tensor UnitTensor(ReadOnlySpan<double> lon, ReadOnlySpan<double> lat, Device device)
+    {
+        var rows = new float[3 * lon.Length];
         UnitVectors.FromLonLat(lon, lat, rows);
-        return tensor(rows.ToArray(), new long[] { lon.Length, 3 }).to(device);
+        return tensor(rows, new long[] { lon.Length, 3 }).to(device);
     }
 
     public void Dispose()

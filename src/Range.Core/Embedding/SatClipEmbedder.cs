@@ -16,6 +16,9 @@ public sealed class SatClipEmbedder(LocationEncoder encoder, int chunkRows = Sat
     public string Model => "satclip";
     public int Dimension => encoder.Config.EmbedDim;
 
+    /// <summary>Where the encoder's weights are, and so where <see cref="EmbedOnDevice"/> leaves its rows.</summary>
+    public Device Device => encoder.Device;
+
     public void Embed(ReadOnlySpan<double> lon, ReadOnlySpan<double> lat, Span<float> output)
     {
         EmbedderGuard.CheckLengths(lon, lat, output, Dimension);
@@ -24,9 +27,16 @@ public sealed class SatClipEmbedder(LocationEncoder encoder, int chunkRows = Sat
         {
             int n = chunks.Chunk(start, out var chunkLon, out var chunkLat);
             using var scope = NewDisposeScope();
-            var q = encoder.Encode(chunkLon, chunkLat).narrow(0, 0, n).to(ScalarType.Float32).cpu().contiguous();
+            var q = EmbedOnDevice(chunkLon, chunkLat).narrow(0, 0, n).cpu().contiguous();
             q.data<float>().CopyTo(output.Slice(start * Dimension, n * Dimension), 0, 0);
         }
+    }
+
+    /// <summary>The embeddings of the given points as a float32 [n, <see cref="Dimension"/>] tensor on <see cref="Device"/>, in one pass.</summary>
+    public Tensor EmbedOnDevice(ReadOnlySpan<double> lon, ReadOnlySpan<double> lat)
+    {
+        using var scope = NewDisposeScope();
+        return encoder.Encode(lon, lat).to(ScalarType.Float32).MoveToOuterDisposeScope();
     }
 
     public void Dispose() => encoder.Dispose();

@@ -12,12 +12,16 @@ namespace RangeOrleans.Core.Retrieval;
 /// pass while it sits in cache: softmax of the semantic scores, the spatial scores computed on the fly
 /// from three coordinates (no [c, N] geo matrix, no K = 3 GEMM), their softmax and the beta mix. So
 /// RANGE+ costs RANGE plus one vectorised exp per bank entry, and the [c, N] weights cross main memory
-/// as few times as the products themselves need.
+/// as few times as the products themselves need. The products run in libtorch's matmul or the system's OpenBLAS
+/// (<see cref="CpuBlas"/>), on the same arrays.
 /// </summary>
 internal sealed class CpuSoftRetrieval
 {
+    private readonly float[] _keyRows;
+    private readonly float[] _valueRows;
     private readonly Tensor _keys;
     private readonly Tensor _values;
+    private readonly CpuBlas _blas;
     private readonly float[] _ux;
     private readonly float[] _uy;
     private readonly float[] _uz;
@@ -26,10 +30,14 @@ internal sealed class CpuSoftRetrieval
     private readonly int _valueDim;
     private readonly ConcurrentBag<Workspace> _workspaces = new();
 
-    public CpuSoftRetrieval(Tensor keys, Tensor values, float[] unitXyz)
+    /// <summary><paramref name="keys"/> and <paramref name="values"/> are views over <paramref name="keyRows"/> and <paramref name="valueRows"/>.</summary>
+    public CpuSoftRetrieval(float[] keyRows, Tensor keys, float[] valueRows, Tensor values, float[] unitXyz, CpuBlas blas)
     {
+        _keyRows = keyRows;
+        _valueRows = valueRows;
         _keys = keys;
         _values = values;
+        _blas = blas;
         _count = (int)keys.shape[0];
         _keyDim = (int)keys.shape[1];
         _valueDim = (int)values.shape[1];
@@ -53,9 +61,11 @@ internal sealed class CpuSoftRetrieval
             using var noGrad = no_grad();
             // Scores = (tau q) K^T: tau folded into the c x Dk queries instead of the c x N scores.
             TensorPrimitives.Multiply(queries, (float)options.SemanticTemperature, ws.Queries.AsSpan(0, c * _keyDim));
-            var q = ws.QueriesTensor.narrow(0, 0, c);
             var scores = ws.ScoresTensor.narrow(0, 0, c);
-            scores.addmm_(q, _keys.t(), beta: 0, alpha: 1);
+            if (_blas == CpuBlas.OpenBlas)
+                OpenBlas.Multiply(ws.Queries.AsSpan(0, c * _keyDim), _keyRows, ws.Scores.AsSpan(0, c * _count), c, _count, _keyDim, transposeB: true);
+            else
+                scores.addmm_(ws.QueriesTensor.narrow(0, 0, c), _keys.t(), beta: 0, alpha: 1);
 
             var unit = options.Spatial ? queryUnit.ToArray() : null;
             var rowScale = ws.RowScale;
@@ -65,7 +75,10 @@ internal sealed class CpuSoftRetrieval
                 return geo;
             }, _ => { });
 
-            ws.OutputTensor.narrow(0, 0, c).addmm_(scores, _values, beta: 0, alpha: 1);
+            if (_blas == CpuBlas.OpenBlas)
+                OpenBlas.Multiply(ws.Scores.AsSpan(0, c * _count), _valueRows, ws.Output.AsSpan(0, c * _valueDim), c, _valueDim, _count, transposeB: false);
+            else
+                ws.OutputTensor.narrow(0, 0, c).addmm_(scores, _values, beta: 0, alpha: 1);
             // The softmax denominators are applied to the [c, D] output rather than the [c, N] weights: D < N.
             for (int row = 0; row < c; row++)
                 TensorPrimitives.Multiply(ws.Output.AsSpan(row * _valueDim, _valueDim), rowScale[row], h.Slice(row * _valueDim, _valueDim));

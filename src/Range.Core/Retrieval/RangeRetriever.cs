@@ -25,7 +25,7 @@ public sealed class RangeRetriever : IDisposable
         ReadOnlySpan<float> keys, int keyDim,
         ReadOnlySpan<float> values, int valueDim,
         ReadOnlySpan<double> lon, ReadOnlySpan<double> lat,
-        Device? device = null)
+        Device? device = null, CpuBlas? blas = null)
     {
         int n = lon.Length;
         if (n == 0) throw new ArgumentException("the feature bank is empty");
@@ -48,12 +48,19 @@ public sealed class RangeRetriever : IDisposable
         var unit = new float[3 * n];
         UnitVectors.FromLonLat(lon, lat, unit);
 
+        var valueRows = values.ToArray();
         _keys = Upload(normalised, n, keyDim);
         _locations = Upload(unit, n, 3);
-        _values = Upload(values.ToArray(), n, valueDim);
+        _values = Upload(valueRows, n, valueDim);
         if (Device.type == DeviceType.CPU)
-            _cpu = new CpuSoftRetrieval(_keys, _values, unit);
+        {
+            Blas = blas ?? CpuBlasChoice.Default;
+            _cpu = new CpuSoftRetrieval(normalised, _keys, valueRows, _values, unit, Blas.Value);
+        }
     }
+
+    /// <summary>The BLAS of the CPU's soft retrieval; null on other devices.</summary>
+    public CpuBlas? Blas { get; }
 
     public Device Device { get; }
     public int Count { get; }
@@ -133,15 +140,18 @@ public sealed class RangeRetriever : IDisposable
             return cosine.mul_(options.GeoTemperature).softmax(1);
         var outside = cosine.lt(Math.Cos(degrees * Math.PI / 180.0));
         var weights = cosine.mul_(options.GeoTemperature).masked_fill_(outside, double.NegativeInfinity).softmax(1);
+        // Rows with no entry within the angle (NaN here) take the semantic weights: where(none, semantic, weights)
+        // in operations every device implements (libtorch's meta device, used to check placement, has no `where`).
         var none = outside.all(1, keepdim: true);
-        return where(none, semanticWeights, weights);
+        return weights.masked_fill_(none, 0).add_(semanticWeights.mul(none));
     }
 
     private Tensor Upload(float[] data, long rows, long cols)
     {
-        var host = tensor(data, new[] { rows, cols }, ScalarType.Float32);
-        if (Device.type == DeviceType.CPU) return host;
-        using (host) return host.to(Device);
+        // On the CPU a view over the array (no copy): the fused kernel reads the same rows through spans.
+        if (Device.type == DeviceType.CPU) return from_array(data).view(rows, cols);
+        using var host = tensor(data, new[] { rows, cols }, ScalarType.Float32);
+        return host.to(Device);
     }
 
     public void Dispose()

@@ -25,6 +25,7 @@ namespace RangeOrleans.Grains.Banks;
 public sealed class BankJobGrain(
     [PersistentState("bank", RangeStorage.Name)] IPersistentState<BankJobState> state,
     IBlobStoreFactory stores,
+    AllowedRoots roots,
     IOptions<CoordinatorOptions> options,
     TransientFailures transientFailures,
     ILogger<BankJobGrain> logger)
@@ -46,6 +47,7 @@ public sealed class BankJobGrain(
         JobPoints.ValidateJobId(JobId);
         if (spec.ShardSize < 1) throw new ArgumentException($"shard size must be at least 1, got {spec.ShardSize}");
         JobPoints.RequireDestination(spec.Destination);
+        roots.Require(spec);
         if (S.Spec is not null)
         {
             if (S.Spec != spec) throw new ArgumentException($"bank job '{JobId}' already exists with a different spec; choose another job id");

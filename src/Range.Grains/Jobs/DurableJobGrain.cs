@@ -29,7 +29,7 @@ public abstract class DurableJobGrain<TState>(
     private bool _unsaved;
     private Task? _cleaning;
     private DateTime? _cleanupFailingSince;
-    private int _activeSilos = 1;
+    private string[] _activeSilos = [];
     private DateTime _silosCountedAt = DateTime.MinValue;
 
     protected TState S => state.State;
@@ -101,14 +101,17 @@ public abstract class DurableJobGrain<TState>(
     /// The cluster's active silos (at least 1), for sizing how much runs at once. Membership is asked at most every 5 s
     /// (each ask reads the membership table); while it cannot be asked, the last count stands.
     /// </summary>
-    protected async Task<int> ActiveSilosAsync()
+    protected async Task<int> ActiveSilosAsync() => Math.Max(1, (await ActiveSiloAddressesAsync()).Count);
+
+    /// <summary>The cluster's active silos' addresses (as a silo names itself), asked as <see cref="ActiveSilosAsync"/> says.</summary>
+    protected async Task<IReadOnlyList<string>> ActiveSiloAddressesAsync()
     {
         if (DateTime.UtcNow - _silosCountedAt < TimeSpan.FromSeconds(5)) return _activeSilos;
         _silosCountedAt = DateTime.UtcNow;
         try
         {
             var hosts = await GrainFactory.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
-            _activeSilos = Math.Max(1, hosts.Count);
+            _activeSilos = hosts.Keys.Select(address => address.ToString()).ToArray();
         }
         catch (Exception e) when (IsTransient(e)) { }
         return _activeSilos;

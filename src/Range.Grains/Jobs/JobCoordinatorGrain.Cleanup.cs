@@ -17,7 +17,7 @@ public sealed partial class JobCoordinatorGrain
     {
         if (_preparing is { IsCompleted: false }) return false;
         _preparing = null;
-        var running = _table.Rows.Where(s => s.Status == ShardStatus.Running || (s.Status == ShardStatus.Pending && s.Attempts > 0 && !_stopped.Contains(s.TileId))).ToList();
+        var running = _table.Rows.Where(s => s.Status == ShardStatus.Running || (s.Status == ShardStatus.Pending && (s.Attempts > 0 || s.StartFailed) && !_stopped.Contains(s.TileId))).ToList();
         if (running.Count == 0) return true;
         // A shard whose silo is gone (no answer) runs nowhere any more.
         var stops = await StopEachAsync(running, shard => Shard(shard).CancelAsync(), shard => Shard(shard).GetProgressAsync());
@@ -43,7 +43,7 @@ public sealed partial class JobCoordinatorGrain
     /// <summary>What unfinished attempts left (partial files, staged blocks) and the _work/ blobs.</summary>
     protected override Func<Task> TemporaryDataRemoval()
     {
-        var unfinished = _table.Rows.Where(s => s.Status != ShardStatus.Done && s.Attempts > 0).Select(s => s.OutputBlob).ToList();
+        var unfinished = _table.Rows.Where(s => s.Status != ShardStatus.Done && (s.Attempts > 0 || s.StartFailed)).Select(s => s.OutputBlob).ToList();
         var destination = stores.Open(S.Spec!.Destination);
         return () => RemoveTemporaryBlobsAsync(destination, unfinished);
     }

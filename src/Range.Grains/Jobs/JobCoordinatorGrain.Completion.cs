@@ -13,7 +13,7 @@ public sealed partial class JobCoordinatorGrain
         if (HasUnsavedChanges) await SaveAsync();
         var manifest = ManifestWriter.Build(JobId, S, _table.Rows);
         var destination = stores.Open(S.Spec!.Destination);
-        var retried = _table.Rows.Where(s => s.Attempts > 1).Select(s => s.OutputBlob).ToList();
+        var retried = _table.Rows.Where(s => s.MayHaveLeftPartial).Select(s => s.OutputBlob).ToList();
         _finishing = Task.Run(async () =>
         {
             await ManifestWriter.WriteAsync(destination, manifest, CancellationToken.None);

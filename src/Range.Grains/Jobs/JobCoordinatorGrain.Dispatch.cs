@@ -14,10 +14,16 @@ public sealed partial class JobCoordinatorGrain
         int capacity = await ActiveSilosAsync() * Math.Max(1, Options.ShardsInFlightPerSilo);
         var starting = _table.NextPending(Math.Max(0, capacity - _table.RunningCount));
         if (starting.Count == 0) return;
-        if (starting.FirstOrDefault(s => s.Attempts >= Options.MaxAttempts) is { } exhausted)
+        // Attempts that failed for their silo's own reason were retried elsewhere and do not count here.
+        if (starting.FirstOrDefault(s => s.Attempts - s.SiloFailures >= Options.MaxAttempts) is { } exhausted)
         {
             await FailAsync($"shard {exhausted.TileId} failed {exhausted.Attempts} times");
             return;
+        }
+        if (S.RateStartedAt is null)
+        {
+            S.RateStartedAt = DateTimeOffset.UtcNow;
+            S.RateStartPoints = DonePoints();
         }
         foreach (var shard in starting) _table.Start(shard);
         // Recorded before they start: a coordinator that dies in between leaves them "running" (its successor
@@ -40,14 +46,9 @@ public sealed partial class JobCoordinatorGrain
             // Not a run: until membership declares a killed silo dead, starts placed there fail within
             // milliseconds, and counting them would exhaust MaxAttempts in seconds. A start that did reach
             // a live shard grain is harmless to repeat: StartAsync of a running shard returns its progress.
-            _table.Unstart(shard);
-            S.Retries++;
-            logger.LogWarning("Job {Job}: starting shard {Tile} failed ({Error}); will retry", JobId, shard.TileId, failure.Message);
-        }
-        if (_rateStartedAt is null)
-        {
-            _rateStartedAt = DateTime.UtcNow;
-            _rateStartPoints = DonePoints();
+            // Nor is it counted in the job's retries (re-runs of shards only); it may still have begun a run.
+            _table.StartFailed(shard);
+            logger.LogWarning("Job {Job}: starting shard {Tile} failed ({Error}); will start it again", JobId, shard.TileId, failure.Message);
         }
     }
 

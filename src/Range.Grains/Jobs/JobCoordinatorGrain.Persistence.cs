@@ -14,10 +14,10 @@ public sealed partial class JobCoordinatorGrain
 
     /// <summary>The fields of the stored state besides the (legacy) table: what decides whether it needs writing.</summary>
     private readonly record struct Summary(JobSpec? Spec, JobState State, string? ModelSha256, string? BankSha256, DateTimeOffset? SubmittedAt,
-        DateTimeOffset? CompletedAt, string? Error, int Retries, int Dimension, string? ModelKind, bool CleanupPending, int ShardPages, int LegacyShards);
+        DateTimeOffset? CompletedAt, string? Error, int Retries, int Dimension, string? ModelKind, bool CleanupPending, DateTimeOffset? RateStartedAt, long RateStartPoints, int ShardPages, int LegacyShards);
 
     private Summary CurrentSummary() => new(S.Spec, S.State, S.ModelSha256, S.BankSha256, S.SubmittedAt, S.CompletedAt, S.Error, S.Retries,
-        S.Dimension, S.ModelKind, S.CleanupPending, S.ShardPages, S.Shards.Count);
+        S.Dimension, S.ModelKind, S.CleanupPending, S.RateStartedAt, S.RateStartPoints, S.ShardPages, S.Shards.Count);
 
     private bool HasUnsavedChanges => _table.DirtyPages.Count > 0 || CurrentSummary() != _summaryWritten;
 

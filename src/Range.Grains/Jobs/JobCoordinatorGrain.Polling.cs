@@ -82,6 +82,19 @@ public sealed partial class JobCoordinatorGrain
             S.ModelKind = result.ModelKind;
             return;
         }
+        if (progress is { State: ShardRunState.Failed, SiloDependent: true, Silo: { } failedOn })
+        {
+            _table.SiloFailed(shard, failedOn);
+            var active = await ActiveSiloAddressesAsync();
+            if ((active.Count > 0 && active.All(shard.FailedOnSilos.Contains)) || shard.SiloFailures >= 4 * Options.MaxAttempts)
+            {
+                await FailAsync($"shard {shard.TileId}: no silo could run it (failed on {string.Join(", ", shard.FailedOnSilos)}); last: {progress.Error}");
+                return;
+            }
+            logger.LogWarning("Job {Job}: shard {Tile} will be retried on another silo: {Reason}", JobId, shard.TileId, progress.Error);
+            S.Retries++;
+            return;
+        }
         if (progress is { State: ShardRunState.Failed, Permanent: true })
         {
             await FailAsync($"shard {shard.TileId}: {progress.Error}");

@@ -11,14 +11,16 @@ public sealed partial class JobCoordinatorGrain
     private async Task AdvancePreparationAsync()
     {
         var spec = S.Spec!;
-        _preparing ??= Task.Run(() => JobPlanner.PlanAsync(spec, stores, CancellationToken.None));
+        _preparing ??= Task.Run(() => JobPlanner.PlanAsync(JobId, spec, stores, roots, CancellationToken.None));
         if (!_preparing.IsCompleted) return;
         var preparing = _preparing;
         _preparing = null;
         if (preparing.IsFaulted)
         {
             var error = preparing.Exception!.InnerException!;
-            await FailAsync($"preparing the job: {error.Message}");
+            await FailAsync(SiloDependentFailures.DependsOnSilo(error)
+                ? $"preparing the job on silo {silo.SiloAddress}: {error.Message}"
+                : $"preparing the job: {error.Message}");
             return;
         }
         var plan = preparing.Result;

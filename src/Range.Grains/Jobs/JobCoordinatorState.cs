@@ -26,6 +26,11 @@ public sealed class JobCoordinatorState : IDurableJobState
     /// <summary>Cancelled, and its temporary data (stopped shards' unfinished uploads, _work/) is not removed yet.</summary>
     [Id(11)] public bool CleanupPending { get; set; }
 
+    /// <summary>When the first shard was dispatched, and how many points were done then (shards already produced): the rate's start, kept across coordinator moves.</summary>
+    [Id(12)] public DateTimeOffset? RateStartedAt { get; set; }
+
+    [Id(13)] public long RateStartPoints { get; set; }
+
     /// <summary>Pages of the shard table stored beside this state (0 until the job is prepared).</summary>
-    [Id(12)] public int ShardPages { get; set; }
+    [Id(14)] public int ShardPages { get; set; }
 }

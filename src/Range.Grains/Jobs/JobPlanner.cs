@@ -1,4 +1,3 @@
-using System.Text.Json;
 using RangeOrleans.Abstractions;
 using RangeOrleans.Core.Formats;
 using RangeOrleans.Core.Jobs;
@@ -12,19 +11,21 @@ namespace RangeOrleans.Grains.Jobs;
 /// Prepares a job (on the thread pool, off the grain scheduler): hashes the checkpoint and bank, lists
 /// the shards (one per non-empty tile), writes each shard's points once for file inputs, and marks
 /// shards that a previous manifest in DEST lists with the same identities (and whose files still
-/// match their checksum) as done, so reprocessing skips them.
+/// match their checksum) as done, so reprocessing skips them. Before it writes anything into DEST it claims DEST
+/// (<see cref="DestinationClaim"/>): another spec's output there is refused, or removed if the spec says Overwrite.
 /// </summary>
 public static class JobPlanner
 {
     private static readonly string[] s_pointFileExtensions = [".csv", ".arrow", ".feather", ".ipc"];
 
-    public static async Task<JobPlan> PlanAsync(JobSpec spec, IBlobStoreFactory stores, CancellationToken cancellationToken)
+    public static async Task<JobPlan> PlanAsync(string jobId, JobSpec spec, IBlobStoreFactory stores, AllowedRoots roots, CancellationToken cancellationToken)
     {
         JobPoints.Validate(spec);
         string modelSha = await ArtifactLocation.Sha256Async(spec.Model.Checkpoint, stores, cancellationToken);
         string? bankSha = spec.Model.Bank is null ? null : await ArtifactLocation.Sha256Async(spec.Model.Bank, stores, cancellationToken);
         var tiling = JobPoints.Tiling(spec);
         var destination = stores.Open(spec.Destination);
+        await DestinationClaim.ClaimAsync(jobId, spec, modelSha, bankSha, destination, cancellationToken);
 
         List<ShardRecord> shards;
         if (JobPoints.Generated(spec.Points) is { } generated)
@@ -35,18 +36,18 @@ public static class JobPlanner
         }
         else
         {
-            shards = await WriteShardPointsAsync(spec, tiling, destination, stores, cancellationToken);
+            shards = await WriteShardPointsAsync(spec, tiling, destination, stores, roots, cancellationToken);
         }
         await SkipAlreadyProducedAsync(spec, modelSha, bankSha, destination, shards, cancellationToken);
         return new JobPlan(modelSha, bankSha, shards);
     }
 
-    private static async Task<List<ShardRecord>> WriteShardPointsAsync(JobSpec spec, GlobeTiling tiling, IBlobStore destination, IBlobStoreFactory stores, CancellationToken cancellationToken)
+    private static async Task<List<ShardRecord>> WriteShardPointsAsync(JobSpec spec, GlobeTiling tiling, IBlobStore destination, IBlobStoreFactory stores, AllowedRoots roots, CancellationToken cancellationToken)
     {
         var partitioner = new TilePartitioner(tiling);
         foreach (var input in spec.Points.Inputs)
         {
-            await foreach (var path in LocalPointFilesAsync(input, stores, cancellationToken))
+            await foreach (var path in LocalPointFilesAsync(input, stores, roots, cancellationToken))
             {
                 try
                 {
@@ -84,14 +85,18 @@ public static class JobPlanner
     private sealed record PointFile(string Name, string Local, bool Temporary);
 
     // Local files and folders are read in place; blobs are downloaded to a temporary file (PointsReader reads paths).
-    private static async IAsyncEnumerable<PointFile> LocalPointFilesAsync(string input, IBlobStoreFactory stores, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    // A folder's files are checked against the silo's roots one by one: a link in an allowed folder may point outside it.
+    private static async IAsyncEnumerable<PointFile> LocalPointFilesAsync(string input, IBlobStoreFactory stores, AllowedRoots roots, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (!ArtifactLocation.IsBlobUri(input))
         {
             if (Directory.Exists(input))
             {
                 foreach (var file in Directory.EnumerateFiles(input).Where(IsPointFile).Order(StringComparer.Ordinal))
+                {
+                    roots.Require(file, "--input");
                     yield return new PointFile(file, file, false);
+                }
             }
             else if (File.Exists(input)) yield return new PointFile(input, input, false);
             else throw new FileNotFoundException($"--input '{input}' does not exist", input);
@@ -123,25 +128,10 @@ public static class JobPlanner
     private static async Task SkipAlreadyProducedAsync(JobSpec spec, string modelSha, string? bankSha, IBlobStore destination, List<ShardRecord> shards, CancellationToken cancellationToken)
     {
         if (!await destination.ExistsAsync(JobManifest.FileName, cancellationToken)) return;
-        JobManifest previous;
-        await using (var stream = await destination.OpenReadAsync(JobManifest.FileName, cancellationToken))
-        using (var buffer = new MemoryStream())
-        {
-            await stream.CopyToAsync(buffer, cancellationToken);
-            previous = JobManifest.Parse(buffer.ToArray(), $"{destination.Location}/{JobManifest.FileName}");
-        }
+        var previous = JobManifest.Parse(await destination.ReadAllBytesAsync(JobManifest.FileName, cancellationToken), $"{destination.Location}/{JobManifest.FileName}");
         if (previous.Model.Sha256 != modelSha || previous.Bank?.Sha256 != bankSha) return;
-        JobSpec? previousSpec;
-        try
-        {
-            previousSpec = previous.Spec.Deserialize<JobSpec>(ManifestWriter.SpecJson);
-            if (previousSpec is not null) JobPoints.Validate(previousSpec);
-        }
-        catch (Exception e) when (e is JsonException or ArgumentException)
-        {
-            throw new RangeFormatException($"{destination.Location}/{JobManifest.FileName}", $"its spec is not a valid job spec: {e.Message}", e);
-        }
-        if (previousSpec is null || !ManifestWriter.SameOutput(previousSpec, spec)) return;
+        var previousSpec = DestinationClaim.SpecOf(JobClaim.Of(previous), $"{destination.Location}/{JobManifest.FileName}");
+        if (!ManifestWriter.SameOutput(previousSpec, spec)) return;
         var listed = previous.Shards.ToDictionary(s => s.Tile);
         foreach (var shard in shards)
         {

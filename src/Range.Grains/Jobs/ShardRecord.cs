@@ -18,6 +18,18 @@ public sealed class ShardRecord
 
     [Id(7)] public string? PointsBlob { get; set; }
 
+    /// <summary>A start call failed (its silo dying, say): it may still have begun a run that left a partial file.</summary>
+    [Id(8)] public bool StartFailed { get; set; }
+
+    /// <summary>Attempts that failed for a reason of their silo's own (<see cref="SiloDependentFailures"/>); not counted against MaxAttempts.</summary>
+    [Id(9)] public int SiloFailures { get; set; }
+
+    /// <summary>The silos those attempts failed on.</summary>
+    [Id(10)] public List<string> FailedOnSilos { get; set; } = [];
+
+    /// <summary>Some run of it may have left an unfinished upload: a retried attempt, or a start call that failed.</summary>
+    public bool MayHaveLeftPartial => Attempts > 1 || StartFailed;
+
     public string OutputBlob => Core.Jobs.JobManifest.ShardBlobName(TileId);
 }
 

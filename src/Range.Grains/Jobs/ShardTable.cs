@@ -88,6 +88,24 @@ public sealed class ShardTable
         Move(shard, ShardStatus.Pending);
     }
 
+    /// <summary>A start call that failed: the attempt does not count, but it may have begun a run that left a partial file.</summary>
+    public void StartFailed(ShardRecord shard)
+    {
+        shard.StartFailed = true;
+        Unstart(shard);
+    }
+
+    /// <summary>
+    /// An attempt that failed for its silo's own reason (<see cref="SiloDependentFailures"/>) on <paramref name="silo"/>:
+    /// run it again under a fresh shard grain id (see <see cref="ShardRecord.SiloFailures"/>), placed afresh.
+    /// </summary>
+    public void SiloFailed(ShardRecord shard, string silo)
+    {
+        shard.SiloFailures++;
+        if (!shard.FailedOnSilos.Contains(silo)) shard.FailedOnSilos.Add(silo);
+        Move(shard, ShardStatus.Pending);
+    }
+
     /// <summary>An attempt that ended without a file (failed, lost with its silo, stopped): run it again.</summary>
     public void Retry(ShardRecord shard) => Move(shard, ShardStatus.Pending);
 

@@ -24,6 +24,7 @@ namespace RangeOrleans.Grains.Pretraining;
 public sealed class PretrainJobGrain(
     [PersistentState("pretrain", RangeStorage.Name)] IPersistentState<PretrainJobState> state,
     IBlobStoreFactory stores,
+    AllowedRoots roots,
     IOptions<CoordinatorOptions> options,
     TransientFailures transientFailures,
     ILogger<PretrainJobGrain> logger)
@@ -43,6 +44,7 @@ public sealed class PretrainJobGrain(
     {
         JobPoints.ValidateJobId(JobId);
         PretrainJobs.Validate(spec);
+        roots.Require(spec);
         if (S.Spec is not null)
         {
             if (S.Spec != spec) throw new ArgumentException($"pretrain job '{JobId}' already exists with a different spec; choose another job id");

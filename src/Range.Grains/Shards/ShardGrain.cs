@@ -24,6 +24,7 @@ public sealed class ShardGrain(IShardRunner runner, ComputeThreads compute, ILoc
     private ShardResult? _result;
     private string? _error;
     private bool _permanent;
+    private bool _siloDependent;
     private IJobCoordinatorGrain _coordinator = null!;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -45,12 +46,15 @@ public sealed class ShardGrain(IShardRunner runner, ComputeThreads compute, ILoc
             _result = null;
             _error = null;
             _permanent = false;
+            _siloDependent = false;
             _ = compute.RunAsync(() => RunAsync(assignment, token));
             logger.LogInformation("Shard {Job}/{Tile} attempt {Attempt} started on {Silo}", assignment.JobId, assignment.TileId, assignment.Attempt, silo.SiloAddress);
             return Task.FromResult(ProgressLocked());
         }
     }
 
+    // A failure that depends on the silo keeps this activation: the coordinator starts the retry under a fresh grain id
+    // (JOB/TILE#n), which placement puts anywhere, and this one still answers a cancel's stop with what happened.
     public Task<ShardProgress> GetProgressAsync()
     {
         lock (Gate) return Task.FromResult(ProgressLocked());
@@ -68,17 +72,18 @@ public sealed class ShardGrain(IShardRunner runner, ComputeThreads compute, ILoc
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             logger.LogInformation("Shard {Job}/{Tile} attempt {Attempt} cancelled on {Silo}", assignment.JobId, assignment.TileId, assignment.Attempt, silo.SiloAddress);
-            Finish(assignment, ShardRunState.Failed, null, "cancelled", false);
+            Finish(assignment, ShardRunState.Cancelled, null, "cancelled", false);
         }
         catch (Exception e)
         {
-            bool permanent = DeterministicFailures.IsDeterministic(e);
-            logger.LogWarning(e, "Shard {Job}/{Tile} attempt {Attempt} failed", assignment.JobId, assignment.TileId, assignment.Attempt);
-            Finish(assignment, ShardRunState.Failed, null, $"{e.GetType().Name}: {e.Message}", permanent);
+            bool siloDependent = SiloDependentFailures.DependsOnSilo(e);
+            bool permanent = !siloDependent && DeterministicFailures.IsDeterministic(e);
+            logger.LogWarning(e, "Shard {Job}/{Tile} attempt {Attempt} failed on {Silo}", assignment.JobId, assignment.TileId, assignment.Attempt, silo.SiloAddress);
+            Finish(assignment, ShardRunState.Failed, null, $"{e.GetType().Name} on silo {silo.SiloAddress}: {e.Message}", permanent, siloDependent);
         }
     }
 
-    private void Finish(ShardAssignment assignment, ShardRunState state, ShardResult? result, string? error, bool permanent)
+    private void Finish(ShardAssignment assignment, ShardRunState state, ShardResult? result, string? error, bool permanent, bool siloDependent = false)
     {
         ShardProgress progress;
         lock (Gate)
@@ -88,6 +93,7 @@ public sealed class ShardGrain(IShardRunner runner, ComputeThreads compute, ILoc
             _result = result;
             _error = error;
             _permanent = permanent;
+            _siloDependent = siloDependent;
             progress = ProgressLocked();
         }
         _coordinator.ShardChangedAsync(assignment.TileId, progress).Ignore();
@@ -101,6 +107,7 @@ public sealed class ShardGrain(IShardRunner runner, ComputeThreads compute, ILoc
         Result = _result,
         Error = _error,
         Permanent = _permanent,
+        SiloDependent = _siloDependent,
         Silo = silo.SiloAddress.ToString(),
     };
 

@@ -22,7 +22,7 @@ public sealed class ShardWork(IBlobStoreFactory stores, ModelReplicaCache replic
         var points = await PointsAsync(assignment, destination, cancellationToken);
         using var lease = await replicas.AcquireAsync(assignment.Spec.Model, assignment.ModelSha256, assignment.BankSha256, cancellationToken);
         var embedder = lease.Embedder;
-        var precision = assignment.Spec.Precision == "float16" ? EmbeddingPrecision.Float16 : EmbeddingPrecision.Float32;
+        var precision = EmbeddingPrecisionName.Parse(assignment.Spec.Precision);
         var metadata = new Dictionary<string, string>
         {
             ["range.model"] = embedder.Model,

@@ -25,4 +25,39 @@ public static class Coastlines
         }
         return rings;
     }
+
+    /// <summary>
+    /// The lines to draw for <paramref name="rings"/>: each ring cut into runs of two or more points wherever a
+    /// segment is no coast (<see cref="IsCoast"/>), so no line crosses the map or runs along its edge.
+    /// </summary>
+    public static IEnumerable<(double Lon, double Lat)[]> Lines(IReadOnlyList<(double Lon, double Lat)[]> rings)
+    {
+        var run = new List<(double Lon, double Lat)>();
+        foreach (var ring in rings)
+        {
+            for (int j = 1; j < ring.Length; j++)
+            {
+                if (!IsCoast(ring[j - 1], ring[j]))
+                {
+                    if (run.Count > 1) yield return run.ToArray();
+                    run.Clear();
+                    continue;
+                }
+                if (run.Count == 0) run.Add(ring[j - 1]);
+                run.Add(ring[j]);
+            }
+            if (run.Count > 1) yield return run.ToArray();
+            run.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Whether a ring segment is a real boundary: not the jump where a ring crosses the date line (it
+    /// would cross the whole map), nor the cuts polygons get along the map's edges (the antimeridian,
+    /// Antarctica's closure along the south pole), which are no coast.
+    /// </summary>
+    internal static bool IsCoast((double Lon, double Lat) a, (double Lon, double Lat) b) =>
+        Math.Abs(b.Lon - a.Lon) <= 180
+        && !(Math.Abs(a.Lon) >= 179.999 && Math.Abs(b.Lon) >= 179.999)
+        && !(Math.Abs(a.Lat) >= 89.999 && Math.Abs(b.Lat) >= 89.999);
 }

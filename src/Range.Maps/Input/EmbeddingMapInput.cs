@@ -26,9 +26,6 @@ public static class EmbeddingMapInput
         int dim = parts[0].Dimension;
         for (int i = 1; i < parts.Count; i++)
             if (parts[i].Dimension != dim) throw new RangeFormatException(files[i], $"embedding dimension {parts[i].Dimension}, the first shard has {dim}");
-        if (parts.Count == 1) return parts[0];
-        return new EmbeddingColumns(
-            parts.SelectMany(p => p.Lon).ToArray(), parts.SelectMany(p => p.Lat).ToArray(),
-            parts.SelectMany(p => p.Embeddings).ToArray(), dim) { Precision = parts[0].Precision, Metadata = parts[0].Metadata };
+        return EmbeddingColumns.Concat(parts);
     }
 }

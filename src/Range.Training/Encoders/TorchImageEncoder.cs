@@ -18,8 +18,9 @@ public sealed class TorchImageEncoder(string name, int channels, int tileSize, i
         module.eval();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var input = tensor(tiles.ToArray(), [count, Channels, TileSize, TileSize]);
-        var features = encode(input).to(ScalarType.Float32).contiguous();
+        // The tiles go where the weights are; only the features come back.
+        var input = tensor(tiles.ToArray(), [count, Channels, TileSize, TileSize]).to(module.parameters().First().device);
+        var features = encode(input).to(ScalarType.Float32).cpu().contiguous();
         features.data<float>().CopyTo(output);
     }
 

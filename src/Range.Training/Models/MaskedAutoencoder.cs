@@ -44,6 +44,9 @@ public sealed class MaskedAutoencoder : nn.Module<Tensor, Tensor>
     public int PatchSize { get; }
     public double MaskRatio { get; }
 
+    /// <summary>The device the weights are on: batches built for the model go there.</summary>
+    public Device Device => parameters().First().device;
+
     /// <summary>Reconstruction of a (masked) tile batch [n, C, P, P].</summary>
     public override Tensor forward(Tensor x)
     {
@@ -62,14 +65,20 @@ public sealed class MaskedAutoencoder : nn.Module<Tensor, Tensor>
     public Tensor MaskedLoss(Tensor tiles)
     {
         using var scope = NewDisposeScope();
-        long n = tiles.shape[0];
-        int grid = TileSize / PatchSize;
-        var keep = (rand(n, 1, grid, grid) >= MaskRatio).to(tiles.dtype);
-        var keepPixels = nn.functional.interpolate(keep, scale_factor: [PatchSize, PatchSize], mode: InterpolationMode.Nearest);
+        var keepPixels = KeepMask(tiles);
         var masked = 1 - keepPixels;
         var reconstruction = forward(tiles * keepPixels);
         var error = (reconstruction - tiles).pow(2) * masked;
         var loss = error.sum() / (masked.sum() * InChannels).clamp_min(1);
         return loss.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>[n, 1, P, P]: 0 on the masked patches, 1 elsewhere, drawn from torch's generator on the tiles' device.</summary>
+    public Tensor KeepMask(Tensor tiles)
+    {
+        using var scope = NewDisposeScope();
+        int grid = TileSize / PatchSize;
+        var keep = (rand(tiles.shape[0], 1, grid, grid, device: tiles.device) >= MaskRatio).to(tiles.dtype);
+        return nn.functional.interpolate(keep, scale_factor: [PatchSize, PatchSize], mode: InterpolationMode.Nearest).MoveToOuterDisposeScope();
     }
 }

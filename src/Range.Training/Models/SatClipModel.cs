@@ -50,7 +50,7 @@ public sealed class SatClipModel : nn.Module<(Tensor Images, Tensor Harmonics), 
     public static Tensor ContrastiveLoss(Tensor logits)
     {
         using var scope = NewDisposeScope();
-        var labels = arange(logits.shape[0], dtype: ScalarType.Int64);
+        var labels = arange(logits.shape[0], dtype: ScalarType.Int64, device: logits.device);
         var loss = (nn.functional.cross_entropy(logits, labels) + nn.functional.cross_entropy(logits.t(), labels)) / 2;
         return loss.MoveToOuterDisposeScope();
     }

@@ -38,7 +38,7 @@ public static class MaeTrainer
                     cancellationToken.ThrowIfCancellationRequested();
                     using var scope = NewDisposeScope();
                     var batch = order[start..Math.Min(order.Length, start + options.BatchSize)];
-                    var loss = mae.MaskedLoss(TileBatch.Tiles(data, batch, options.TileSize));
+                    var loss = mae.MaskedLoss(TileBatch.Tiles(data, batch, options.TileSize, mae.Device));
                     sum += FiniteGuard.Loss(loss, "masked-autoencoder", epoch, batches);
                     optimizer.zero_grad();
                     loss.backward();

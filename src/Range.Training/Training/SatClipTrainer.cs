@@ -72,7 +72,7 @@ public static class SatClipTrainer
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
-                var logits = model.forward((TileBatch.Tiles(data, batch, options.TileSize), TileBatch.Harmonics(data, batch, model.Location)));
+                var logits = model.forward((TileBatch.Tiles(data, batch, options.TileSize, model.Location.Device), TileBatch.Harmonics(data, batch, model.Location)));
                 var loss = SatClipModel.ContrastiveLoss(logits);
                 trainSum += FiniteGuard.Loss(loss, "SatCLIP", epoch, trainBatches);
                 optimizer.zero_grad();
@@ -106,7 +106,7 @@ public static class SatClipTrainer
         foreach (var batch in Batches(entries, options.BatchSize))
         {
             using var scope = NewDisposeScope();
-            var logits = model.forward((TileBatch.Tiles(data, batch, options.TileSize), TileBatch.Harmonics(data, batch, model.Location)));
+            var logits = model.forward((TileBatch.Tiles(data, batch, options.TileSize, model.Location.Device), TileBatch.Harmonics(data, batch, model.Location)));
             sum += SatClipModel.ContrastiveLoss(logits).item<float>();
             chance += Math.Log(batch.Length);
             batches++;

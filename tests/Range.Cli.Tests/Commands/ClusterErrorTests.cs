@@ -27,7 +27,8 @@ public sealed class ClusterErrorTests : IDisposable
         Assert.True(run.ExitCode == 3, run.Error + run.Output);
         var line = Assert.Single(run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Equal($"error: cannot reach the cluster at {cluster} (It was not possible to connect to the redis server(s)); " +
-            $"check that Redis runs there and a `range silo --cluster {cluster}` has joined", line.Trim());
+            $"check that Redis runs there and a `range silo --cluster {cluster}` has joined; " +
+            "if its silos use TLS, give this client a certificate from their CA (--tls-cert, --tls-key, --tls-ca; docs/security.md)", line.Trim());
         Assert.Empty(run.Output);
     }
 

@@ -168,7 +168,7 @@ public class OutputCheckTests
         var npz = dir.File("db.npz");
         File.Copy(F("range_db.npz"), npz);
         var before = File.ReadAllBytes(npz);
-        AssertRefused(CliRunner.Run("bank", "import", npz, "--out", npz), "is the same file as the input FILE.npz");
+        AssertRefused(CliRunner.Run("bank", "import", npz, "--out", npz), "is the same file as the input BANK");
         AssertRefused(CliRunner.Run("bank", "export", npz, "--out", OtherPath(dir, npz, "symlink")), "is the same file as the input BANK");
         AssertUntouched(dir, npz, before);
     }

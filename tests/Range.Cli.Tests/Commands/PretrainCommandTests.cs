@@ -16,7 +16,7 @@ public class PretrainCommandTests
         var dest = dir.File("model");
         var first = CliRunner.Run(["pretrain", .. Tiny, "--epochs", "2", "--output", dest]);
         Assert.True(first.ExitCode == 0, first.Error + first.Output);
-        Assert.Contains("pretrain on earth: 48 tiles x 4 channels, 16 px; 2 epochs, batch 16, seed 0", first.Output);
+        Assert.Contains("pretrain on earth: 48 tiles x 5 channels, 16 px; 2 epochs, batch 16, seed 0", first.Output);
         Assert.Contains("epoch 1/2: train loss", first.Output);
         Assert.Contains("epoch 2/2: train loss", first.Output);
         Assert.Contains($"checkpoint: {dest}/last.ckpt", first.Output);

@@ -60,3 +60,13 @@ public sealed class DuckDbFactAttribute : FactAttribute
             Skip = "DuckDB is not installed (npm ci --prefix tests/tools; scripts/ci-services.sh does it); under CI=true this test runs and fails instead";
     }
 }
+
+/// <summary>A fact needing Debian's chromium (/usr/bin/chromium): skipped outside CI when it is missing.</summary>
+public sealed class ChromiumFactAttribute : FactAttribute
+{
+    public ChromiumFactAttribute()
+    {
+        if (!File.Exists(HeadlessChromium.Executable) && !ExternalTool.InCi)
+            Skip = "chromium is not installed (apt-get install chromium; scripts/ci-services.sh does it); under CI=true this test runs and fails instead";
+    }
+}

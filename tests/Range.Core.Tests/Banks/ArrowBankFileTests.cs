@@ -3,6 +3,7 @@ using Apache.Arrow.Ipc;
 using Apache.Arrow.Types;
 using RangeOrleans.Core.Banks;
 using RangeOrleans.Core.Formats;
+using RangeOrleans.Core.Formats.Arrow;
 
 namespace RangeOrleans.Core.Tests.Banks;
 
@@ -17,6 +18,25 @@ public class ArrowBankFileTests
         ArrowBankFile.Write(bank, path, batchRows: 300); // 4 batches, the last one partial
         BankSamples.AssertSameContent(bank, ArrowBankFile.Read(path));
         Assert.Single(Directory.GetFiles(dir.Path));
+    }
+
+    [Fact]
+    public void AFloat16BankStoresHalfTheBytesAndReadsBackTheRoundedValuesWithAMatchingChecksum()
+    {
+        using var dir = new TempDir();
+        var bank = RangeDatabaseNpz.Import(TestData.Fixture("satclip_l10/range_db.npz"));
+        string full = dir.File("full.arrow"), half = dir.File("half.arrow");
+        ArrowBankFile.Write(bank, full);
+        ArrowBankFile.Write(bank, half, precision: EmbeddingPrecision.Float16);
+
+        var read = ArrowBankFile.Read(half);
+        BankSamples.AssertSameContent(bank.RoundedToHalf(), read);
+        Assert.True(new FileInfo(half).Length < 0.6 * new FileInfo(full).Length);
+        for (int i = 0; i < bank.Values.Length; i++)
+            Assert.True(Math.Abs(read.Values[i] - bank.Values[i]) <= 1e-3 * Math.Max(1, Math.Abs(bank.Values[i])), $"value {i}");
+        using var reader = new ArrowFileReader(File.OpenRead(half));
+        var value = Assert.IsType<FixedSizeListType>(reader.Schema.GetFieldByName("value").DataType);
+        Assert.IsType<HalfFloatType>(value.ValueDataType);
     }
 
     [Fact]

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace RangeOrleans.Cluster.Tests;
+namespace RangeOrleans.Testing;
 
-/// <summary>Runs the real `range` command (the built range.dll, as <see cref="SiloProcess"/> does) as a client of a cluster and captures what it prints.</summary>
-internal static class RangeCli
+/// <summary>Runs the real `range` command (the built range.dll) as a process and captures what it prints.</summary>
+public static class RangeCli
 {
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(90);
 
@@ -13,8 +13,11 @@ internal static class RangeCli
         public override string ToString() => $"exit {ExitCode}; stdout: {Output}; stderr: {Error}";
     }
 
-    /// <summary>A `range` process still running: what it printed so far, a way to signal it, and its result.</summary>
-    public sealed class Running
+    /// <summary>The range.dll built for the calling test project's configuration (src/Range.Cli/bin/CONFIG/net10.0).</summary>
+    public static string RangeDll { get; } = FindRangeDll();
+
+    /// <summary>A `range` process still running: what it printed so far, a way to signal it, and its result. Dispose kills it if it still runs.</summary>
+    public sealed class Running : IDisposable
     {
         private readonly StringBuilder _output = new(), _error = new();
         private readonly Process _process;
@@ -22,7 +25,7 @@ internal static class RangeCli
         public Running(string[] args, IReadOnlyDictionary<string, string>? environment, TimeSpan timeout)
         {
             var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            info.ArgumentList.Add(SiloProcess.RangeDll);
+            info.ArgumentList.Add(RangeDll);
             foreach (var a in args) info.ArgumentList.Add(a);
             info.Environment["DOTNET_gcServer"] = "0";
             foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
@@ -44,6 +47,15 @@ internal static class RangeCli
 
         /// <summary>Sends a signal by name (TERM, INT) as an operator's `kill -NAME PID` would.</summary>
         public void Signal(string name) => Process.Start("kill", ["-" + name, _process.Id.ToString()])!.WaitForExit();
+
+        public void Dispose()
+        {
+            try
+            {
+                if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException) { /* already gone, or disposed once it ended */ }
+        }
 
         private static void Append(StringBuilder text, string? line)
         {
@@ -73,4 +85,18 @@ internal static class RangeCli
         new(args, environment, timeout ?? DefaultTimeout);
 
     public static Task<Result> RunAsync(params string[] args) => Start(args).Result;
+
+    private static string FindRangeDll()
+    {
+        var testBin = new DirectoryInfo(AppContext.BaseDirectory); // tests/Range.*.Tests/bin/CONFIG/net10.0/
+        string framework = testBin.Name, configuration = testBin.Parent!.Name;
+        for (var dir = testBin; dir != null; dir = dir.Parent)
+        {
+            if (!File.Exists(Path.Combine(dir.FullName, "RangeOrleans.sln"))) continue;
+            var path = Path.Combine(dir.FullName, "src", "Range.Cli", "bin", configuration, framework, "range.dll");
+            if (!File.Exists(path)) throw new FileNotFoundException($"build src/Range.Cli first: {path} is missing", path);
+            return path;
+        }
+        throw new DirectoryNotFoundException($"no folder containing RangeOrleans.sln above {AppContext.BaseDirectory}");
+    }
 }
