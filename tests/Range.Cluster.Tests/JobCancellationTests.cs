@@ -110,6 +110,11 @@ public sealed class JobCancellationTests : IDisposable
         }
         Assert.True(left.Count == 0, $"{string.Join(", ", left)}; shards: {string.Join(", ", shards.Select(s => $"{s.TileId} {s.Status} #{s.Attempts}"))}; coordinator: {_cluster.SiloLogsAbout("Job " + jobId)}");
 
+        // The coordinator logs the shards the cancel stopped as cancelled (a shard stopped by a cancel did not fail).
+        var stopped = _cluster.SiloLogsAbout("stopped (");
+        Assert.Contains("stopped (Cancelled on ", stopped);
+        Assert.DoesNotContain("stopped (Failed", stopped);
+
         // Nothing is dispatched any more, and `range jobs` shows it cancelled.
         await Task.Delay(TimeSpan.FromSeconds(1));
         Assert.Equal(done.Count, (await client.StatusAsync(jobId)).DoneShards);

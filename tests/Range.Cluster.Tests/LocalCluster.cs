@@ -130,6 +130,9 @@ internal sealed class LocalCluster : IDisposable
     public string SiloLogsAbout(string text) =>
         string.Join(" || ", _started.SelectMany(s => s.LinesAbout(text).Select(line => $"[{s.Id}] {line}")));
 
+    /// <summary>How many remembered log lines of every silo started (killed ones too) mention <paramref name="text"/>.</summary>
+    public int SiloLogCount(string text) => _started.Sum(s => s.LinesAbout(text).Count());
+
     public string SiloLogs() => string.Join(" || ", _started.Select(s => $"[{s.Id}] {s.Tail()}"));
 
     public void Dispose()
