@@ -16,7 +16,7 @@ public sealed record JobStatus
     /// <summary>Shards found already produced with the same identities (reprocessing) and not recomputed.</summary>
     [Id(8)] public int SkippedShards { get; init; }
 
-    /// <summary>Shard runs restarted because their silo died or their call failed.</summary>
+    /// <summary>Shard runs started again (their silo died, their run failed transiently or for its silo's own reason); start calls that failed before a run began are not counted.</summary>
     [Id(9)] public int Retries { get; init; }
 
     [Id(10)] public DateTimeOffset? SubmittedAt { get; init; }

@@ -19,9 +19,9 @@ public sealed class ShardTableTests
     [Fact]
     public void AChangeToOneShardOfAHundredThousandDirtiesOnlyItsPage()
     {
-        var table = new ShardTable(Rows(100_000));
+        var table = new ShardTable(Rows(100_010));
         table.MarkAllDirty();
-        Assert.Equal(391, table.DirtyPages.Count); // a new table is written whole, once
+        Assert.Equal(3_126, table.DirtyPages.Count); // a new table is written whole, once
         SaveAll(table);
 
         var shard = table.Find("t70000")!;
@@ -32,7 +32,7 @@ public sealed class ShardTableTests
         Assert.Equal(new[] { 70_000 / ShardTable.PageSize }, table.DirtyPages);
         Assert.Contains(shard, table.Page(70_000 / ShardTable.PageSize));
         Assert.Equal(ShardTable.PageSize, table.Page(0).Count);
-        Assert.Equal(100_000 % ShardTable.PageSize, table.Page(table.PageCount - 1).Count);
+        Assert.Equal(100_010 % ShardTable.PageSize, table.Page(table.PageCount - 1).Count);
     }
 
     [Fact]

@@ -8,8 +8,12 @@ namespace RangeOrleans.Grains.Jobs;
 /// </summary>
 public sealed class ShardTable
 {
-    /// <summary>Rows per stored page: a state write carries the pages its changes touched, not the whole table.</summary>
-    public const int PageSize = 256;
+    /// <summary>
+    /// Rows per stored page: a state write carries the pages its changes touched, not the whole table. Small, so a write
+    /// stays close to what changed (a page is about 8 KB of JSON); shards start in table order, so a tick's changes
+    /// share few pages.
+    /// </summary>
+    public const int PageSize = 32;
 
     private readonly List<ShardRecord> _rows;
     private readonly Dictionary<string, int> _byTile;
