@@ -3,13 +3,13 @@
 # 10k, 50k and 100k one-point shards whose shards finish at once, on an in-process silo with its grain state in a
 # fresh local Redis. A benchmark, not a test: the figures depend on the machine and its load (printed with them).
 #   scripts/bench-coordinator.sh [SHARD_COUNTS] [WINDOW_SECONDS] [IN_FLIGHT_PER_SILO]
-#   e.g. scripts/bench-coordinator.sh 10000,50000,100000 30 2
+#   e.g. scripts/bench-coordinator.sh 10000,50000,100000 20 64   (64 in flight: 32 silos of 2 slots; 2: one silo)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 counts=${1:-10000,50000,100000}
-window=${2:-30}
-in_flight=${3:-2}
+window=${2:-20}
+in_flight=${3:-64}
 bash scripts/ci-services.sh >/dev/null
 dotnet build src/Range.Cli -c Release -v quiet -nologo >/dev/null
 work=$(mktemp -d)
