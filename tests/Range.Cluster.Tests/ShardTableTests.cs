@@ -49,11 +49,13 @@ public sealed class ShardTableTests
         for (int step = 0; step < 20_000; step++)
         {
             var shard = rows[random.Next(rows.Count)];
-            switch (shard.Status, random.Next(3))
+            switch (shard.Status, random.Next(5))
             {
                 case (ShardStatus.Pending, _): table.Start(shard); break;
                 case (ShardStatus.Running, 0): table.Done(shard, shard.ExpectedRows, "sha"); break;
                 case (ShardStatus.Running, 1): table.Retry(shard); break;
+                case (ShardStatus.Running, 2): table.StartFailed(shard); break;
+                case (ShardStatus.Running, 3): table.SiloFailed(shard, $"silo{random.Next(3)}"); break;
                 case (ShardStatus.Running, _): table.Unstart(shard); break;
                 case (ShardStatus.Done, _): table.Redo(shard); break;
             }
@@ -66,6 +68,10 @@ public sealed class ShardTableTests
         Assert.Equal(rows.Where(s => s.Status == ShardStatus.Pending).Take(50), table.NextPending(50));
         Assert.Equal(rows.Sum(s => s.ExpectedRows), table.TotalPoints);
         Assert.All(rows, s => Assert.True(s.Attempts >= 0));
+        // A failed start call is remembered (it may have left a partial file); silo failures name each silo once.
+        Assert.Contains(rows, s => s.StartFailed && s.MayHaveLeftPartial);
+        Assert.All(rows, s => Assert.Equal(s.FailedOnSilos.Distinct().Count(), s.FailedOnSilos.Count));
+        Assert.All(rows, s => Assert.True(s.FailedOnSilos.Count <= s.SiloFailures));
     }
 
     [Fact]
