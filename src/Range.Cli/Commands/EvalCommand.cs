@@ -47,7 +47,7 @@ public static class EvalCommand
         var seeds = new Option<int>("--seeds") { Description = "Repeat with seeds S, S+1, ..., S+N-1 and report the mean and standard deviation.", DefaultValueFactory = _ => 1 };
         var split = new Option<string>("--split")
         {
-            Description = "random (seeded 80/20), holdout:africa or holdout:asia (that continent is the test set).",
+            Description = "random (seeded 80/20), or holdout:CONTINENT (that continent is the test set): africa or asia (the paper's test continents), south-america or oceania (validation continents, for choosing recipes).",
             DefaultValueFactory = _ => "random",
         };
         var fewShot = new Option<double>("--few-shot") { Description = "With holdout: move this share of the held-out continent's points into training (e.g. 0.01).", DefaultValueFactory = _ => 0 };

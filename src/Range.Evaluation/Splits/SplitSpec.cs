@@ -23,7 +23,7 @@ public sealed record SplitSpec(string Kind, Continent? HeldOut = null, double Fe
         }
         if (text.StartsWith("holdout:", StringComparison.OrdinalIgnoreCase))
             return new SplitSpec("holdout", Continent.Parse(text["holdout:".Length..]), fewShot);
-        throw new ArgumentException($"unknown split '{text}' (expected random, holdout:africa or holdout:asia)");
+        throw new ArgumentException($"unknown split '{text}' (expected random or holdout:CONTINENT, CONTINENT one of {string.Join(", ", Continent.All.Select(c => c.Name))})");
     }
 
     /// <summary>The split for these points: the task's own if it has one (random only), else this spec's.</summary>

@@ -46,9 +46,54 @@ public class ContinentTests
     [InlineData(151.2, -33.9)] // Sydney
     [InlineData(-149.9, 61.2)] // Anchorage
     [InlineData(144.8, 13.5)]  // Guam
+    [InlineData(-74.1, 4.7)]   // Bogota
     public void PlacesOnNeither(double lon, double lat)
     {
         Assert.False(Continent.Africa.Contains(lon, lat));
         Assert.False(Continent.Asia.Contains(lon, lat));
+    }
+
+    [Theory]
+    [InlineData(-74.1, 4.7)]    // Bogota
+    [InlineData(-75.5, 10.4)]   // Cartagena, Caribbean coast of Colombia
+    [InlineData(-61.5, 10.7)]   // Port of Spain, Trinidad
+    [InlineData(-90.3, -0.7)]   // Galapagos
+    [InlineData(-58.4, -34.6)]  // Buenos Aires
+    [InlineData(-68.3, -54.8)]  // Ushuaia
+    [InlineData(-57.9, -51.7)]  // Stanley, Falklands
+    [InlineData(-60.0, -3.1)]   // Manaus
+    public void SouthAmericanPlaces(double lon, double lat)
+    {
+        Assert.True(Continent.SouthAmerica.Contains(lon, lat));
+        Assert.DoesNotContain(Continent.All, c => c != Continent.SouthAmerica && c.Contains(lon, lat));
+    }
+
+    [Theory]
+    [InlineData(151.2, -33.9)]  // Sydney
+    [InlineData(115.9, -32.0)]  // Perth
+    [InlineData(130.8, -12.5)]  // Darwin
+    [InlineData(147.2, -9.4)]   // Port Moresby
+    [InlineData(174.8, -41.3)]  // Wellington
+    [InlineData(178.4, -18.1)]  // Suva, Fiji
+    [InlineData(-149.6, -17.5)] // Papeete, Tahiti, past the date line
+    [InlineData(-157.9, 21.3)]  // Honolulu
+    [InlineData(144.8, 13.5)]   // Guam
+    [InlineData(134.5, 7.5)]    // Palau
+    public void OceanianPlaces(double lon, double lat)
+    {
+        Assert.True(Continent.Oceania.Contains(lon, lat));
+        Assert.DoesNotContain(Continent.All, c => c != Continent.Oceania && c.Contains(lon, lat));
+    }
+
+    [Theory]
+    [InlineData(-79.5, 9.0)]    // Panama City
+    [InlineData(-84.1, 9.9)]    // San Jose, Costa Rica
+    [InlineData(-66.1, 18.5)]   // San Juan, Puerto Rico
+    [InlineData(-99.1, 19.4)]   // Mexico City
+    [InlineData(121.0, 14.6)]   // Manila (Asia)
+    [InlineData(-109.4, -27.1)] // Easter Island (Oceania)
+    public void CentralAmericaAndTheCaribbeanAreNotSouthAmerica(double lon, double lat)
+    {
+        Assert.False(Continent.SouthAmerica.Contains(lon, lat));
     }
 }
