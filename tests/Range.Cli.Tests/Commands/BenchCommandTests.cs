@@ -57,6 +57,18 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public void BenchCoordinatorRefusesAShardCountItCannotLayOutAndAMissingRedis()
+    {
+        var count = CliRunner.Run("bench", "--coordinator", "10000,150", "--redis", "127.0.0.1:1");
+        Assert.Equal(2, count.ExitCode);
+        Assert.Contains("--coordinator: 150 is not a multiple of 200", count.Error);
+        var redis = CliRunner.Run("bench", "--coordinator", "10000");
+        Assert.Equal(2, redis.ExitCode);
+        Assert.Contains("--coordinator needs --redis HOST:PORT", redis.Error);
+        Assert.DoesNotContain("   at ", redis.Error + count.Error);
+    }
+
+    [Fact]
     public void BenchRefusesAnAzureOutputWithoutAConnectionStringBeforeMeasuringAnything()
     {
         Environment.SetEnvironmentVariable("AZURE_STORAGE_CONNECTION_STRING", null);
