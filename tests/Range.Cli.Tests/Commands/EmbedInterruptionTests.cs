@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using RangeOrleans.Testing;
@@ -22,17 +21,10 @@ public class EmbedInterruptionTests
         using var run = RangeCli.Start(["embed", "--checkpoint", TestData.Fixture("satclip_l10/satclip.ckpt"), "--model", "satclip",
             "--input", input, "--output", output], timeout: TimeSpan.FromMinutes(5));
         // Signalled once it writes: the embeddings are being computed into the output's partial file.
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
-        while (!Directory.GetFiles(dir.Path, "out.arrow.partial-*").Any(f => new FileInfo(f).Length > 0))
-        {
-            Assert.True(DateTime.UtcNow < deadline && !run.Result.IsCompleted, $"embed never began writing: {(run.Result.IsCompleted ? await run.Result : run.OutputSoFar)}");
-            await Task.Delay(50);
-        }
+        await run.WaitUntilAsync(() => Directory.GetFiles(dir.Path, "out.arrow.partial-*").Any(f => new FileInfo(f).Length > 0), TimeSpan.FromSeconds(120), "output written");
 
-        var clock = Stopwatch.StartNew();
-        run.Signal("TERM");
-        var stopped = await run.Result;
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(7), $"SIGTERM took {clock.Elapsed}: {stopped}");
+        var (stopped, took) = await run.StopAsync("TERM");
+        Assert.True(took < TimeSpan.FromSeconds(7), $"SIGTERM took {took}: {stopped}");
         Assert.True(stopped.ExitCode == 130, stopped.ToString());
         Assert.DoesNotContain("   at ", stopped.Error);
         Assert.Equal([input], Directory.GetFiles(dir.Path));

@@ -66,11 +66,11 @@ public class TrainingDestinationClaimTests
         Assert.Equal(before, Snapshot(dest));
 
         // Another kind's output is never replaced, --overwrite or not.
-        var model = Snapshot(dir.File("a"));
+        var modelFiles = Snapshot(dir.File("a"));
         var intoModel = CliRunner.Run([.. Build("a", "20")[..^1], dir.File("a"), "--overwrite"]);
         Assert.True(intoModel.ExitCode == 2, intoModel.Error + intoModel.Output);
         Assert.Contains("holds the output of pretrain job", intoModel.Error);
-        Assert.Equal(model, Snapshot(dir.File("a")));
+        Assert.Equal(modelFiles, Snapshot(dir.File("a")));
 
         var same = CliRunner.Run(Build("a", "20"));
         Assert.True(same.ExitCode == 0, same.Error + same.Output);

@@ -87,8 +87,8 @@ public class DeploymentManifestTests
             if (name != "client") Assert.True(At(service, "healthcheck", "test") is not null, $"{name} has no healthcheck");
             var needs = At(service, "depends_on") as YamlMappingNode;
             Assert.True(name is "azurite" or "redis" || needs is not null, $"{name} waits for nothing");
-            foreach (var need in needs?.Children ?? [])
-                Assert.Equal("service_healthy", Text(need.Value, "condition"));
+            foreach (var need in needs?.Children.Values ?? Enumerable.Empty<YamlNode>())
+                Assert.Equal("service_healthy", Text(need, "condition"));
             if (!name.StartsWith("silo", StringComparison.Ordinal)) continue;
             var command = Strings(service, "command");
             Assert.Equal("8080", command[command.IndexOf("--health-port") + 1]);
