@@ -19,7 +19,7 @@ public class EmbedInterruptionTests
         var output = dir.File("out.arrow");
 
         using var run = RangeCli.Start(["embed", "--checkpoint", TestData.Fixture("satclip_l10/satclip.ckpt"), "--model", "satclip",
-            "--input", input, "--output", output], timeout: TimeSpan.FromMinutes(5));
+            "--input", input, "--output", output, "--batch-size", "2048"], timeout: TimeSpan.FromMinutes(5));
         // Signalled once it writes: the embeddings are being computed into the output's partial file.
         await run.WaitUntilAsync(() => Directory.GetFiles(dir.Path, "out.arrow.partial-*").Any(f => new FileInfo(f).Length > 0), TimeSpan.FromSeconds(120), "output written");
 
