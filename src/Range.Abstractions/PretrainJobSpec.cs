@@ -22,4 +22,7 @@ public sealed record PretrainJobSpec
 
     /// <summary>Where last.ckpt and its epoch-N.optim go: an absolute local folder or az://CONTAINER/PREFIX.</summary>
     [Id(8)] public required string Destination { get; init; }
+
+    /// <summary>Replace what DEST holds when it is a model of other settings (else such a DEST is refused and left as it is).</summary>
+    [Id(9)] public bool Overwrite { get; init; }
 }

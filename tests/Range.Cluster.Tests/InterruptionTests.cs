@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using RangeOrleans.Storage;
 using RangeOrleans.Testing;
 
@@ -22,17 +21,10 @@ public sealed class InterruptionTests : IDisposable
             "--out", dest, "--job-id", "sigterm"];
         var run = RangeCli.Start(map, timeout: TimeSpan.FromMinutes(5));
         var shards = Path.Combine(dest, "shards");
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
-        while (!Directory.Exists(shards) || Directory.GetFiles(shards, "*.arrow").Length < 2)
-        {
-            Assert.True(DateTime.UtcNow < deadline && !run.Result.IsCompleted, $"no shard written: {(run.Result.IsCompleted ? await run.Result : run.OutputSoFar)}");
-            await Task.Delay(100);
-        }
+        await run.WaitUntilAsync(() => Directory.Exists(shards) && Directory.GetFiles(shards, "*.arrow").Length >= 2, TimeSpan.FromSeconds(120), "two shards written");
 
-        var clock = Stopwatch.StartNew();
-        run.Signal("TERM");
-        var stopped = await run.Result;
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"SIGTERM took {clock.Elapsed}: {stopped}");
+        var (stopped, took) = await run.StopAsync("TERM");
+        Assert.True(took < TimeSpan.FromSeconds(10), $"SIGTERM took {took}: {stopped}");
         Assert.True(stopped.ExitCode == 130, stopped.ToString());
         Assert.DoesNotContain("   at ", stopped.Error);
         Assert.False(File.Exists(Path.Combine(dest, "manifest.json")), "a manifest after an interrupted map");
@@ -51,20 +43,13 @@ public sealed class InterruptionTests : IDisposable
         string[] pipeline = ["pipeline", "--data", "earth", "--entries", "64", "--epochs", "1", "--batch-size", "16", "--legendre-polys", "4",
             "--bank-entries", "1000", "--grid", "10", "--shard-degrees", "90", "--output", dest];
         var run = RangeCli.Start(pipeline, timeout: TimeSpan.FromMinutes(10));
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
-        while (!run.OutputSoFar.Contains("training the value encoder", StringComparison.Ordinal))
-        {
-            Assert.True(DateTime.UtcNow < deadline && !run.Result.IsCompleted, $"the value encoder never trained: {(run.Result.IsCompleted ? await run.Result : run.OutputSoFar)}");
-            await Task.Delay(100);
-        }
+        await run.WaitUntilAsync(() => run.OutputSoFar.Contains("training the value encoder", StringComparison.Ordinal), TimeSpan.FromMinutes(5), "value encoder training");
         await Task.Delay(500);
         Assert.False(run.OutputSoFar.Contains("mae epoch 4/4", StringComparison.Ordinal), "the value encoder had finished: the test proves nothing");
 
-        var clock = Stopwatch.StartNew();
-        run.Signal("TERM");
-        var stopped = await run.Result;
+        var (stopped, took) = await run.StopAsync("TERM");
         // Under the 10 s after which the process exits anyway: the training itself stopped.
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(7), $"SIGTERM took {clock.Elapsed}: {stopped}");
+        Assert.True(took < TimeSpan.FromSeconds(7), $"SIGTERM took {took}: {stopped}");
         Assert.True(stopped.ExitCode == 130, stopped.ToString());
         Assert.DoesNotContain("   at ", stopped.Error);
         var bank = Path.Combine(dest, "bank");

@@ -48,6 +48,30 @@ public static class RangeCli
         /// <summary>Sends a signal by name (TERM, INT) as an operator's `kill -NAME PID` would.</summary>
         public void Signal(string name) => Process.Start("kill", ["-" + name, _process.Id.ToString()])!.WaitForExit();
 
+        /// <summary>
+        /// Waits, while the process runs, until <paramref name="condition"/> holds; throws naming <paramref name="what"/>
+        /// and what the process printed when it ends first or <paramref name="limit"/> passes.
+        /// </summary>
+        public async Task WaitUntilAsync(Func<bool> condition, TimeSpan limit, string what)
+        {
+            var deadline = DateTime.UtcNow + limit;
+            while (!condition())
+            {
+                if (Result.IsCompleted) throw new InvalidOperationException($"the process ended before {what}: {await Result}");
+                if (DateTime.UtcNow > deadline) throw new TimeoutException($"no {what} in {limit}: {OutputSoFar}");
+                await Task.Delay(50);
+            }
+        }
+
+        /// <summary>Sends a signal (<see cref="Signal"/>) and waits for the process to end; returns its result and how long that took.</summary>
+        public async Task<(Result Result, TimeSpan Took)> StopAsync(string signal)
+        {
+            var clock = Stopwatch.StartNew();
+            Signal(signal);
+            var result = await Result;
+            return (result, clock.Elapsed);
+        }
+
         public void Dispose()
         {
             try

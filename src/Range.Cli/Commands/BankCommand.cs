@@ -5,6 +5,8 @@ using RangeOrleans.Cli.Terminal;
 using RangeOrleans.Core.Banks;
 using RangeOrleans.Core.Formats;
 using RangeOrleans.Core.Formats.Arrow;
+using RangeOrleans.Core.Jobs;
+using RangeOrleans.Grains.Jobs;
 using RangeOrleans.Storage;
 using RangeOrleans.Training.Banks;
 using RangeOrleans.Training.Data;
@@ -35,10 +37,15 @@ public static class BankCommand
         var maeEpochs = new Option<int>("--mae-epochs") { Description = "Epochs when training the MAE here.", DefaultValueFactory = _ => new MaeTrainingOptions().Epochs };
         var shardSize = new Option<int>("--shard-size") { Description = "Entries per shard file.", DefaultValueFactory = _ => LocalBankJob.DefaultShardSize };
         var output = OutputOption.Create<string>("DEST", "Destination: a local folder or az://CONTAINER/PREFIX; gets shards/, shards.sha256, bank.arrow, mae.ckpt.", required: true, "--out");
+        var overwrite = new Option<bool>("--overwrite")
+        {
+            Description = "Replace what DEST holds when it is a bank of other settings (checkpoint, data, entries, seed, shard size, value encoder). " +
+                          "Without it such a DEST is refused and left as it is. The same settings reuse DEST's value encoder.",
+        };
         var cluster = new ClusterOption(required: false);
         var command = new Command("build", "Build a bank: keys = SatCLIP image embeddings, values = frozen MAE features, one entry per location/tile. " +
             "Runs as a sharded bank job (an in-process silo, or the cluster given by --cluster; paths must be readable by every silo). Writes DEST/shards/*.arrow, DEST/shards.sha256, DEST/bank.arrow.");
-        foreach (var o in new Option[] { checkpoint, data, entries, seed, mae, maeEpochs, shardSize, output }) command.Options.Add(o);
+        foreach (var o in new Option[] { checkpoint, data, entries, seed, mae, maeEpochs, shardSize, output, overwrite }) command.Options.Add(o);
         cluster.AddTo(command);
         command.SetAction(result =>
         {
@@ -48,16 +55,21 @@ public static class BankCommand
             int? count = result.GetValue(entries) ?? (spec.StartsWith("earth", StringComparison.Ordinal) ? 10000 : null);
             var checkpointPath = result.GetValue(checkpoint)!.FullName;
             var dataset = DataSource.Open(spec, count, result.GetValue(seed));
-            string maePath;
+            if (result.GetValue(shardSize) < 1) throw new ArgumentException($"--shard-size must be at least 1, got {result.GetValue(shardSize)}");
+            var clusterOptions = cluster.Read(result);
+            string jobId = MapJobRunner.NewJobId("bank"), maePath;
             using (var keys = ImageEncoders.SatClip(checkpointPath))
-                maePath = Path.GetFullPath(BankBuild.ValueEncoder(keys, dataset, dest, result.GetValue(mae)?.FullName, result.GetValue(maeEpochs), result.GetValue(seed), result.InvocationConfiguration.Output));
+            {
+                var given = result.GetValue(mae)?.FullName;
+                BankBuild.Claim(dest, jobId, checkpointPath, spec, count, result.GetValue(seed), result.GetValue(shardSize), given, result.GetValue(maeEpochs), result.GetValue(overwrite));
+                maePath = Path.GetFullPath(BankBuild.ValueEncoder(keys, dataset, dest, given, result.GetValue(maeEpochs), result.GetValue(seed), result.InvocationConfiguration.Output));
+            }
             var job = new BankJobSpec
             {
                 Checkpoint = checkpointPath, Mae = maePath, Data = spec, Entries = count, Seed = result.GetValue(seed),
                 ShardSize = result.GetValue(shardSize), Destination = dest,
             };
-            if (job.ShardSize < 1) throw new ArgumentException($"--shard-size must be at least 1, got {job.ShardSize}");
-            var status = BankJobRunner.RunAsync(job, MapJobRunner.NewJobId("bank"), cluster.Read(result), result.InvocationConfiguration.Output).GetAwaiter().GetResult();
+            var status = BankJobRunner.RunAsync(job, jobId, clusterOptions, result.InvocationConfiguration.Output).GetAwaiter().GetResult();
             if (status.State != JobState.Completed) return 1;
             result.InvocationConfiguration.Output.WriteLine($"bank: {status.Entries:N0} entries, sha256 {status.BankSha256} -> {dest}/{LocalBankJob.BankFile}");
             return 0;
@@ -107,6 +119,21 @@ public static class BankCommand
 /// <summary>The client-side step of 'bank build' and 'pipeline' before the bank job: the value encoder; DEST is a local folder or az://.</summary>
 internal static class BankBuild
 {
+    /// <summary>
+    /// DEST/job.json of a bank (<see cref="OutputClaim.Bank"/>), before the value encoder trains: a DEST holding a bank of
+    /// other settings is refused (ArgumentException) and left as it is unless <paramref name="overwrite"/>. The settings
+    /// are the checkpoint's bytes, the entries sampled, the shard size and the value encoder (a given file's bytes, or
+    /// the epochs of one trained here).
+    /// </summary>
+    public static void Claim(string dest, string jobId, string checkpoint, string data, int? entries, int seed, int shardSize, string? maePath, int maeEpochs, bool overwrite)
+    {
+        var settings = new { data, entries, seed, shardSize, valueEncoder = maePath is null ? $"trained here, {maeEpochs} epochs" : $"SHA-256 {ContentHash.OfFile(maePath)}" };
+        bool removed = OutputClaim.Bank.ClaimAsync(BlobStores.Open(dest), jobId, settings, new ArtifactIdentity(checkpoint, ContentHash.OfFile(checkpoint)), overwrite)
+            .GetAwaiter().GetResult();
+        // The local copy of an az:// DEST's value encoder went with the bank it made.
+        if (removed && BlobStores.IsAzure(dest)) File.Delete(Path.Combine(TrainingOptions.WorkFolderFor(dest), MaeTrainer.CheckpointFile));
+    }
+
     /// <summary>The local path of the value encoder (MAE): the one given, the one DEST already has, or one trained now (and stored in DEST).</summary>
     public static string ValueEncoder(IImageEncoder keys, IGeoTileDataset dataset, string dest, string? maePath, int maeEpochs, int seed, TextWriter output)
     {

@@ -1,6 +1,9 @@
 using System.CommandLine;
 using RangeOrleans.Cli.Export;
+using RangeOrleans.Core.Formats;
 using RangeOrleans.Core.Formats.GeoTiff;
+using RangeOrleans.Core.Jobs;
+using RangeOrleans.Storage;
 
 namespace RangeOrleans.Cli.Commands;
 
@@ -50,6 +53,10 @@ public static class ExportCommand
                     return $"{summary.Rows:N0} points x {map.Dimension} float32, {summary.RowGroups} row groups";
                 };
             }
+            // Before any compute: a local output must be none of the map's own files (its manifest or a shard).
+            if (!BlobStores.IsAzure(result.GetValue(output)!) && !BlobStores.IsAzure(map.Destination))
+                OutputCheck.File(result.GetValue(output)!, "--output", [("DEST", Path.Combine(map.Destination, JobManifest.FileName)),
+                    .. map.Manifest.Shards.Select(s => ((string, string?))("DEST", Path.Combine(map.Destination, s.Name)))]);
             var target = ExportTarget.CreateAsync(result.GetValue(output)!).GetAwaiter().GetResult();
             try
             {

@@ -59,15 +59,20 @@ public static class PipelineCommand
             output.WriteLine("[2/3] bank");
             var bankData = DataSource.Open(pretrainJob.Data, result.GetValue(bankEntries), pretrainJob.Seed);
             var bankDir = $"{dest}/bank";
-            string mae;
+            string mae, bankJobId = MapJobRunner.NewJobId("pipeline-bank");
+            int maeEpochs = new MaeTrainingOptions().Epochs;
             using (var keys = ImageEncoders.SatClip(checkpoint))
-                mae = Path.GetFullPath(BankBuild.ValueEncoder(keys, bankData, bankDir, null, new MaeTrainingOptions().Epochs, pretrainJob.Seed, output));
+            {
+                // The bank is derived from the model this run made: a bank of an earlier run's model is replaced.
+                BankBuild.Claim(bankDir, bankJobId, checkpoint, pretrainJob.Data, result.GetValue(bankEntries), pretrainJob.Seed, LocalBankJob.DefaultShardSize, null, maeEpochs, overwrite: true);
+                mae = Path.GetFullPath(BankBuild.ValueEncoder(keys, bankData, bankDir, null, maeEpochs, pretrainJob.Seed, output));
+            }
             var bankJob = new BankJobSpec
             {
                 Checkpoint = checkpoint, Mae = mae, Data = pretrainJob.Data, Entries = result.GetValue(bankEntries), Seed = pretrainJob.Seed,
                 ShardSize = LocalBankJob.DefaultShardSize, Destination = bankDir,
             };
-            var bank = BankJobRunner.RunAsync(bankJob, MapJobRunner.NewJobId("pipeline-bank"), target, output).GetAwaiter().GetResult();
+            var bank = BankJobRunner.RunAsync(bankJob, bankJobId, target, output).GetAwaiter().GetResult();
             if (bank.State != JobState.Completed) return 1;
             output.WriteLine($"      {bank.Entries:N0} entries; {clock.Elapsed.TotalMinutes:F1} min");
 

@@ -33,9 +33,15 @@ public sealed class TrainingOptions
         "DEST",
         "Destination: a local folder (created if needed) or az://CONTAINER/PREFIX (connection from AZURE_STORAGE_CONNECTION_STRING).", required: true, "--out");
 
+    public Option<bool> Overwrite { get; } = new("--overwrite")
+    {
+        Description = "Replace what DEST holds when it is a model of other settings (data, entries, batch size, seed, learning rate, tile size, " +
+                      "Legendre degree). Without it such a DEST is refused and left as it is. The same settings resume after the stored epochs.",
+    };
+
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Data, Entries, Epochs, BatchSize, Seed, LearningRate, TileSize, LegendrePolys, Output })
+        foreach (var option in new Option[] { Data, Entries, Epochs, BatchSize, Seed, LearningRate, TileSize, LegendrePolys, Output, Overwrite })
             command.Options.Add(option);
     }
 
@@ -57,6 +63,7 @@ public sealed class TrainingOptions
             TileSize = result.GetValue(TileSize) ?? (s2 is null ? EarthImageryDataset.DefaultTileSize : 32),
             LegendrePolys = result.GetValue(LegendrePolys),
             Destination = destination,
+            Overwrite = result.GetValue(Overwrite),
         };
         PretrainJobs.Validate(spec);
         return spec;

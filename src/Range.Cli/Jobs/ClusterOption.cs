@@ -1,5 +1,6 @@
 using System.CommandLine;
 using RangeOrleans.Cli.Commands;
+using RangeOrleans.Core.Formats;
 using RangeOrleans.Hosting;
 using RangeOrleans.Storage;
 
@@ -53,14 +54,16 @@ public sealed class ClusterOption
 
     /// <summary>
     /// Checks a job's local destination before anything connects or computes (ArgumentException: exit 2): it must not be
-    /// a file (it becomes a folder), and with --cluster it must be absolute: the silos that write it may run in other
-    /// folders or on other machines, so a path relative to this client's folder would land somewhere else.
+    /// a file (it becomes a folder); without --cluster (this process' silo writes it) this process must be able to write
+    /// there; with --cluster it must be absolute: the silos that write it may run in other folders or on other machines,
+    /// so a path relative to this client's folder would land somewhere else (and only they can tell what they may write).
     /// </summary>
     public static void CheckDestination(string? redis, string? destination, string option = OutputOption.Name)
     {
         if (destination is null || BlobStores.IsAzure(destination)) return;
         if (File.Exists(destination))
             throw new ArgumentException($"{option} '{destination}' is a file; give a folder (it gets the job's files), e.g. {destination}.d");
+        if (redis is null) OutputCheck.Folder(destination, option, []);
         if (redis is null || Path.IsPathFullyQualified(destination)) return;
         throw new ArgumentException($"{option} '{destination}': a relative path with --cluster (the silos may run in other folders or on other machines); " +
             $"give an absolute path every silo can reach (e.g. {Path.GetFullPath(destination)}) or az://CONTAINER/PREFIX");

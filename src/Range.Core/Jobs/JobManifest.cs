@@ -1,7 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using RangeOrleans.Core.Formats;
-
 namespace RangeOrleans.Core.Jobs;
 
 /// <summary>
@@ -9,19 +5,11 @@ namespace RangeOrleans.Core.Jobs;
 /// the model and bank identities, the embedding dimension and precision) and where (every shard
 /// file with its row count and SHA-256). A reprocess job compares identities with it to skip shards.
 /// </summary>
-public sealed record JobManifest
+public sealed record JobManifest : JobJson
 {
     public const string FileName = "manifest.json";
-    public const int CurrentFormatVersion = 1;
-
-    public int FormatVersion { get; init; } = CurrentFormatVersion;
-    public required string JobId { get; init; }
-
-    /// <summary>The job's spec as submitted (points source, model options, destination), kept verbatim.</summary>
-    public required JsonElement Spec { get; init; }
 
     public required ArtifactIdentity Model { get; init; }
-    public ArtifactIdentity? Bank { get; init; }
     public required string ModelKind { get; init; }
     public required int Dimension { get; init; }
 
@@ -33,32 +21,8 @@ public sealed record JobManifest
     public DateTimeOffset CompletedAt { get; init; }
     public required IReadOnlyList<ManifestShard> Shards { get; init; }
 
-    private static readonly JsonSerializerOptions s_options = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
-    public byte[] ToJsonBytes() => JsonSerializer.SerializeToUtf8Bytes(this, s_options);
-
     /// <summary>Parses a manifest; <paramref name="source"/> names it in errors.</summary>
-    public static JobManifest Parse(ReadOnlySpan<byte> json, string source)
-    {
-        try
-        {
-            var manifest = JsonSerializer.Deserialize<JobManifest>(json, s_options)
-                ?? throw new RangeFormatException(source, "manifest is null");
-            if (manifest.FormatVersion != CurrentFormatVersion)
-                throw new RangeFormatException(source, $"manifest format version {manifest.FormatVersion}; this build reads {CurrentFormatVersion}");
-            if (manifest.Problem() is { } problem) throw new RangeFormatException(source, $"not a valid job manifest: {problem}");
-            return manifest;
-        }
-        catch (JsonException e)
-        {
-            throw new RangeFormatException(source, $"not a valid job manifest: {e.Message}", e);
-        }
-    }
+    public static JobManifest Parse(ReadOnlySpan<byte> json, string source) => Parse<JobManifest>(json, source, "job manifest", m => m.Problem());
 
     /// <summary>
     /// What a parsed manifest must hold before anything is read or skipped because of it (JSON that
@@ -67,8 +31,6 @@ public sealed record JobManifest
     /// </summary>
     private string? Problem()
     {
-        if (string.IsNullOrEmpty(JobId)) return "no job id";
-        if (Spec.ValueKind != JsonValueKind.Object) return "its spec is not an object";
         if (Model is null || !IsSha256(Model.Sha256) || Model.Source is null) return "no model source and SHA-256";
         if (Bank is not null && (!IsSha256(Bank.Sha256) || Bank.Source is null)) return "bank without a source and SHA-256";
         if (string.IsNullOrEmpty(ModelKind)) return "no model kind";

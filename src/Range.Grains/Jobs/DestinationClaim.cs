@@ -83,7 +83,7 @@ public static class DestinationClaim
         if (held.Precision != spec.Precision) return $"another precision ({held.Precision}; this job: {spec.Precision})";
         if (!ManifestWriter.SameOutput(held, spec)) return "other model options (temperature, beta, harmonics, selection, top-k or threshold)";
         if (modelSha is null) return null;
-        if (claim.Model.Sha256 != modelSha) return $"another checkpoint (SHA-256 {claim.Model.Sha256[..12]}...; this job's {modelSha[..12]}...)";
+        if (claim.Model!.Sha256 != modelSha) return $"another checkpoint (SHA-256 {claim.Model.Sha256[..12]}...; this job's {modelSha[..12]}...)";
         if (claim.Bank?.Sha256 != bankSha) return $"another bank (SHA-256 {claim.Bank?.Sha256[..12]}...; this job's {bankSha?[..12]}...)";
         return null;
     }

@@ -28,6 +28,13 @@ public static class PretrainJobs
         LegendrePolys = spec.LegendrePolys,
     };
 
+    /// <summary>
+    /// What decides the model a pretrain job stores, recorded in DEST/job.json (<see cref="OutputClaim.Pretrain"/>): every
+    /// setting but the epochs (a rerun with more resumes after the stored ones) and the destination.
+    /// </summary>
+    public static object ClaimSettings(PretrainJobSpec spec) =>
+        new { spec.Data, spec.Entries, spec.BatchSize, spec.Seed, spec.LearningRate, spec.TileSize, spec.LegendrePolys };
+
     public static PretrainEpochReport Report(EpochReport report, int attempt) => new()
     {
         Epoch = report.Epoch,

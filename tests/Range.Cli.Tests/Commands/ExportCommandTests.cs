@@ -145,6 +145,23 @@ public class ExportCommandTests(ExportMaps maps) : IClassFixture<ExportMaps>
     }
 
     [Fact]
+    public void ExportRefusesAnOutputThatIsTheMapsManifestOrAShardBeforeAnyCompute()
+    {
+        var copy = maps.File("own-files");
+        CopyFolder(maps.TwoDegree, copy);
+        var shard = Directory.GetFiles(Path.Combine(copy, "shards"))[0];
+        foreach (var (format, output) in new[] { ("geoparquet", Path.Combine(copy, JobManifest.FileName)), ("cog", shard), ("cog", Path.Combine(copy, "shards", "..", JobManifest.FileName)) })
+        {
+            var before = System.IO.File.ReadAllBytes(output);
+            var run = CliRunner.Run("export", copy, "--format", format, "--output", output);
+            Assert.True(run.ExitCode == 2, run.Error + run.Output);
+            Assert.Contains("--output", Assert.Single(run.Error.Trim().Split('\n')));
+            Assert.Equal(before, System.IO.File.ReadAllBytes(output));
+        }
+        Assert.Empty(Directory.GetFiles(copy, "*.partial-*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
     public void CogExportRefusesUnfinishedJobsAndLatticeJobsWithOneLineAndNoFile()
     {
         // An unfinished job: shards but no manifest.

@@ -61,7 +61,7 @@ public class MapDestinationClaimTests
         Assert.Equal(replacedBefore, Snapshot(dest));
     }
 
-    private static void AssertRefused(CliRunner.Result result, params string[] parts)
+    internal static void AssertRefused(CliRunner.Result result, params string[] parts)
     {
         Assert.True(result.ExitCode == 2, $"exit {result.ExitCode}: {result.Error}{result.Output}");
         var line = Assert.Single(result.Error.Trim().Split('\n'));
@@ -71,7 +71,7 @@ public class MapDestinationClaimTests
     }
 
     /// <summary>Every file under <paramref name="folder"/> with its SHA-256 and time of last write.</summary>
-    private static string Snapshot(string folder) => JsonSerializer.Serialize(
+    internal static string Snapshot(string folder) => JsonSerializer.Serialize(
         Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
             .Select(f => $"{Path.GetRelativePath(folder, f)} {ContentHash.OfFile(f)} {File.GetLastWriteTimeUtc(f):O}"));
 }

@@ -122,6 +122,35 @@ public class OutputCheckTests
     }
 
     [Fact]
+    public void JobCommandsRefuseAnUnwritableDestinationBeforeAnyCompute()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        using var dir = new TempDir();
+        // A read-only folder (root may write anywhere on disk; sysfs refuses even root).
+        string folder = dir.File("readonly");
+        if (Environment.UserName == "root" && OperatingSystem.IsLinux()) folder = "/sys/kernel";
+        else
+        {
+            Directory.CreateDirectory(folder);
+            File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        }
+        var dest = Path.Combine(folder, "dest");
+        string[][] commands =
+        [
+            ["map", "--checkpoint", F("satclip.ckpt"), "--model", "satclip", "--fibonacci", "1000", "--output", dest],
+            ["bank", "build", "--checkpoint", F("satclip.ckpt"), "--data", "earth", "--entries", "20", "--output", dest],
+            ["pretrain", "--data", "earth", "--entries", "32", "--batch-size", "16", "--epochs", "1", "--output", dest],
+            ["pipeline", "--data", "earth", "--entries", "32", "--batch-size", "16", "--epochs", "1", "--output", dest],
+        ];
+        foreach (var command in commands)
+        {
+            var result = CliRunner.Run(command);
+            AssertRefused(result, $"--output '{dest}': cannot write in folder '{folder}'");
+            Assert.False(Path.Exists(dest));
+        }
+    }
+
+    [Fact]
     public void EvalRefusesAReportThatIsItsTaskFile()
     {
         using var dir = new TempDir();
