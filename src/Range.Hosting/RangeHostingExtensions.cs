@@ -31,8 +31,11 @@ public static class RangeHostingExtensions
         silo.Services.AddSingleton<Grains.Shards.IShardRunner, Grains.Shards.ShardWork>();
         silo.Services.AddOptions<ModelReplicaOptions>().Configure(o => replicas?.Invoke(o));
         silo.Services.AddOptions<CoordinatorOptions>().Configure(o => coordinator?.Invoke(o));
-        // Redis restarting (state writes, membership reads) is a failure jobs ride out, like a silo going away.
-        silo.Services.AddSingleton(cluster.Redis is null ? new TransientFailures() : new TransientFailures([typeof(RedisException)]));
+        // Redis restarting (state writes, membership reads) is a failure jobs ride out, like a silo going away. The Redis
+        // grain storage reports a failed write (the coordinator's shard-table pages go to it directly) as its own
+        // exception, with the client's error only in the message, not as an InnerException.
+        silo.Services.AddSingleton(cluster.Redis is null ? new TransientFailures()
+            : new TransientFailures([typeof(RedisException), typeof(Orleans.Persistence.Redis.RedisStorageException)]));
         silo.AddStartupTask<JobResumer>();
         silo.Services.AddSingleton<JobResumer>();
         silo.Configure<ClusterOptions>(o => { o.ClusterId = cluster.ClusterId; o.ServiceId = cluster.ServiceId; });

@@ -161,6 +161,29 @@ public sealed class AzureBlobStore : IBlobStore
         }
     }
 
+    /// <summary>Staged blocks show only in a listing that asks for uncommitted blobs; those without a committed blob are discarded.</summary>
+    public async Task DiscardUnfinishedUnderAsync(string prefix, CancellationToken cancellationToken = default)
+    {
+        BlobName.ValidatePrefix(prefix);
+        var committed = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var entry in ListAsync(prefix, cancellationToken)) committed.Add(entry.Name);
+        var staged = new List<string>();
+        try
+        {
+            var options = new GetBlobsOptions { Prefix = _prefix + prefix, States = BlobStates.Uncommitted };
+            await foreach (var item in _container.GetBlobsAsync(options, cancellationToken).ConfigureAwait(false))
+            {
+                var name = item.Name[_prefix.Length..];
+                if (!committed.Contains(name) && BlobName.IsValid(name)) staged.Add(name);
+            }
+        }
+        catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.ContainerNotFound)
+        {
+            return; // nothing written yet
+        }
+        foreach (var name in staged) await DiscardUnfinishedAsync(name, cancellationToken).ConfigureAwait(false);
+    }
+
     private BlobClient Blob(string name) => _container.GetBlobClient(FullName(name));
 
     private string FullName(string name)

@@ -32,6 +32,12 @@ public interface IBlobStore
     /// staged data would go too, and its commit would fail.
     /// </summary>
     Task DiscardUnfinishedAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// <see cref="DiscardUnfinishedAsync"/> for every name that starts with <paramref name="prefix"/>, found by one
+    /// listing: what writers nobody remembers left (an earlier run's killed attempt) goes too. The same caution applies.
+    /// </summary>
+    Task DiscardUnfinishedUnderAsync(string prefix, CancellationToken cancellationToken = default);
 }
 
 /// <summary>A blob being written. Disposing it without <see cref="CommitAsync"/> discards it.</summary>

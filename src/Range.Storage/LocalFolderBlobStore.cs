@@ -92,17 +92,29 @@ public sealed partial class LocalFolderBlobStore : IBlobStore
     public Task DiscardUnfinishedAsync(string name, CancellationToken cancellationToken = default)
     {
         var path = Resolve(name);
-        var folder = Path.GetDirectoryName(path)!;
-        if (!Directory.Exists(folder)) return Task.CompletedTask;
-        string partialPrefix = Path.GetFileName(path) + PartialMarker;
+        DeletePartials(Path.GetDirectoryName(path)!, Path.GetFileName(path) + PartialMarker);
+        return Task.CompletedTask;
+    }
+
+    public Task DiscardUnfinishedUnderAsync(string prefix, CancellationToken cancellationToken = default)
+    {
+        BlobName.ValidatePrefix(prefix);
+        var slash = prefix.LastIndexOf('/');
+        DeletePartials(slash < 0 ? _root : CheckedPath(prefix[..slash]), prefix[(slash + 1)..]);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Deletes the partial files in <paramref name="folder"/> whose names start with <paramref name="start"/>.</summary>
+    private static void DeletePartials(string folder, string start)
+    {
+        if (!Directory.Exists(folder)) return;
         foreach (var file in Directory.EnumerateFiles(folder))
         {
             string fileName = Path.GetFileName(file);
-            if (!fileName.StartsWith(partialPrefix, StringComparison.Ordinal) || !IsPartial(fileName)) continue;
+            if (!fileName.StartsWith(start, StringComparison.Ordinal) || !IsPartial(fileName)) continue;
             try { File.Delete(file); }
             catch (IOException) { /* gone already, or in use by a writer that is still running */ }
         }
-        return Task.CompletedTask;
     }
 
     /// <summary>The full path of a blob, refused if the name is invalid or the path leaves the root.</summary>

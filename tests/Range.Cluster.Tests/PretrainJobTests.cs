@@ -64,7 +64,7 @@ public sealed class PretrainJobTests(ITestOutputHelper log) : IDisposable
         Assert.Equal($"{spec.Destination}/last.ckpt", status.Checkpoint);
         var names = new List<string>();
         await foreach (var blob in store.ListAsync()) names.Add(blob.Name);
-        Assert.Equal(["epoch-2.optim", "last.ckpt"], names.Order());
+        Assert.Equal(["epoch-2.optim", "job.json", "last.ckpt"], names.Order()); // job.json: the DEST claim
         Directory.CreateDirectory(_work);
         var checkpointPath = Path.Combine(_work, "last.ckpt");
         await File.WriteAllBytesAsync(checkpointPath, await store.ReadAllBytesAsync("last.ckpt"));

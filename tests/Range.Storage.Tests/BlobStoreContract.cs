@@ -231,6 +231,29 @@ public abstract class BlobStoreContract
     }
 
     [Fact]
+    public async Task Discarding_unfinished_writes_under_a_prefix_finds_them_without_their_names()
+    {
+        var kept = RandomBytes(1000, seed: 8);
+        await Store.WriteAllBytesAsync("shards/kept.arrow", kept);
+        await Store.WriteAllBytesAsync("other/kept.arrow", kept);
+        var forgotten = await Store.CreateAsync("shards/forgotten.arrow");
+        await forgotten.Stream.WriteAsync(RandomBytes(MultiBlockSize, seed: 9));
+        var outside = await Store.CreateAsync("other/outside.arrow");
+        await outside.Stream.WriteAsync(RandomBytes(MultiBlockSize, seed: 10));
+        Assert.True(await UnfinishedCountAsync("shards/forgotten.arrow") > 0, "the abandoned write left nothing to discard: the test proves nothing");
+
+        await Store.DiscardUnfinishedUnderAsync("shards/");
+        await Store.DiscardUnfinishedUnderAsync("no-such-folder/");
+
+        Assert.Equal(0, await UnfinishedCountAsync("shards/forgotten.arrow"));
+        Assert.True(await UnfinishedCountAsync("other/outside.arrow") > 0, "a write outside the prefix was discarded");
+        Assert.Equal(kept, await Store.ReadAllBytesAsync("shards/kept.arrow"));
+        Assert.Equal(["other/kept.arrow", "shards/kept.arrow"], (await List()).Select(e => e.Name));
+        await forgotten.DisposeAsync();
+        await outside.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Committing_twice_is_an_error()
     {
         await using var writer = await Store.CreateAsync("once");

@@ -60,7 +60,10 @@ public sealed record JobManifest : JobJson
     private static string Shorten(string? text) => text is null ? "" : text.Length <= 80 ? text : text[..80] + "...";
 
     /// <summary>The blob name of a tile's output inside DEST.</summary>
-    public static string ShardBlobName(string tileId) => $"shards/{tileId}.arrow";
+    /// <summary>Where a map's shard files live in DEST.</summary>
+    public const string ShardFolder = "shards/";
+
+    public static string ShardBlobName(string tileId) => $"{ShardFolder}{tileId}.arrow";
 }
 
 /// <summary>A model or bank file: where it was read from and the SHA-256 of its bytes.</summary>

@@ -120,7 +120,7 @@ public static class DestinationClaim
     private static async Task RemoveOutputAsync(IBlobStore destination, CancellationToken cancellationToken)
     {
         if (await destination.ExistsAsync(JobManifest.FileName, cancellationToken)) await destination.DeleteAsync(JobManifest.FileName, cancellationToken);
-        foreach (var prefix in new[] { "shards/", JobPaths.WorkPrefix })
+        foreach (var prefix in new[] { JobManifest.ShardFolder, JobPaths.WorkPrefix })
         {
             var names = new List<string>();
             await foreach (var entry in destination.ListAsync(prefix, cancellationToken)) names.Add(entry.Name);

@@ -43,8 +43,7 @@ public sealed partial class JobCoordinatorGrain
     /// <summary>What unfinished attempts left (partial files, staged blocks) and the _work/ blobs.</summary>
     protected override Func<Task> TemporaryDataRemoval()
     {
-        var unfinished = _table.Rows.Where(s => s.Status != ShardStatus.Done && (s.Attempts > 0 || s.StartFailed)).Select(s => s.OutputBlob).ToList();
         var destination = stores.Open(S.Spec!.Destination);
-        return () => RemoveTemporaryBlobsAsync(destination, unfinished);
+        return () => RemoveTemporaryBlobsAsync(destination);
     }
 }

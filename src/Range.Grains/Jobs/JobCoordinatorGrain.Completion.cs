@@ -3,7 +3,7 @@ using RangeOrleans.Abstractions;
 
 namespace RangeOrleans.Grains.Jobs;
 
-/// <summary>Every shard done: DEST/manifest.json is written (off the scheduler), retried shards' leftovers and _work/ removed, the job completed.</summary>
+/// <summary>Every shard done: DEST/manifest.json is written (off the scheduler), unfinished uploads and _work/ removed, the job completed.</summary>
 public sealed partial class JobCoordinatorGrain
 {
     private Task? _finishing;
@@ -13,11 +13,10 @@ public sealed partial class JobCoordinatorGrain
         if (HasUnsavedChanges) await SaveAsync();
         var manifest = ManifestWriter.Build(JobId, S, _table.Rows);
         var destination = stores.Open(S.Spec!.Destination);
-        var retried = _table.Rows.Where(s => s.MayHaveLeftPartial).Select(s => s.OutputBlob).ToList();
         _finishing = Task.Run(async () =>
         {
             await ManifestWriter.WriteAsync(destination, manifest, CancellationToken.None);
-            await RemoveTemporaryBlobsAsync(destination, retried);
+            await RemoveTemporaryBlobsAsync(destination);
         });
     }
 

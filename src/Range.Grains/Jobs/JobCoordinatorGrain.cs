@@ -141,10 +141,13 @@ public sealed partial class JobCoordinatorGrain(
         return Task.CompletedTask;
     }
 
-    /// <summary>What a job leaves behind besides its output: unfinished uploads of <paramref name="outputs"/> and every _work/ blob.</summary>
-    private static async Task RemoveTemporaryBlobsAsync(RangeOrleans.Storage.IBlobStore destination, IReadOnlyList<string> outputs)
+    /// <summary>
+    /// What a job leaves behind besides its output: every unfinished upload under shards/ (found by listing, so an
+    /// earlier run's forgotten attempt goes too) and every _work/ blob. Only once no shard of the job runs.
+    /// </summary>
+    private static async Task RemoveTemporaryBlobsAsync(RangeOrleans.Storage.IBlobStore destination)
     {
-        foreach (var output in outputs) await destination.DiscardUnfinishedAsync(output);
+        await destination.DiscardUnfinishedUnderAsync(Core.Jobs.JobManifest.ShardFolder);
         var names = new List<string>();
         await foreach (var entry in destination.ListAsync(JobPaths.WorkPrefix)) names.Add(entry.Name);
         foreach (var name in names) await destination.DeleteAsync(name);

@@ -27,9 +27,6 @@ public sealed class ShardRecord
     /// <summary>The silos those attempts failed on.</summary>
     [Id(10)] public List<string> FailedOnSilos { get; set; } = [];
 
-    /// <summary>Some run of it may have left an unfinished upload: a retried attempt, or a start call that failed.</summary>
-    public bool MayHaveLeftPartial => Attempts > 1 || StartFailed;
-
     public string OutputBlob => Core.Jobs.JobManifest.ShardBlobName(TileId);
 }
 

@@ -18,4 +18,18 @@ public class PartialFileTests
         Assert.True(made.ExitCode == 0, made.Error + made.Output);
         Assert.Empty(Partials(dest));
     }
+
+    [Fact]
+    public void AStalePartialFromAnEarlierRunIsRemovedWhenTheMapCompletes()
+    {
+        using var dir = new TempDir();
+        var dest = dir.File("map");
+        // What a killed writer of an earlier run leaves: the coordinator of this run never heard of it.
+        var stale = Path.Combine(dest, "shards", "t-stale.arrow.partial-0123abcd");
+        Directory.CreateDirectory(Path.GetDirectoryName(stale)!);
+        File.WriteAllBytes(stale, new byte[100]);
+        var made = CliRunner.Run(Map(dest));
+        Assert.True(made.ExitCode == 0, made.Error + made.Output);
+        Assert.Empty(Partials(dest));
+    }
 }
