@@ -32,6 +32,8 @@ public sealed class JobCancellationTests : IDisposable
             Assert.Equal(JobState.Cancelled, cancelled.State);
 
             await AssertCancelledCleanlyAsync(client, "cancel", staged);
+            // A shard running on a live silo when the cancel came is logged as cancelled, not failed.
+            Assert.Contains("stopped (Cancelled on ", _cluster.SiloLogsAbout("stopped ("));
             await host.StopAsync();
         }
     }
@@ -110,10 +112,9 @@ public sealed class JobCancellationTests : IDisposable
         }
         Assert.True(left.Count == 0, $"{string.Join(", ", left)}; shards: {string.Join(", ", shards.Select(s => $"{s.TileId} {s.Status} #{s.Attempts}"))}; coordinator: {_cluster.SiloLogsAbout("Job " + jobId)}");
 
-        // The coordinator logs the shards the cancel stopped as cancelled (a shard stopped by a cancel did not fail).
-        var stopped = _cluster.SiloLogsAbout("stopped (");
-        Assert.Contains("stopped (Cancelled on ", stopped);
-        Assert.DoesNotContain("stopped (Failed", stopped);
+        // A shard the cancel stopped did not fail. (With a silo killed, every running shard may have been on it, or
+        // waiting for a start on it: those are logged as "silo gone", so only the test without faults expects "Cancelled".)
+        Assert.DoesNotContain("stopped (Failed", _cluster.SiloLogsAbout("stopped ("));
 
         // Nothing is dispatched any more, and `range jobs` shows it cancelled.
         await Task.Delay(TimeSpan.FromSeconds(1));

@@ -11,6 +11,10 @@ internal sealed class SiloProcess : IDisposable
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Queue<string> _tail = new();
 
+    // Tests count log lines (re-runs, stopped shards) after a silo dies, when the survivors print pages of Orleans
+    // connection warnings with stack traces: 2,000 lines lost the lines counted (CI, a 3-silo kill test).
+    private const int RememberedLines = 200_000;
+
     /// <param name="azureConnection">The silo's AZURE_STORAGE_CONNECTION_STRING; null: none (a silo set up wrong).</param>
     /// <param name="membership">Failure detection (range silo --membership): tests that kill silos choose "fast" (about 2 s) explicitly.</param>
     /// <param name="arguments">More `range silo` options (--tls-cert, --health-port ...).</param>
@@ -72,7 +76,7 @@ internal sealed class SiloProcess : IDisposable
         lock (_tail) return string.Join(" | ", _tail.TakeLast(30));
     }
 
-    /// <summary>The remembered lines (the last 2,000) that mention <paramref name="text"/>, with the line after each (logs put the message there).</summary>
+    /// <summary>The remembered lines (the last <see cref="RememberedLines"/>) that mention <paramref name="text"/>, with the line after each (logs put the message there).</summary>
     public IEnumerable<string> LinesAbout(string text)
     {
         lock (_tail)
@@ -90,7 +94,7 @@ internal sealed class SiloProcess : IDisposable
         lock (_tail)
         {
             _tail.Enqueue(line);
-            while (_tail.Count > 2000) _tail.Dequeue();
+            while (_tail.Count > RememberedLines) _tail.Dequeue();
         }
     }
 
