@@ -57,19 +57,11 @@ public sealed partial class LocalFolderBlobStore : IBlobStore
     public async IAsyncEnumerable<BlobEntry> ListAsync(string prefix = "",
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        BlobName.ValidatePrefix(prefix);
-        // Start at the deepest folder the prefix names, not at the root.
-        var slash = prefix.LastIndexOf('/');
-        var folder = slash < 0 ? _root : CheckedPath(prefix[..slash]);
-        if (!Directory.Exists(folder)) yield break;
-
-        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true };
         var entries = new List<BlobEntry>();
-        foreach (var file in new DirectoryInfo(folder).EnumerateFiles("*", options))
+        foreach (var (name, file) in FilesUnder(prefix))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var name = Path.GetRelativePath(_root, file.FullName).Replace(Path.DirectorySeparatorChar, '/');
-            if (!name.StartsWith(prefix, StringComparison.Ordinal) || IsPartial(name) || !BlobName.IsValid(name)) continue;
+            if (IsPartial(name) || !BlobName.IsValid(name)) continue;
             entries.Add(new BlobEntry(name, file.Length));
         }
         // Sorted by name, as Azure lists.
@@ -98,10 +90,28 @@ public sealed partial class LocalFolderBlobStore : IBlobStore
 
     public Task DiscardUnfinishedUnderAsync(string prefix, CancellationToken cancellationToken = default)
     {
-        BlobName.ValidatePrefix(prefix);
-        var slash = prefix.LastIndexOf('/');
-        DeletePartials(slash < 0 ? _root : CheckedPath(prefix[..slash]), prefix[(slash + 1)..]);
+        foreach (var (name, file) in FilesUnder(prefix))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (IsPartial(name)) TryDelete(file.FullName);
+        }
         return Task.CompletedTask;
+    }
+
+    /// <summary>Every file (partial ones too) whose name, relative to the root with '/', starts with <paramref name="prefix"/>.</summary>
+    private IEnumerable<(string Name, FileInfo File)> FilesUnder(string prefix)
+    {
+        BlobName.ValidatePrefix(prefix);
+        // Start at the deepest folder the prefix names, not at the root.
+        var slash = prefix.LastIndexOf('/');
+        var folder = slash < 0 ? _root : CheckedPath(prefix[..slash]);
+        if (!Directory.Exists(folder)) yield break;
+        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true };
+        foreach (var file in new DirectoryInfo(folder).EnumerateFiles("*", options))
+        {
+            var name = Path.GetRelativePath(_root, file.FullName).Replace(Path.DirectorySeparatorChar, '/');
+            if (name.StartsWith(prefix, StringComparison.Ordinal)) yield return (name, file);
+        }
     }
 
     /// <summary>Deletes the partial files in <paramref name="folder"/> whose names start with <paramref name="start"/>.</summary>
@@ -111,10 +121,14 @@ public sealed partial class LocalFolderBlobStore : IBlobStore
         foreach (var file in Directory.EnumerateFiles(folder))
         {
             string fileName = Path.GetFileName(file);
-            if (!fileName.StartsWith(start, StringComparison.Ordinal) || !IsPartial(fileName)) continue;
-            try { File.Delete(file); }
-            catch (IOException) { /* gone already, or in use by a writer that is still running */ }
+            if (fileName.StartsWith(start, StringComparison.Ordinal) && IsPartial(fileName)) TryDelete(file);
         }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try { File.Delete(path); }
+        catch (IOException) { /* gone already, or in use by a writer that is still running */ }
     }
 
     /// <summary>The full path of a blob, refused if the name is invalid or the path leaves the root.</summary>

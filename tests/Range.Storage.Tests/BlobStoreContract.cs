@@ -238,18 +238,23 @@ public abstract class BlobStoreContract
         await Store.WriteAllBytesAsync("other/kept.arrow", kept);
         var forgotten = await Store.CreateAsync("shards/forgotten.arrow");
         await forgotten.Stream.WriteAsync(RandomBytes(MultiBlockSize, seed: 9));
+        var nested = await Store.CreateAsync("shards/2026/deeper.arrow"); // every name under the prefix, not one folder's
+        await nested.Stream.WriteAsync(RandomBytes(MultiBlockSize, seed: 11));
         var outside = await Store.CreateAsync("other/outside.arrow");
         await outside.Stream.WriteAsync(RandomBytes(MultiBlockSize, seed: 10));
         Assert.True(await UnfinishedCountAsync("shards/forgotten.arrow") > 0, "the abandoned write left nothing to discard: the test proves nothing");
+        Assert.True(await UnfinishedCountAsync("shards/2026/deeper.arrow") > 0, "the nested abandoned write left nothing to discard");
 
         await Store.DiscardUnfinishedUnderAsync("shards/");
         await Store.DiscardUnfinishedUnderAsync("no-such-folder/");
 
         Assert.Equal(0, await UnfinishedCountAsync("shards/forgotten.arrow"));
+        Assert.Equal(0, await UnfinishedCountAsync("shards/2026/deeper.arrow"));
         Assert.True(await UnfinishedCountAsync("other/outside.arrow") > 0, "a write outside the prefix was discarded");
         Assert.Equal(kept, await Store.ReadAllBytesAsync("shards/kept.arrow"));
         Assert.Equal(["other/kept.arrow", "shards/kept.arrow"], (await List()).Select(e => e.Name));
         await forgotten.DisposeAsync();
+        await nested.DisposeAsync();
         await outside.DisposeAsync();
     }
 
