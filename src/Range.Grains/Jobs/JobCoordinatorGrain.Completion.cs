@@ -3,35 +3,50 @@ using RangeOrleans.Abstractions;
 
 namespace RangeOrleans.Grains.Jobs;
 
-/// <summary>Every shard done: DEST/manifest.json is written (off the scheduler), unfinished uploads and _work/ removed, the job completed.</summary>
+/// <summary>Every shard done: the manifest written and temporary blobs removed (<see cref="JobCompletion"/>), then the job completed.</summary>
 public sealed partial class JobCoordinatorGrain
 {
-    private Task? _finishing;
+    private JobCompletion? _finishing;
 
     private async Task StartCompletionAsync()
     {
         if (HasUnsavedChanges) await SaveAsync();
         var manifest = ManifestWriter.Build(JobId, S, _table.Rows);
         var destination = stores.Open(S.Spec!.Destination);
-        _finishing = Task.Run(async () =>
-        {
-            await ManifestWriter.WriteAsync(destination, manifest, CancellationToken.None);
-            await RemoveTemporaryBlobsAsync(destination);
-        });
+        _finishing = new JobCompletion(
+            () => ManifestWriter.WriteAsync(destination, manifest, CancellationToken.None),
+            () => RemoveTemporaryBlobsAsync(destination),
+            Options.TransientFailureLimit);
     }
 
-    /// <summary>True while the manifest is being written, or when it just was (the job then completes or fails).</summary>
+    /// <summary>True while the job is completing, or when it just completed or failed.</summary>
     private async Task<bool> AdvanceCompletionAsync()
     {
         if (_finishing is null) return false;
-        if (!_finishing.IsCompleted) return true;
-        var finishing = _finishing;
-        _finishing = null;
-        if (finishing.IsFaulted) { await FailAsync($"writing the manifest: {finishing.Exception!.InnerException!.Message}"); return true; }
+        switch (_finishing.Advance())
+        {
+            case CompletionStep.Working:
+                return true;
+            case CompletionStep.RemovalRetrying:
+                logger.LogWarning("Job {Job}: removing temporary blobs after the manifest failed ({Error}); will retry", JobId, _finishing.Error!.Message);
+                return true;
+            case CompletionStep.ManifestFailed:
+                var error = _finishing.Error!.Message;
+                _finishing = null;
+                await FailAsync($"writing the manifest: {error}");
+                return true;
+        }
+        // The registry first: if it or the state write fails transiently, the next tick lands here again.
+        await Registry.UpdateAsync(JobId, JobState.Completed);
+        if (_finishing.Error is { } removal)
+        {
+            S.Error = $"completed, but removing its temporary blobs failed: {removal.Message}";
+            logger.LogError("Job {Job}: {Error}", JobId, S.Error);
+        }
         S.State = JobState.Completed;
         S.CompletedAt = DateTimeOffset.UtcNow;
         await SaveAsync();
-        await Registry.UpdateAsync(JobId, JobState.Completed);
+        _finishing = null;
         StopTimer();
         logger.LogInformation("Job {Job} completed: {Rows} rows in {Shards} shards", JobId, _table.DonePoints, _table.Count);
         return true;

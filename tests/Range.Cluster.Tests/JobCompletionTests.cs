@@ -1,0 +1,77 @@
+using RangeOrleans.Grains.Jobs;
+
+namespace RangeOrleans.Cluster.Tests;
+
+/// <summary>
+/// The end of a map job: the manifest decides success; the removal of temporary blobs comes after it, and its failure
+/// is retried, then noted, without failing a job whose output is whole.
+/// </summary>
+public sealed class JobCompletionTests
+{
+    private static async Task<CompletionStep> RunAsync(JobCompletion completion, List<CompletionStep>? steps = null)
+    {
+        for (int tick = 0; tick < 1000; tick++)
+        {
+            var step = completion.Advance();
+            steps?.Add(step);
+            if (step is CompletionStep.Completed or CompletionStep.ManifestFailed) return step;
+            await Task.Delay(5);
+        }
+        throw new TimeoutException("the completion never ended");
+    }
+
+    [Fact]
+    public async Task AManifestThatCannotBeWrittenFailsTheJobAndRemovesNothing()
+    {
+        int removals = 0;
+        var completion = new JobCompletion(() => throw new IOException("disk full"), () => { removals++; return Task.CompletedTask; }, TimeSpan.FromMinutes(1));
+        Assert.Equal(CompletionStep.ManifestFailed, await RunAsync(completion));
+        Assert.Equal("disk full", completion.Error!.Message);
+        Assert.Equal(0, removals);
+    }
+
+    [Fact]
+    public async Task TemporaryBlobsAreRemovedOnlyAfterTheManifestIsWritten()
+    {
+        var order = new List<string>();
+        var manifestMayFinish = new TaskCompletionSource();
+        var completion = new JobCompletion(
+            async () => { await manifestMayFinish.Task; order.Add("manifest"); },
+            () => { lock (order) order.Add("removal"); return Task.CompletedTask; },
+            TimeSpan.FromMinutes(1));
+        Assert.Equal(CompletionStep.Working, completion.Advance());
+        await Task.Delay(50);
+        Assert.Equal(CompletionStep.Working, completion.Advance());
+        Assert.Empty(order);
+        manifestMayFinish.SetResult();
+        Assert.Equal(CompletionStep.Completed, await RunAsync(completion));
+        Assert.Equal(["manifest", "removal"], order);
+        Assert.Null(completion.Error);
+    }
+
+    [Fact]
+    public async Task ARemovalThatFailsIsRetriedAndLeavesNoErrorOnceItSucceeds()
+    {
+        int attempts = 0;
+        var completion = new JobCompletion(() => Task.CompletedTask,
+            () => ++attempts < 3 ? throw new TimeoutException("storage unreachable") : Task.CompletedTask, TimeSpan.FromMinutes(1));
+        var steps = new List<CompletionStep>();
+        Assert.Equal(CompletionStep.Completed, await RunAsync(completion, steps));
+        Assert.Equal(3, attempts);
+        Assert.Equal(2, steps.Count(s => s == CompletionStep.RemovalRetrying));
+        Assert.Null(completion.Error);
+    }
+
+    [Fact]
+    public async Task ARemovalThatKeepsFailingCompletesTheJobWithItsError()
+    {
+        int attempts = 0;
+        var completion = new JobCompletion(() => Task.CompletedTask,
+            () => { attempts++; throw new TimeoutException("storage unreachable"); }, TimeSpan.FromMilliseconds(100));
+        var steps = new List<CompletionStep>();
+        Assert.Equal(CompletionStep.Completed, await RunAsync(completion, steps));
+        Assert.Equal("storage unreachable", completion.Error!.Message);
+        Assert.True(attempts >= 2, $"{attempts} removal attempt(s): not retried");
+        Assert.DoesNotContain(CompletionStep.ManifestFailed, steps);
+    }
+}
