@@ -10,6 +10,6 @@ public enum ShardRunState
     Done,
     Failed,
 
-    /// <summary>Stopped by its job's cancel (map shards): not a failure, and not retried.</summary>
+    /// <summary>Stopped by a cancel (its job's, or its silo stopping): not a failure; a job that was not cancelled runs it again.</summary>
     Cancelled,
 }

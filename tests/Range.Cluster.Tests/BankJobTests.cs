@@ -61,6 +61,11 @@ public sealed class BankJobTests(BankEncoders encoders) : IClassFixture<BankEnco
         var unfinished = Enumerable.Range(0, status.TotalShards).Select(LocalBankJob.ShardBlob).Where(n => !recorded.ContainsKey(n)).ToList();
         Assert.Contains(abandoned, unfinished);
         foreach (var name in unfinished) Assert.True(await StagedBlocks.CountAsync(container, $"cancel/{name}") == 0, $"{name} has staged blocks left");
+        // The shards the cancel stopped say so: cancelled, not failed.
+        var stopped = await Task.WhenAll(Enumerable.Range(0, status.TotalShards).Where(i => !recorded.ContainsKey(LocalBankJob.ShardBlob(i)))
+            .Select(i => client.GetGrain<IBankShardGrain>($"bank-cancel/{i}").GetProgressAsync()));
+        Assert.Contains(stopped, p => p.State == ShardRunState.Cancelled);
+        Assert.DoesNotContain(stopped, p => p.State == ShardRunState.Failed);
 
         // Nothing runs or is dispatched any more; cancelling again changes nothing; the registry says cancelled.
         await Task.Delay(TimeSpan.FromSeconds(1));

@@ -32,7 +32,7 @@ public sealed class PretrainWorkerTests : IDisposable
         await WaitAsync(first, p => p.Reports.Length >= 1);
         await first.CancelAsync();
         var cancelled = await WaitAsync(first, p => p.State != ShardRunState.Running);
-        Assert.Equal((ShardRunState.Failed, "cancelled", false), (cancelled.State, cancelled.Error, cancelled.Permanent));
+        Assert.Equal((ShardRunState.Cancelled, "cancelled", false), (cancelled.State, cancelled.Error, cancelled.Permanent));
         int stored = StoredEpochs();
         Assert.Equal(cancelled.Reports.Length, stored); // an epoch counts once stored; the run stops between epochs' batches
         await Task.Delay(TimeSpan.FromSeconds(2));

@@ -145,7 +145,8 @@ public sealed class BankJobGrain(
                     shard.Running = false;
                     await FailAsync($"shard {shard.Index} failed: {progress.Error}");
                     return;
-                case ShardRunState.Failed or ShardRunState.Idle:
+                // Cancelled here means its silo is stopping (a cancelled job does not poll): run it again elsewhere.
+                case ShardRunState.Failed or ShardRunState.Idle or ShardRunState.Cancelled:
                     shard.Running = false;
                     changed = true;
                     if (shard.Attempts >= MaxAttempts)

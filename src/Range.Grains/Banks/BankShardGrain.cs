@@ -51,7 +51,7 @@ public sealed class BankShardGrain(BankEncoderCache cache, IBlobStoreFactory sto
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             logger.LogInformation("Bank shard {Shard} cancelled", this.GetPrimaryKeyString());
-            result = new BankShardProgress(ShardRunState.Failed, Error: "cancelled");
+            result = new BankShardProgress(ShardRunState.Cancelled, Error: "cancelled");
         }
         catch (Exception e)
         {

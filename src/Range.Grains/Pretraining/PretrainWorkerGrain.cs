@@ -87,7 +87,7 @@ public sealed class PretrainWorkerGrain(IBlobStoreFactory stores, ILocalSiloDeta
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            Update(p => p with { State = ShardRunState.Failed, Error = "cancelled" });
+            Update(p => p with { State = ShardRunState.Cancelled, Error = "cancelled" });
         }
         catch (Exception e)
         {
