@@ -133,6 +133,9 @@ internal sealed class LocalCluster : IDisposable
     /// <summary>How many remembered log lines of every silo started (killed ones too) mention <paramref name="text"/>.</summary>
     public int SiloLogCount(string text) => _started.Sum(s => s.LinesAbout(text).Count());
 
+    /// <summary>Every silo's remembered log lines that mention <paramref name="text"/>, each alone.</summary>
+    public IEnumerable<string> SiloLogLines(string text) => _started.SelectMany(s => s.LinesAbout(text, withNext: false));
+
     public string SiloLogs() => string.Join(" || ", _started.Select(s => $"[{s.Id}] {s.Tail()}"));
 
     public void Dispose()

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using RangeOrleans.Testing;
 using RangeOrleans.Abstractions;
 using RangeOrleans.Storage;
@@ -40,6 +41,11 @@ public sealed class SiloDependentFailureTests : IDisposable
             Assert.True(retried.Length > 0, $"no shard was placed on the silo without storage, the test proves nothing: {done}");
             Assert.Contains("StorageNotConfiguredException on silo ", retried); // the coordinator's log names B and why
             Assert.Contains("AZURE_STORAGE_CONNECTION_STRING", retried);
+            // A retry goes to a silo the shard has not failed on (random placement alone sends half of them back to B).
+            var again = _cluster.SiloLogLines("will be retried on another silo")
+                .Select(line => Regex.Match(line, @"shard (\S+) will be retried").Groups[1].Value)
+                .GroupBy(tile => tile).Where(g => g.Count() > 1).Select(g => $"{g.Key} x{g.Count()}").ToList();
+            Assert.True(again.Count == 0, $"shards placed again on the silo they had failed on: {string.Join(", ", again)}");
             await MapJobs.AssertOutputCompleteAsync(BlobStores.Open("az://maps/retried", _cluster.Azurite.ConnectionString), Points, done.TotalShards);
 
             // The rate is measured to the job's end: it stays, and survives the coordinator's move to B (state from Redis).

@@ -77,13 +77,14 @@ internal sealed class SiloProcess : IDisposable
     }
 
     /// <summary>The remembered lines (the last <see cref="RememberedLines"/>) that mention <paramref name="text"/>, with the line after each (logs put the message there).</summary>
-    public IEnumerable<string> LinesAbout(string text)
+    /// <param name="withNext">False: the matching lines alone (to count or parse them).</param>
+    public IEnumerable<string> LinesAbout(string text, bool withNext = true)
     {
         lock (_tail)
         {
             var lines = _tail.ToList();
             for (int i = 0; i < lines.Count; i++)
-                if (lines[i].Contains(text, StringComparison.Ordinal)) yield return i + 1 < lines.Count ? lines[i] + " " + lines[i + 1].Trim() : lines[i];
+                if (lines[i].Contains(text, StringComparison.Ordinal)) yield return withNext && i + 1 < lines.Count ? lines[i] + " " + lines[i + 1].Trim() : lines[i];
         }
     }
 

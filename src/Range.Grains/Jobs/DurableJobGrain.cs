@@ -29,7 +29,7 @@ public abstract class DurableJobGrain<TState>(
     private bool _unsaved;
     private Task? _cleaning;
     private DateTime? _cleanupFailingSince;
-    private string[] _activeSilos = [];
+    private SiloAddress[] _activeSilos = [];
     private DateTime _silosCountedAt = DateTime.MinValue;
 
     protected TState S => state.State;
@@ -103,15 +103,15 @@ public abstract class DurableJobGrain<TState>(
     /// </summary>
     protected async Task<int> ActiveSilosAsync() => Math.Max(1, (await ActiveSiloAddressesAsync()).Count);
 
-    /// <summary>The cluster's active silos' addresses (as a silo names itself), asked as <see cref="ActiveSilosAsync"/> says.</summary>
-    protected async Task<IReadOnlyList<string>> ActiveSiloAddressesAsync()
+    /// <summary>The cluster's active silos' addresses (ToString() is how a silo names itself), asked as <see cref="ActiveSilosAsync"/> says.</summary>
+    protected async Task<IReadOnlyList<SiloAddress>> ActiveSiloAddressesAsync()
     {
         if (DateTime.UtcNow - _silosCountedAt < TimeSpan.FromSeconds(5)) return _activeSilos;
         _silosCountedAt = DateTime.UtcNow;
         try
         {
             var hosts = await GrainFactory.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
-            _activeSilos = hosts.Keys.Select(address => address.ToString()).ToArray();
+            _activeSilos = hosts.Keys.ToArray();
         }
         catch (Exception e) when (IsTransient(e)) { }
         return _activeSilos;

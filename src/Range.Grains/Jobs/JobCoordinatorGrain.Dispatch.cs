@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+using Orleans.Runtime.Placement;
 using RangeOrleans.Abstractions;
 
 namespace RangeOrleans.Grains.Jobs;
@@ -11,7 +13,8 @@ public sealed partial class JobCoordinatorGrain
 {
     private async Task DispatchAsync()
     {
-        int capacity = await ActiveSilosAsync() * Math.Max(1, Options.ShardsInFlightPerSilo);
+        var silos = await ActiveSiloAddressesAsync();
+        int capacity = Math.Max(1, silos.Count) * Math.Max(1, Options.ShardsInFlightPerSilo);
         var starting = _table.NextPending(Math.Max(0, capacity - _table.RunningCount));
         if (starting.Count == 0) return;
         // Attempts that failed for their silo's own reason were retried elsewhere and do not count here.
@@ -35,7 +38,7 @@ public sealed partial class JobCoordinatorGrain
             throw;
         }
         var started = DateTime.UtcNow;
-        foreach (var (shard, failure) in await Task.WhenAll(starting.Select(StartAsync)))
+        foreach (var (shard, failure) in await Task.WhenAll(starting.Select(shard => StartAsync(shard, RetryPlacement.Choose(shard.FailedOnSilos, silos, Random.Shared)))))
         {
             if (failure is null)
             {
@@ -52,14 +55,21 @@ public sealed partial class JobCoordinatorGrain
         }
     }
 
-    private async Task<(ShardRecord Shard, Exception? Failure)> StartAsync(ShardRecord shard)
+    /// <param name="placeOn">Where a new activation of the shard's grain goes (<see cref="RetryPlacement"/>); null: anywhere.</param>
+    private async Task<(ShardRecord Shard, Exception? Failure)> StartAsync(ShardRecord shard, SiloAddress? placeOn)
     {
+        // Set in this async method's own context: it travels with this call only.
+        if (placeOn is not null) RequestContext.Set(IPlacementDirector.PlacementHintKey, placeOn);
         try
         {
             await Shard(shard).StartAsync(Assignment(shard)).WaitAsync(Options.PollTimeout);
             return (shard, null);
         }
         catch (Exception e) when (IsTransient(e)) { return (shard, e); }
+        finally
+        {
+            if (placeOn is not null) RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+        }
     }
 
     private ShardAssignment Assignment(ShardRecord shard) => new()

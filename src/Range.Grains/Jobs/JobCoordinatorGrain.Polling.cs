@@ -86,7 +86,7 @@ public sealed partial class JobCoordinatorGrain
         {
             _table.SiloFailed(shard, failedOn);
             var active = await ActiveSiloAddressesAsync();
-            if ((active.Count > 0 && active.All(shard.FailedOnSilos.Contains)) || shard.SiloFailures >= 4 * Options.MaxAttempts)
+            if ((active.Count > 0 && active.All(silo => shard.FailedOnSilos.Contains(silo.ToString()))) || shard.SiloFailures >= 4 * Options.MaxAttempts)
             {
                 await FailAsync($"shard {shard.TileId}: no silo could run it (failed on {string.Join(", ", shard.FailedOnSilos)}); last: {progress.Error}");
                 return;
