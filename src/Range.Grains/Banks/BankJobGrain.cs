@@ -112,22 +112,48 @@ public sealed class BankJobGrain(
         logger.LogInformation("Bank job {Job}: {Entries} entries in {Shards} shards", JobId, S.Entries, S.Shards.Count);
     }
 
+    /// <summary>One tick of a running bank job: the merge once every shard is recorded, else polls, then starts.</summary>
     private async Task AdvanceRunningAsync()
     {
         if (_merging is not null)
         {
-            if (!_merging.IsCompleted) return;
-            var merging = _merging;
-            _merging = null;
-            if (merging.IsFaulted) { await FailAsync($"merging the bank: {merging.Exception!.InnerException!.Message}"); return; }
-            S.BankSha256 = merging.Result;
-            S.State = JobState.Completed;
-            await SaveAsync();
-            await Registry.UpdateAsync(JobId, JobState.Completed);
-            logger.LogInformation("Bank job {Job} completed: {Entries} entries", JobId, S.Entries);
+            await AdvanceMergeAsync();
             return;
         }
+        var (changed, failed) = await PollRunningShardsAsync();
+        if (failed) return;
+        if (changed) await SaveAsync(); // a finished shard's hash is durable before anything else happens
+        bool allDone = S.Shards.All(s => s.Sha256 is not null);
+        // Rewritten whole on every change, and once more before the merge: a write lost to an outage is made good.
+        if (changed || allDone) await RecordHashesAsync();
 
+        if (allDone)
+        {
+            var spec = S.Spec!;
+            var shards = S.Shards.Select(s => (s.Index, s.Sha256!)).ToList();
+            _merging = Task.Run(() => Merge(stores.Open(spec.Destination), shards));
+            return;
+        }
+        await StartShardsAsync();
+        await SaveAsync();
+    }
+
+    private async Task AdvanceMergeAsync()
+    {
+        if (!_merging!.IsCompleted) return;
+        var merging = _merging;
+        _merging = null;
+        if (merging.IsFaulted) { await FailAsync($"merging the bank: {merging.Exception!.InnerException!.Message}"); return; }
+        S.BankSha256 = merging.Result;
+        S.State = JobState.Completed;
+        await SaveAsync();
+        await Registry.UpdateAsync(JobId, JobState.Completed);
+        logger.LogInformation("Bank job {Job} completed: {Entries} entries", JobId, S.Entries);
+    }
+
+    /// <summary>Asks each running shard how it is; Changed: a shard ended; Failed: the job failed (nothing more this tick).</summary>
+    private async Task<(bool Changed, bool Failed)> PollRunningShardsAsync()
+    {
         bool changed = false;
         foreach (var shard in S.Shards.Where(s => s.Running).ToList())
         {
@@ -144,7 +170,7 @@ public sealed class BankJobGrain(
                 case ShardRunState.Failed when progress.Permanent:
                     shard.Running = false;
                     await FailAsync($"shard {shard.Index} failed: {progress.Error}");
-                    return;
+                    return (true, true);
                 // Cancelled here means its silo is stopping (a cancelled job does not poll): run it again elsewhere.
                 case ShardRunState.Failed or ShardRunState.Idle or ShardRunState.Cancelled:
                     shard.Running = false;
@@ -152,25 +178,18 @@ public sealed class BankJobGrain(
                     if (shard.Attempts >= MaxAttempts)
                     {
                         await FailAsync($"shard {shard.Index} failed {shard.Attempts} times: {progress.Error ?? "its silo died"}");
-                        return;
+                        return (true, true);
                     }
                     S.Retries++;
                     break;
             }
         }
-        if (changed) await SaveAsync(); // a finished shard's hash is durable before anything else happens
-        bool allDone = S.Shards.All(s => s.Sha256 is not null);
-        // Rewritten whole on every change, and once more before the merge: a write lost to an outage is made good.
-        if (changed || allDone) await RecordHashesAsync();
+        return (changed, false);
+    }
 
-        if (allDone)
-        {
-            var spec = S.Spec!;
-            var shards = S.Shards.Select(s => (s.Index, s.Sha256!)).ToList();
-            _merging = Task.Run(() => Merge(stores.Open(spec.Destination), shards));
-            return;
-        }
-
+    /// <summary>Starts pending shards into the cluster's free slots.</summary>
+    private async Task StartShardsAsync()
+    {
         int slots = await ActiveSilosAsync() * Math.Max(1, Options.ShardsInFlightPerSilo) - S.Shards.Count(s => s.Running);
         foreach (var shard in S.Shards.Where(s => !s.Running && s.Sha256 is null).Take(Math.Max(0, slots)).ToList())
         {
@@ -184,7 +203,6 @@ public sealed class BankJobGrain(
                 shard.Running = false;
             }
         }
-        await SaveAsync();
     }
 
     /// <summary>
