@@ -27,8 +27,7 @@ public abstract class DurableJobGrain<TState>(
     private IGrainTimer? _timer;
     private DateTime? _failingSince;
     private bool _unsaved;
-    private Task? _cleaning;
-    private DateTime? _cleanupFailingSince;
+    private RetriedWork? _cleaning;
     private SiloAddress[] _activeSilos = [];
     private DateTime _silosCountedAt = DateTime.MinValue;
 
@@ -188,30 +187,30 @@ public abstract class DurableJobGrain<TState>(
 
     /// <summary>
     /// One step of a cancelled job's cleanup: stop what it runs, then remove its temporary data. A removal that fails
-    /// is tried again next tick, for up to <see cref="CoordinatorOptions.TransientFailureLimit"/>; then its error is
-    /// recorded on the job and the cleanup ends.
+    /// is tried again, for up to <see cref="CoordinatorOptions.TransientFailureLimit"/> (<see cref="RetriedWork"/>);
+    /// then its error is recorded on the job and the cleanup ends.
     /// </summary>
     private async Task AdvanceCleanupAsync()
     {
         if (_cleaning is null)
         {
             if (!await StopRunningAsync()) return;
-            _cleaning = Task.Run(TemporaryDataRemoval());
+            _cleaning = new RetriedWork(TemporaryDataRemoval(), options.TransientFailureLimit);
         }
-        if (!_cleaning.IsCompleted) return;
-        var cleaning = _cleaning;
-        _cleaning = null;
-        if (cleaning.IsFaulted)
+        var removal = _cleaning.Advance();
+        var error = _cleaning.Error;
+        if (removal == RetriedWorkState.Running) return;
+        if (removal == RetriedWorkState.Retrying)
         {
-            var error = cleaning.Exception!.InnerException!;
-            if (DateTime.UtcNow - (_cleanupFailingSince ??= DateTime.UtcNow) < options.TransientFailureLimit)
-            {
-                logger.LogWarning("{Kind} {Job}: removing the cancelled job's temporary blobs failed ({Error}); will retry", Kind, JobId, error.Message);
-                return;
-            }
+            logger.LogWarning("{Kind} {Job}: removing the cancelled job's temporary blobs failed ({Error}); will retry", Kind, JobId, error!.Message);
+            return;
+        }
+        _cleaning = null;
+        if (removal == RetriedWorkState.GaveUp)
+        {
             S.Error = S.State == JobState.Failed
-                ? $"{S.Error}; removing its temporary blobs failed too: {error.Message}"
-                : $"cancelled, but removing its temporary blobs failed: {error.Message}";
+                ? $"{S.Error}; removing its temporary blobs failed too: {error!.Message}"
+                : $"cancelled, but removing its temporary blobs failed: {error!.Message}";
             logger.LogError("{Kind} {Job}: {Error}", Kind, JobId, S.Error);
         }
         // The registry lists it as running until now, so silos keep resuming the job until the cleanup is done.

@@ -19,21 +19,21 @@ public enum CompletionStep
 /// <summary>
 /// The end of a map job, off the grain's scheduler: the manifest, then the removal of what unfinished attempts and
 /// planning left. Only the manifest decides whether the job succeeded: once it is written the output is whole, so a
-/// removal that fails is tried again for up to <c>removalRetryLimit</c>, then the job completes with the error noted.
+/// removal that fails is tried again for up to <c>removalRetryLimit</c> (<see cref="RetriedWork"/>), then the job
+/// completes with the error noted.
 /// </summary>
 public sealed class JobCompletion
 {
+    private readonly Task _manifest;
     private readonly Func<Task> _removeTemporaryBlobs;
     private readonly TimeSpan _removalRetryLimit;
-    private Task _running;
-    private bool _manifestWritten;
-    private DateTime? _removalFailingSince;
+    private RetriedWork? _removal;
 
     public JobCompletion(Func<Task> writeManifest, Func<Task> removeTemporaryBlobs, TimeSpan removalRetryLimit)
     {
         _removeTemporaryBlobs = removeTemporaryBlobs;
         _removalRetryLimit = removalRetryLimit;
-        _running = Task.Run(writeManifest);
+        _manifest = Task.Run(writeManifest);
     }
 
     /// <summary>The last failure of a step; null while none failed.</summary>
@@ -42,23 +42,21 @@ public sealed class JobCompletion
     /// <summary>Moves on when the running step has ended; call it until it returns ManifestFailed or Completed.</summary>
     public CompletionStep Advance()
     {
-        if (!_running.IsCompleted) return CompletionStep.Working;
-        var failure = _running.Exception?.InnerException ?? (_running.IsCanceled ? new OperationCanceledException() : null);
-        if (!_manifestWritten)
+        if (_removal is null)
         {
-            if (failure is not null)
-            {
-                Error = failure;
-                return CompletionStep.ManifestFailed;
-            }
-            _manifestWritten = true;
-            _running = Task.Run(_removeTemporaryBlobs);
+            if (!_manifest.IsCompleted) return CompletionStep.Working;
+            Error = RetriedWork.FailureOf(_manifest);
+            if (Error is not null) return CompletionStep.ManifestFailed;
+            _removal = new RetriedWork(_removeTemporaryBlobs, _removalRetryLimit);
             return CompletionStep.Working;
         }
-        Error = failure;
-        if (failure is null) return CompletionStep.Completed;
-        if (DateTime.UtcNow - (_removalFailingSince ??= DateTime.UtcNow) >= _removalRetryLimit) return CompletionStep.Completed;
-        _running = Task.Run(_removeTemporaryBlobs);
-        return CompletionStep.RemovalRetrying;
+        var removal = _removal.Advance();
+        Error = _removal.Error;
+        return removal switch
+        {
+            RetriedWorkState.Running => CompletionStep.Working,
+            RetriedWorkState.Retrying => CompletionStep.RemovalRetrying,
+            _ => CompletionStep.Completed,
+        };
     }
 }

@@ -1,0 +1,44 @@
+using RangeOrleans.Grains.Jobs;
+
+namespace RangeOrleans.Cluster.Tests;
+
+/// <summary>Work polled by a job grain's ticks, started again while it fails, until it has failed for the whole limit.</summary>
+public sealed class RetriedWorkTests
+{
+    private static async Task<RetriedWorkState> RunAsync(RetriedWork work, List<RetriedWorkState> states)
+    {
+        for (int tick = 0; tick < 1000; tick++)
+        {
+            var state = work.Advance();
+            states.Add(state);
+            if (state is RetriedWorkState.Succeeded or RetriedWorkState.GaveUp) return state;
+            await Task.Delay(5);
+        }
+        throw new TimeoutException("the work never ended");
+    }
+
+    [Fact]
+    public async Task WorkThatFailsThenSucceedsEndsSucceededWithNoError()
+    {
+        int attempts = 0;
+        var work = new RetriedWork(() => ++attempts < 3 ? throw new IOException("unreachable") : Task.CompletedTask, TimeSpan.FromMinutes(1));
+        var states = new List<RetriedWorkState>();
+        Assert.Equal(RetriedWorkState.Succeeded, await RunAsync(work, states));
+        Assert.Equal((3, 2), (attempts, states.Count(s => s == RetriedWorkState.Retrying)));
+        Assert.Null(work.Error);
+        Assert.Equal(RetriedWorkState.Succeeded, work.Advance()); // asked again, it stays succeeded and runs nothing more
+        Assert.Equal(3, attempts);
+    }
+
+    [Fact]
+    public async Task WorkThatKeepsFailingGivesUpAfterTheLimitWithItsLastError()
+    {
+        int attempts = 0;
+        var work = new RetriedWork(() => throw new IOException($"unreachable {++attempts}"), TimeSpan.FromMilliseconds(100));
+        Assert.Equal(RetriedWorkState.GaveUp, await RunAsync(work, []));
+        Assert.True(attempts >= 2, $"{attempts} attempt(s): not retried");
+        Assert.Equal($"unreachable {attempts}", work.Error!.Message);
+        Assert.Equal(RetriedWorkState.GaveUp, work.Advance());
+        Assert.Equal($"unreachable {attempts}", work.Error!.Message);
+    }
+}
