@@ -1,9 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using RangeOrleans.Abstractions;
 using RangeOrleans.Core.Formats.Checkpoint;
-using RangeOrleans.Hosting;
 
 namespace RangeOrleans.Cluster.Tests;
 
@@ -16,11 +14,7 @@ public sealed class PretrainWorkerTests : IDisposable
     [Fact]
     public async Task CancellingOrDeactivatingAWorkerStopsItsRunAndTheNextRunResumesAfterTheStoredEpochs()
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.UseOrleans(silo => silo.AddRangeSilo(new RangeClusterOptions()));
-        using var host = builder.Build();
-        await host.StartAsync();
+        using var host = await InProcessSilo.StartAsync();
         var grains = host.Services.GetRequiredService<IGrainFactory>();
         var spec = new PretrainJobSpec
         {

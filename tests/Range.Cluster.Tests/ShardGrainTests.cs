@@ -1,8 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using RangeOrleans.Abstractions;
-using RangeOrleans.Hosting;
 
 namespace RangeOrleans.Cluster.Tests;
 
@@ -20,11 +18,7 @@ public sealed class ShardGrainTests : IDisposable
     [Fact]
     public async Task AShardThatFailedForItsSilosOwnReasonKeepsReportingItsFailure()
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.UseOrleans(silo => silo.AddRangeSilo(new RangeClusterOptions()));
-        using var host = builder.Build();
-        await host.StartAsync();
+        using var host = await InProcessSilo.StartAsync();
         var shard = host.Services.GetRequiredService<IGrainFactory>().GetGrain<IShardGrain>("keep/t0");
         var spec = MapJobs.Files(Path.Combine(_dest, "in.arrow"), _dest, 30);
         await shard.StartAsync(new ShardAssignment
