@@ -8,17 +8,8 @@ namespace RangeOrleans.Cluster.Tests;
 /// </summary>
 public sealed class JobCompletionTests
 {
-    private static async Task<CompletionStep> RunAsync(JobCompletion completion, List<CompletionStep>? steps = null)
-    {
-        for (int tick = 0; tick < 1000; tick++)
-        {
-            var step = completion.Advance();
-            steps?.Add(step);
-            if (step is CompletionStep.Completed or CompletionStep.ManifestFailed) return step;
-            await Task.Delay(5);
-        }
-        throw new TimeoutException("the completion never ended");
-    }
+    private static Task<CompletionStep> RunAsync(JobCompletion completion, List<CompletionStep>? steps = null) =>
+        Ticks.UntilAsync(completion.Advance, step => step is CompletionStep.Completed or CompletionStep.ManifestFailed, steps);
 
     [Fact]
     public async Task AManifestThatCannotBeWrittenFailsTheJobAndRemovesNothing()

@@ -5,17 +5,8 @@ namespace RangeOrleans.Cluster.Tests;
 /// <summary>Work polled by a job grain's ticks, started again while it fails, until it has failed for the whole limit.</summary>
 public sealed class RetriedWorkTests
 {
-    private static async Task<RetriedWorkState> RunAsync(RetriedWork work, List<RetriedWorkState> states)
-    {
-        for (int tick = 0; tick < 1000; tick++)
-        {
-            var state = work.Advance();
-            states.Add(state);
-            if (state is RetriedWorkState.Succeeded or RetriedWorkState.GaveUp) return state;
-            await Task.Delay(5);
-        }
-        throw new TimeoutException("the work never ended");
-    }
+    private static Task<RetriedWorkState> RunAsync(RetriedWork work, List<RetriedWorkState> states) =>
+        Ticks.UntilAsync(work.Advance, state => state is RetriedWorkState.Succeeded or RetriedWorkState.GaveUp, states);
 
     [Fact]
     public async Task WorkThatFailsThenSucceedsEndsSucceededWithNoError()
