@@ -13,8 +13,8 @@ public sealed partial class JobCoordinatorGrain
 {
     private async Task DispatchAsync()
     {
-        var silos = await ActiveSiloAddressesAsync();
-        int capacity = Math.Max(1, silos.Count) * Math.Max(1, Options.ShardsInFlightPerSilo);
+        int capacity = await ActiveSilosAsync() * Math.Max(1, Options.ShardsInFlightPerSilo);
+        var silos = await ActiveSiloAddressesAsync(); // the list just counted (asked at most every 5 s)
         var starting = _table.NextPending(Math.Max(0, capacity - _table.RunningCount));
         if (starting.Count == 0) return;
         // Attempts that failed for their silo's own reason were retried elsewhere and do not count here.
