@@ -7,20 +7,20 @@ namespace RangeOrleans.Training.Models;
 /// <summary>torchvision's ResNet BasicBlock: two 3x3 conv + batch norm, identity (or 1x1 conv + BN) shortcut.</summary>
 public sealed class BasicBlock : nn.Module<Tensor, Tensor>
 {
-    private readonly Conv2d conv1;
+    private readonly BlockAlignedConv2d conv1;
     private readonly BatchNorm2d bn1;
-    private readonly Conv2d conv2;
+    private readonly BlockAlignedConv2d conv2;
     private readonly BatchNorm2d bn2;
     private readonly Sequential? downsample;
 
     public BasicBlock(long inChannels, long outChannels, long stride) : base(nameof(BasicBlock))
     {
-        conv1 = nn.Conv2d(inChannels, outChannels, 3, stride: stride, padding: 1, bias: false);
+        conv1 = new BlockAlignedConv2d(inChannels, outChannels, 3, stride: stride, padding: 1, bias: false);
         bn1 = nn.BatchNorm2d(outChannels);
-        conv2 = nn.Conv2d(outChannels, outChannels, 3, stride: 1, padding: 1, bias: false);
+        conv2 = new BlockAlignedConv2d(outChannels, outChannels, 3, stride: 1, padding: 1, bias: false);
         bn2 = nn.BatchNorm2d(outChannels);
         if (stride != 1 || inChannels != outChannels)
-            downsample = nn.Sequential(("0", nn.Conv2d(inChannels, outChannels, 1, stride: stride, bias: false)), ("1", nn.BatchNorm2d(outChannels)));
+            downsample = nn.Sequential(("0", new BlockAlignedConv2d(inChannels, outChannels, 1, stride: stride, bias: false)), ("1", nn.BatchNorm2d(outChannels)));
         RegisterComponents();
     }
 

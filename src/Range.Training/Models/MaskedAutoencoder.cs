@@ -28,13 +28,13 @@ public sealed class MaskedAutoencoder : nn.Module<Tensor, Tensor>
         MaskRatio = maskRatio;
         int hidden = Math.Max(featureDim / 4, 8);
         encoder = nn.Sequential(
-            ("0", nn.Conv2d(inChannels, hidden, 3, padding: 1)), ("1", nn.GELU()),
-            ("2", nn.Conv2d(hidden, featureDim / 2, 3, stride: 2, padding: 1)), ("3", nn.GELU()),
-            ("4", nn.Conv2d(featureDim / 2, featureDim, 3, stride: 2, padding: 1)), ("5", nn.GELU()));
+            ("0", new BlockAlignedConv2d(inChannels, hidden, 3, padding: 1)), ("1", nn.GELU()),
+            ("2", new BlockAlignedConv2d(hidden, featureDim / 2, 3, stride: 2, padding: 1)), ("3", nn.GELU()),
+            ("4", new BlockAlignedConv2d(featureDim / 2, featureDim, 3, stride: 2, padding: 1)), ("5", nn.GELU()));
         decoder = nn.Sequential(
-            ("0", nn.ConvTranspose2d(featureDim, featureDim / 2, 4, stride: 2, padding: 1)), ("1", nn.GELU()),
-            ("2", nn.ConvTranspose2d(featureDim / 2, hidden, 4, stride: 2, padding: 1)), ("3", nn.GELU()),
-            ("4", nn.Conv2d(hidden, inChannels, 3, padding: 1)));
+            ("0", new BlockAlignedConvTranspose2d(featureDim, featureDim / 2, 4, stride: 2, padding: 1)), ("1", nn.GELU()),
+            ("2", new BlockAlignedConvTranspose2d(featureDim / 2, hidden, 4, stride: 2, padding: 1)), ("3", nn.GELU()),
+            ("4", new BlockAlignedConv2d(hidden, inChannels, 3, padding: 1)));
         RegisterComponents();
     }
 

@@ -11,7 +11,7 @@ namespace RangeOrleans.Training.Models;
 /// </summary>
 public sealed class ResNetImageEncoder : nn.Module<Tensor, Tensor>
 {
-    private readonly Conv2d conv1;
+    private readonly BlockAlignedConv2d conv1;
     private readonly BatchNorm2d bn1;
     private readonly Sequential layer1;
     private readonly Sequential? layer2;
@@ -24,7 +24,7 @@ public sealed class ResNetImageEncoder : nn.Module<Tensor, Tensor>
         config.Validate();
         if (config.Layers.Count > 4) throw new ArgumentException("at most 4 ResNet stages");
         Config = config;
-        conv1 = nn.Conv2d(config.InChannels, config.Width, 3, stride: 1, padding: 1, bias: false);
+        conv1 = new BlockAlignedConv2d(config.InChannels, config.Width, 3, stride: 1, padding: 1, bias: false);
         bn1 = nn.BatchNorm2d(config.Width);
         var stages = new Sequential?[4];
         long channels = config.Width;

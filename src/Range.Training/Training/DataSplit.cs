@@ -15,7 +15,7 @@ public sealed record DataSplit(int[] Train, int[] Validation)
     public int[] EpochOrder(int seed, int epoch)
     {
         var order = (int[])Train.Clone();
-        new Random(HashCode.Combine(seed, epoch, 0x5a7c1)).Shuffle(order);
+        new Random(DerivedSeed.For(seed, epoch, DerivedSeed.RandomStream.SatClipBatchOrder)).Shuffle(order);
         return order;
     }
 }

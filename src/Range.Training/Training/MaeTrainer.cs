@@ -28,7 +28,7 @@ public static class MaeTrainer
             {
                 var clock = Stopwatch.StartNew();
                 var order = (int[])all.Clone();
-                new Random(HashCode.Combine(options.Seed, epoch, 0x3ae)).Shuffle(order);
+                new Random(DerivedSeed.For(options.Seed, epoch, DerivedSeed.RandomStream.MaeBatchOrder)).Shuffle(order);
                 order = order[..Math.Min(order.Length, options.MaxTilesPerEpoch)];
                 mae.train();
                 double sum = 0;

@@ -63,7 +63,7 @@ public static class SatClipTrainer
         {
             cancellationToken.ThrowIfCancellationRequested();
             var clock = Stopwatch.StartNew();
-            torch.manual_seed(HashCode.Combine(options.Seed, epoch)); // dropout stream of this epoch
+            torch.manual_seed(DerivedSeed.For(options.Seed, epoch, DerivedSeed.RandomStream.SatClipDropout));
             model.train();
             double trainSum = 0;
             int trainBatches = 0;
