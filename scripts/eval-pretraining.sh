@@ -4,6 +4,7 @@
 # over seeds. Writes OUT/results.md (one table per task) and OUT/runs/*.json (every probe).
 #   scripts/eval-pretraining.sh TRAINED.ckpt UNTRAINED.ckpt BANK OUT [SEEDS]
 # UNTRAINED.ckpt: the same architecture at its seed's initialisation (`range pretrain ... --epochs 0`).
+# EVAL_TASKS (default: all five below) picks tasks, e.g. EVAL_TASKS="country land-water".
 set -euo pipefail
 if [ $# -lt 4 ] || [ "${1:-}" = "--help" ]; then
   sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'
@@ -15,7 +16,8 @@ dotnet build src/Range.Cli -c Release -v quiet -nologo >/dev/null
 range() { dotnet src/Range.Cli/bin/Release/net10.0/range.dll "$@"; }
 mkdir -p "$out/runs"
 
-tasks=(air-temperature precipitation elevation land-water)
+# country: a target no input channel encodes (land/water nearly is one: relief is 0 at sea level and below).
+read -r -a tasks <<< "${EVAL_TASKS:-air-temperature precipitation elevation land-water country}"
 splits=("random" "holdout:africa" "holdout:africa --few-shot 0.01" "holdout:asia" "holdout:asia --few-shot 0.01")
 encoders=("wrap" "sh --checkpoint $trained" "satclip --checkpoint $untrained" "satclip --checkpoint $trained"
           "range --checkpoint $trained --bank $bank" "range+ --checkpoint $trained --bank $bank")

@@ -1,5 +1,4 @@
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace RangeOrleans.Training.Models;
@@ -10,37 +9,20 @@ namespace RangeOrleans.Training.Models;
 /// forward pass with the backward-data kernel that is wrong on partial blocks (<see cref="ChannelBlocks"/>).
 /// Parameters are nn.ConvTranspose2d's, by name, shape ([in, out, k, k]) and initialisation.
 /// </summary>
-public sealed class BlockAlignedConvTranspose2d : nn.Module<Tensor, Tensor>
+public sealed class BlockAlignedConvTranspose2d(long inChannels, long outChannels, long kernelSize, long stride = 1, long padding = 0, bool bias = true)
+    : BlockAlignedConvolution(nameof(BlockAlignedConvTranspose2d), nn.ConvTranspose2d(inChannels, outChannels, kernelSize, stride: stride, padding: padding, bias: bias), stride, padding)
 {
-    private readonly Parameter weight;
-    private readonly Parameter? bias;
-    private readonly long stride;
-    private readonly long padding;
-
-    public BlockAlignedConvTranspose2d(long inChannels, long outChannels, long kernelSize, long stride = 1, long padding = 0, bool bias = true)
-        : base(nameof(BlockAlignedConvTranspose2d))
-    {
-        using (var initial = nn.ConvTranspose2d(inChannels, outChannels, kernelSize, stride: stride, padding: padding, bias: bias))
-        {
-            weight = new Parameter(initial.weight!.detach().clone());
-            if (bias) this.bias = new Parameter(initial.bias!.detach().clone());
-        }
-        this.stride = stride;
-        this.padding = padding;
-        RegisterComponents();
-    }
-
-    public long InChannels => weight.shape[0];
-    public long OutChannels => weight.shape[1];
+    public long InChannels => Weight.shape[0];
+    public long OutChannels => Weight.shape[1];
 
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
         long extraIn = ChannelBlocks.Padding(InChannels), extraOut = ChannelBlocks.Padding(OutChannels);
-        var kernel = ChannelBlocks.PadWithZeros(ChannelBlocks.PadWithZeros(weight, 0, extraIn), 1, extraOut);
+        var kernel = ChannelBlocks.PadWithZeros(ChannelBlocks.PadWithZeros(Weight, 0, extraIn), 1, extraOut);
         var y = nn.functional.conv_transpose2d(ChannelBlocks.PadWithZeros(x, 1, extraIn), kernel,
-            bias is null ? null : ChannelBlocks.PadWithZeros(bias, 0, extraOut),
-            strides: [stride, stride], padding: [padding, padding]);
+            Bias is null ? null : ChannelBlocks.PadWithZeros(Bias, 0, extraOut),
+            strides: Stride, padding: Padding);
         if (extraOut > 0) y = y.narrow(1, 0, OutChannels);
         return y.MoveToOuterDisposeScope();
     }
