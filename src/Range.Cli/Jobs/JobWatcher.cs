@@ -17,6 +17,8 @@ public static class JobWatcher
             await Task.Delay(PollInterval, cancellationToken);
             status = await StatusAsync(coordinator, cancellationToken);
         }
+        if (status.SkippedShards > 0)
+            Console.Error.WriteLine($"{jobId}: reused {status.SkippedShards} of {status.TotalShards} shards already in {status.Destination} (their bytes match the SHA-256 recorded when they were written); computing {status.TotalShards - status.SkippedShards}");
         if (Ended(status)) return status;
         return ProgressDisplay.Run($"{jobId} ({status.TotalShards} shards)", status.TotalPoints, progress =>
         {

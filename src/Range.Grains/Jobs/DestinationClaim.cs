@@ -116,15 +116,11 @@ public static class DestinationClaim
 
     private static string Number(double? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "?";
 
-    /// <summary>The manifest first (DEST stops claiming to be finished), then the shards, scratch blobs and claim.</summary>
+    /// <summary>The manifest first (DEST stops claiming to be finished), then the shards, their receipts and the scratch blobs.</summary>
     private static async Task RemoveOutputAsync(IBlobStore destination, CancellationToken cancellationToken)
     {
         if (await destination.ExistsAsync(JobManifest.FileName, cancellationToken)) await destination.DeleteAsync(JobManifest.FileName, cancellationToken);
-        foreach (var prefix in new[] { JobManifest.ShardFolder, JobPaths.WorkPrefix })
-        {
-            var names = new List<string>();
-            await foreach (var entry in destination.ListAsync(prefix, cancellationToken)) names.Add(entry.Name);
-            foreach (var name in names) await destination.DeleteAsync(name, cancellationToken);
-        }
+        foreach (var prefix in new[] { JobManifest.ShardFolder, ShardReceipt.Folder, JobPaths.WorkPrefix })
+            await destination.DeleteUnderAsync(prefix, cancellationToken);
     }
 }

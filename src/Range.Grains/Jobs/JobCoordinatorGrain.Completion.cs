@@ -15,7 +15,11 @@ public sealed partial class JobCoordinatorGrain
         var destination = stores.Open(S.Spec!.Destination);
         _finishing = new JobCompletion(
             () => ManifestWriter.WriteAsync(destination, manifest, CancellationToken.None),
-            () => RemoveTemporaryBlobsAsync(destination),
+            async () =>
+            {
+                await RemoveTemporaryBlobsAsync(destination);
+                await ShardReceipts.RemoveAllAsync(destination, CancellationToken.None); // the manifest lists the shards now
+            },
             Options.TransientFailureLimit);
     }
 

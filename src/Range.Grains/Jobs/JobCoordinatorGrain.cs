@@ -6,6 +6,7 @@ using Orleans.Runtime;
 using Orleans.Storage;
 using RangeOrleans.Abstractions;
 using RangeOrleans.Grains.Storage;
+using RangeOrleans.Storage;
 
 namespace RangeOrleans.Grains.Jobs;
 
@@ -145,12 +146,10 @@ public sealed partial class JobCoordinatorGrain(
     /// What a job leaves behind besides its output: every unfinished upload under shards/ (found by listing, so an
     /// earlier run's forgotten attempt goes too) and every _work/ blob. Only once no shard of the job runs.
     /// </summary>
-    private static async Task RemoveTemporaryBlobsAsync(RangeOrleans.Storage.IBlobStore destination)
+    private static async Task RemoveTemporaryBlobsAsync(IBlobStore destination)
     {
         await destination.DiscardUnfinishedUnderAsync(Core.Jobs.JobManifest.ShardFolder);
-        var names = new List<string>();
-        await foreach (var entry in destination.ListAsync(JobPaths.WorkPrefix)) names.Add(entry.Name);
-        foreach (var name in names) await destination.DeleteAsync(name);
+        await destination.DeleteUnderAsync(JobPaths.WorkPrefix);
     }
 
     private long DonePoints() => _table.DonePoints + _rowsInProgress.Values.Sum();

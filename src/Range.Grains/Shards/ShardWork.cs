@@ -12,7 +12,7 @@ namespace RangeOrleans.Grains.Shards;
 /// <summary>
 /// Computes one shard (runs on the thread pool): its points (regenerated, or read from the job's
 /// points blob), the silo's model replica, and an Arrow file streamed to the destination with its
-/// SHA-256 computed on the way, committed only when complete.
+/// SHA-256 computed on the way, committed only when complete, then its <see cref="Core.Jobs.ShardReceipt"/>.
 /// </summary>
 public sealed class ShardWork(IBlobStoreFactory stores, ModelReplicaCache replicas) : IShardRunner
 {
@@ -35,7 +35,10 @@ public sealed class ShardWork(IBlobStoreFactory stores, ModelReplicaCache replic
         var (rows, sha) = await EmbeddingBlob.WriteAsync(destination, assignment.OutputBlob, embedder.Dimension, precision, metadata,
             writer => EmbeddingPipeline.Write(embedder, points.Lon, points.Lat, writer, assignment.Spec.BatchRows, progress, cancellationToken),
             cancellationToken);
-        return new ShardResult { Blob = assignment.OutputBlob, Rows = rows, Sha256 = sha, Dimension = embedder.Dimension, ModelKind = embedder.Model };
+        var result = new ShardResult { Blob = assignment.OutputBlob, Rows = rows, Sha256 = sha, Dimension = embedder.Dimension, ModelKind = embedder.Model };
+        // Recorded beside the file by the shard itself: a rerun onto DEST reuses it even if no coordinator ever hears of it.
+        await ShardReceipts.WriteAsync(destination, assignment, result, cancellationToken);
+        return result;
     }
 
     private static async Task<PointSet> PointsAsync(ShardAssignment assignment, RangeOrleans.Storage.IBlobStore destination, CancellationToken cancellationToken)
