@@ -37,7 +37,7 @@ public sealed class ShardWork(IBlobStoreFactory stores, ModelReplicaCache replic
             cancellationToken);
         var result = new ShardResult { Blob = assignment.OutputBlob, Rows = rows, Sha256 = sha, Dimension = embedder.Dimension, ModelKind = embedder.Model };
         // Recorded beside the file by the shard itself: a rerun onto DEST reuses it even if no coordinator ever hears of it.
-        await ShardReceipts.WriteAsync(destination, assignment, result, cancellationToken);
+        await ShardReceipts.WriteAsync(destination, assignment, result, CancellationToken.None); // the file is committed: a cancel now must not leave it unrecorded
         return result;
     }
 
