@@ -18,6 +18,11 @@ public sealed partial class JobCoordinatorGrain
         if (preparing.IsFaulted)
         {
             var error = preparing.Exception!.InnerException!;
+            if (error is DestinationTakenException)
+            {
+                await FailAsync(error.Message, removeTemporaryData: false); // what DEST holds is the other job's
+                return;
+            }
             await FailAsync(SiloDependentFailures.DependsOnSilo(error)
                 ? $"preparing the job on silo {silo.SiloAddress}: {error.Message}"
                 : $"preparing the job: {error.Message}");

@@ -25,7 +25,8 @@ public static class JobPlanner
         string? bankSha = spec.Model.Bank is null ? null : await ArtifactLocation.Sha256Async(spec.Model.Bank, stores, cancellationToken);
         var tiling = JobPoints.Tiling(spec);
         var destination = stores.Open(spec.Destination);
-        await DestinationClaim.ClaimAsync(jobId, spec, modelSha, bankSha, destination, cancellationToken);
+        try { await DestinationClaim.ClaimAsync(jobId, spec, modelSha, bankSha, destination, cancellationToken); }
+        catch (ArgumentException e) { throw new DestinationTakenException(e.Message, e); }
 
         List<ShardRecord> shards;
         if (JobPoints.Generated(spec.Points) is { } generated)
