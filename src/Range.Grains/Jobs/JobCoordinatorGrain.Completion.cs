@@ -31,6 +31,9 @@ public sealed partial class JobCoordinatorGrain
         {
             case CompletionStep.Working:
                 return true;
+            case CompletionStep.ManifestRetrying:
+                logger.LogWarning("Job {Job}: writing the manifest failed ({Error}); will retry", JobId, _finishing.Error!.Message);
+                return true;
             case CompletionStep.RemovalRetrying:
                 logger.LogWarning("Job {Job}: removing temporary blobs after the manifest failed ({Error}); will retry", JobId, _finishing.Error!.Message);
                 return true;
