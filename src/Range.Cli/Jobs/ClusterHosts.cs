@@ -24,13 +24,22 @@ public static class ClusterHosts
         return (host, host.Services.GetRequiredService<IClusterClient>());
     }
 
-    /// <summary>How long a client waits for the cluster's Redis and one of its silos before it gives up (exit 3).</summary>
+    /// <summary>How long a client waits for the cluster's Redis and one of its silos before it gives up (exit 3), when no silo is alive.</summary>
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(20);
 
+    /// <summary>How long a client waits in all when silos are registered active and accept connections but are slow to answer.</summary>
+    public static readonly TimeSpan DefaultPatience = TimeSpan.FromSeconds(120);
+
+    /// <summary>Overrides <see cref="DefaultPatience"/>: seconds.</summary>
+    public const string PatienceVariable = "RANGE_CONNECT_TIMEOUT";
+
     /// <summary>
-    /// Connects a client to <paramref name="cluster"/> (its membership in Redis, over mutual TLS when it has certificates);
-    /// <see cref="ClusterUnreachableException"/> when its Redis or every one of its silos does not answer within
-    /// <see cref="ConnectTimeout"/>. Redis refusing this client's credentials is not caught here (<see cref="CliError"/>: exit 2).
+    /// Connects a client to <paramref name="cluster"/> (its membership in Redis, over mutual TLS when it has certificates).
+    /// When no silo has answered within <see cref="ConnectTimeout"/>, the membership table decides: silos registered active
+    /// whose gateway port still accepts connections are alive but busy, so the client says so on stderr and waits for them
+    /// up to <see cref="PatienceVariable"/> (default <see cref="DefaultPatience"/>); with none, it gives up at once.
+    /// <see cref="ClusterUnreachableException"/> when it gives up. Redis refusing this client's credentials is not caught
+    /// here (<see cref="CliError"/>: exit 2).
     /// </summary>
     public static async Task<(IHost Host, IClusterClient Client)> ConnectAsync(RangeClusterOptions cluster, CancellationToken cancellationToken)
     {
@@ -42,11 +51,25 @@ public static class ClusterHosts
         if (cluster.Tls is null)
             host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("range").LogWarning(
                 "TLS is off: this client talks to the cluster at {Cluster} in plain TCP (--tls-cert, --tls-key, --tls-ca or RANGE_TLS_* turn it on; docs/security.md)", redis);
+        var patience = Patience();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(ConnectTimeout);
+        timeout.CancelAfter(patience);
+        bool waitedForLiveSilos = false;
         try
         {
-            await host.StartAsync(timeout.Token).WaitAsync(timeout.Token);
+            var starting = host.StartAsync(timeout.Token);
+            if (await Task.WhenAny(starting, Task.Delay(ConnectTimeout, timeout.Token)) != starting && patience > ConnectTimeout)
+            {
+                int alive = await LiveSilosAsync(host);
+                if (alive == 0) await timeout.CancelAsync();
+                else
+                {
+                    waitedForLiveSilos = true;
+                    Console.Error.WriteLine($"range: no silo of the cluster at {redis} answered within {ConnectTimeout.TotalSeconds:0} s, but {alive} " +
+                        $"registered active accept connections (busy?); waiting for them up to {patience.TotalSeconds:0} s in all ({PatienceVariable})");
+                }
+            }
+            await starting.WaitAsync(timeout.Token);
             return (host, host.Services.GetRequiredService<IClusterClient>());
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && !CliError.IsRefused(e) && (e is OperationCanceledException || CliError.IsUnreachable(e)))
@@ -56,9 +79,48 @@ public static class ClusterHosts
             string tls = cluster.Tls is null
                 ? "; if its silos use TLS, give this client a certificate from their CA (--tls-cert, --tls-key, --tls-ca; docs/security.md)"
                 : "; TLS is on: check that --tls-ca is the CA that signed the silos' certificates and this client's";
+            var waited = waitedForLiveSilos || patience < ConnectTimeout ? patience : ConnectTimeout;
             throw new ClusterUnreachableException(e is OperationCanceledException
-                ? $"no silo of the cluster at {redis} answered within {ConnectTimeout.TotalSeconds:0} s; start one with `range silo --cluster {redis}`{tls}"
+                ? $"no silo of the cluster at {redis} answered within {waited.TotalSeconds:0} s; start one with `range silo --cluster {redis}`{tls}"
                 : $"cannot reach the cluster at {redis} ({CliError.Reason(e)}); check that Redis runs there and a `range silo --cluster {redis}` has joined{tls}", e);
+        }
+    }
+
+    /// <summary>The patience <see cref="PatienceVariable"/> sets (ArgumentException for a value that is not a positive number of seconds).</summary>
+    private static TimeSpan Patience()
+    {
+        var text = Environment.GetEnvironmentVariable(PatienceVariable);
+        if (string.IsNullOrWhiteSpace(text)) return DefaultPatience;
+        if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds) || !(seconds > 0) || seconds > 86_400)
+            throw new ArgumentException($"{PatienceVariable}='{text}': expected seconds, a number from 1 to 86400");
+        return TimeSpan.FromSeconds(seconds);
+    }
+
+    /// <summary>
+    /// How many silos the membership table lists active (the client's gateway list) whose gateway port accepts a TCP
+    /// connection: a busy or stalled silo does, a killed one refuses at once, and a lost machine does not answer in time.
+    /// </summary>
+    private static async Task<int> LiveSilosAsync(IHost host)
+    {
+        try
+        {
+            var gateways = await host.Services.GetRequiredService<Orleans.Messaging.IGatewayListProvider>().GetGatewaysAsync(CancellationToken.None)
+                .WaitAsync(TimeSpan.FromSeconds(5));
+            var accepting = await Task.WhenAll(gateways.Select(async gateway =>
+            {
+                using var tcp = new System.Net.Sockets.TcpClient();
+                try
+                {
+                    await tcp.ConnectAsync(gateway.Host, gateway.Port).WaitAsync(TimeSpan.FromSeconds(2));
+                    return true;
+                }
+                catch (Exception e) when (e is System.Net.Sockets.SocketException or TimeoutException) { return false; }
+            }));
+            return accepting.Count(a => a);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return 0; // the table cannot be read: nothing says a silo is alive
         }
     }
 
