@@ -91,7 +91,7 @@ public static class JobWatcher
     /// <summary>One line: state, shards done and running, entries, and the error, if any.</summary>
     public static string Describe(BankJobStatus s) =>
         $"{s.JobId}: {Name(s.State)}, {s.DoneShards}/{s.TotalShards} shards ({s.RunningShards} running" +
-        (s.Retries > 0 ? $", {s.Retries} retried" : "") + $"), {s.Entries:N0} entries" +
+        (s.ReusedShards > 0 ? $", {s.ReusedShards} reused" : "") + (s.Retries > 0 ? $", {s.Retries} retried" : "") + $"), {s.Entries:N0} entries" +
         (s.CleaningUp ? ", removing temporary blobs" : "") + Error(s.Error) + $" -> {s.Destination}";
 
     /// <summary>One line: state, epochs stored, attempts, where the worker runs, and the error, if any.</summary>
