@@ -46,7 +46,7 @@ public sealed class OperatorErrorTests : IDisposable
         {
             using var jobs = RangeCli.Start(["jobs", "--cluster", redis], new Dictionary<string, string> { ["RANGE_CONNECT_TIMEOUT"] = "90" }, TimeSpan.FromMinutes(2));
             await jobs.WaitUntilAsync(() => jobs.ErrorSoFar.Contains("waiting for them", StringComparison.Ordinal), TimeSpan.FromSeconds(60), "the line saying it waits");
-            Assert.Contains($"range: no silo of the cluster at {redis} answered within 20 s, but 1 registered active accept connections (busy?); waiting for them up to 90 s in all (RANGE_CONNECT_TIMEOUT)", jobs.ErrorSoFar);
+            Assert.Contains($"range: no silo of the cluster at {redis} answered within 20 s, but 1 registered active accept connections without answering (busy or stalled?); waiting for them up to 90 s in all (RANGE_CONNECT_TIMEOUT)", jobs.ErrorSoFar);
             Assert.True(ProcessSignals.Thaw(silo.Id));
             var listed = await jobs.Result;
             Assert.True(listed.ExitCode == 0, listed.ToString());

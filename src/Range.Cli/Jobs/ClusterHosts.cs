@@ -36,8 +36,9 @@ public static class ClusterHosts
     /// <summary>
     /// Connects a client to <paramref name="cluster"/> (its membership in Redis, over mutual TLS when it has certificates).
     /// When no silo has answered within <see cref="ConnectTimeout"/>, the membership table decides: silos registered active
-    /// whose gateway port still accepts connections are alive but busy, so the client says so on stderr and waits for them
-    /// up to <see cref="PatienceVariable"/> (default <see cref="DefaultPatience"/>); with none, it gives up at once.
+    /// whose gateway port accepts connections but does not answer are alive but busy or stalled, so the client says so on
+    /// stderr and waits for them up to <see cref="PatienceVariable"/> (default <see cref="DefaultPatience"/>); with none
+    /// (killed, gone, or answering but refusing this client, as a TLS handshake does), it gives up at once.
     /// <see cref="ClusterUnreachableException"/> when it gives up. Redis refusing this client's credentials is not caught
     /// here (<see cref="CliError"/>: exit 2).
     /// </summary>
@@ -66,7 +67,7 @@ public static class ClusterHosts
                 {
                     waitedForLiveSilos = true;
                     Console.Error.WriteLine($"range: no silo of the cluster at {redis} answered within {ConnectTimeout.TotalSeconds:0} s, but {alive} " +
-                        $"registered active accept connections (busy?); waiting for them up to {patience.TotalSeconds:0} s in all ({PatienceVariable})");
+                        $"registered active accept connections without answering (busy or stalled?); waiting for them up to {patience.TotalSeconds:0} s in all ({PatienceVariable})");
                 }
             }
             await starting.WaitAsync(timeout.Token);
@@ -97,8 +98,10 @@ public static class ClusterHosts
     }
 
     /// <summary>
-    /// How many silos the membership table lists active (the client's gateway list) whose gateway port accepts a TCP
-    /// connection: a busy or stalled silo does, a killed one refuses at once, and a lost machine does not answer in time.
+    /// How many silos the membership table lists active (the client's gateway list) are alive but not answering: their
+    /// gateway port accepts a TCP connection, and a few bytes that are no valid handshake get neither an answer nor a
+    /// close within a moment. A killed silo refuses the connection, a lost machine does not accept it, and a running
+    /// silo that refuses this client (a TLS handshake it rejects) closes it: none of those is worth waiting for.
     /// </summary>
     private static async Task<int> LiveSilosAsync(IHost host)
     {
@@ -106,17 +109,21 @@ public static class ClusterHosts
         {
             var gateways = await host.Services.GetRequiredService<Orleans.Messaging.IGatewayListProvider>().GetGatewaysAsync(CancellationToken.None)
                 .WaitAsync(TimeSpan.FromSeconds(5));
-            var accepting = await Task.WhenAll(gateways.Select(async gateway =>
+            var silent = await Task.WhenAll(gateways.Select(async gateway =>
             {
                 using var tcp = new System.Net.Sockets.TcpClient();
                 try
                 {
                     await tcp.ConnectAsync(gateway.Host, gateway.Port).WaitAsync(TimeSpan.FromSeconds(2));
-                    return true;
+                    var stream = tcp.GetStream();
+                    await stream.WriteAsync(new byte[16]);
+                    await stream.ReadAsync(new byte[64]).AsTask().WaitAsync(TimeSpan.FromSeconds(2));
+                    return false; // it answered or closed: it runs, and refuses this client
                 }
-                catch (Exception e) when (e is System.Net.Sockets.SocketException or TimeoutException) { return false; }
+                catch (TimeoutException) { return tcp.Connected; } // accepted, and silent: busy or stalled
+                catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException) { return false; }
             }));
-            return accepting.Count(a => a);
+            return silent.Count(s => s);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -5,12 +5,14 @@ namespace RangeOrleans.Core.Jobs;
 
 /// <summary>
 /// DEST/_receipts/TILE.json, written (atomically) right after a map shard's file is committed: the rows, SHA-256 and embedding
-/// dimension of that file and which output it belongs to (<see cref="Output"/>: points, options, model and bank bytes). It outlives
+/// dimension of that file and which output it belongs to (<see cref="Output"/>: points, options, model and bank bytes;
+/// for a job over point files also <see cref="Points"/>, the SHA-256 of the tile's points as planned, since the files
+/// named in the spec may have changed since). It outlives
 /// the job that wrote it (an interrupted, cancelled or failed job keeps it) so that the same spec run again onto the
 /// same DEST, under any job id, reuses the shard whose bytes still match instead of recomputing it. The manifest
 /// replaces the receipts once the map is finished.
 /// </summary>
-public sealed record ShardReceipt(string Tile, long Rows, string Sha256, string Output, int Dimension, string ModelKind)
+public sealed record ShardReceipt(string Tile, long Rows, string Sha256, string Output, int Dimension, string ModelKind, string? Points = null)
 {
     public const string Folder = "_receipts/";
 
@@ -24,7 +26,7 @@ public sealed record ShardReceipt(string Tile, long Rows, string Sha256, string 
         ShardReceipt? receipt;
         try { receipt = JsonSerializer.Deserialize<ShardReceipt>(json, JobJson.Options); }
         catch (JsonException e) { throw new RangeFormatException(source, $"not a valid shard receipt: {e.Message}", e); }
-        if (receipt is null || string.IsNullOrEmpty(receipt.Tile) || receipt.Rows < 0 || receipt.Dimension < 1 || string.IsNullOrEmpty(receipt.ModelKind) || !ContentHash.IsSha256(receipt.Sha256) || !ContentHash.IsSha256(receipt.Output))
+        if (receipt is null || string.IsNullOrEmpty(receipt.Tile) || receipt.Rows < 0 || receipt.Dimension < 1 || string.IsNullOrEmpty(receipt.ModelKind) || !ContentHash.IsSha256(receipt.Sha256) || !ContentHash.IsSha256(receipt.Output) || (receipt.Points is not null && !ContentHash.IsSha256(receipt.Points)))
             throw new RangeFormatException(source, "not a valid shard receipt: it needs a tile, rows, a dimension, a model kind and two 64-hex-digit SHA-256s");
         return receipt;
     }

@@ -72,13 +72,18 @@ public static class JobPlanner
         {
             string tileId = tiling.Id(tile);
             string blob = JobPaths.PointsBlob(tileId);
+            string pointsSha;
             await using (var writer = await destination.CreateAsync(blob, cancellationToken))
             {
                 // Arrow's file writer needs a Position; an Azure upload stream cannot seek (this one reports where it is).
-                using (var forward = new HashingWriteStream(writer.Stream)) PointsArrowFile.Write(forward, points);
+                using (var forward = new HashingWriteStream(writer.Stream))
+                {
+                    PointsArrowFile.Write(forward, points);
+                    pointsSha = forward.Sha256();
+                }
                 await writer.CommitAsync(cancellationToken);
             }
-            shards.Add(new ShardRecord { TileId = tileId, ExpectedRows = points.Count, PointsBlob = blob });
+            shards.Add(new ShardRecord { TileId = tileId, ExpectedRows = points.Count, PointsBlob = blob, PointsSha256 = pointsSha });
         }
         return shards;
     }
@@ -135,6 +140,7 @@ public static class JobPlanner
     private static async Task<(int Dimension, string ModelKind)?> ReuseFinishedShardsAsync(JobSpec spec, string modelSha, string? bankSha, IBlobStore destination, List<ShardRecord> shards, CancellationToken cancellationToken)
     {
         var recorded = new Dictionary<string, (long Rows, string Sha256)>(StringComparer.Ordinal);
+        var byTile = shards.ToDictionary(s => s.TileId, StringComparer.Ordinal);
         (int Dimension, string ModelKind)? written = null;
         if (await destination.ExistsAsync(JobManifest.FileName, cancellationToken))
         {
@@ -148,6 +154,8 @@ public static class JobPlanner
         }
         foreach (var receipt in (await ShardReceipts.ReadAsync(destination, ShardReceipts.OutputIdentity(spec, modelSha, bankSha), cancellationToken)).Values)
         {
+            // Point files named in the spec may have changed since: the tile's points must be the ones the shard read.
+            if (!byTile.TryGetValue(receipt.Tile, out var planned) || receipt.Points != planned.PointsSha256) continue;
             recorded[receipt.Tile] = (receipt.Rows, receipt.Sha256);
             written ??= (receipt.Dimension, receipt.ModelKind);
         }

@@ -21,10 +21,11 @@ public static class ShardReceipts
     public static string OutputIdentity(JobSpec spec, string modelSha, string? bankSha) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{ManifestWriter.OutputKey(spec)}\n{modelSha}\n{bankSha}")));
 
-    public static Task WriteAsync(IBlobStore destination, ShardAssignment assignment, ShardResult result, CancellationToken cancellationToken)
+    /// <summary>Records a committed shard file; <paramref name="pointsSha256"/>: the SHA-256 of the points file it read (jobs over point files).</summary>
+    public static Task WriteAsync(IBlobStore destination, ShardAssignment assignment, ShardResult result, string? pointsSha256, CancellationToken cancellationToken)
     {
         var receipt = new ShardReceipt(assignment.TileId, result.Rows, result.Sha256,
-            OutputIdentity(assignment.Spec, assignment.ModelSha256, assignment.BankSha256), result.Dimension, result.ModelKind);
+            OutputIdentity(assignment.Spec, assignment.ModelSha256, assignment.BankSha256), result.Dimension, result.ModelKind, pointsSha256);
         return destination.WriteAllBytesAsync(ShardReceipt.BlobName(assignment.TileId), receipt.ToJsonBytes(), cancellationToken);
     }
 
