@@ -19,5 +19,8 @@ public sealed record BankJobStatus
 
     [Id(10)] public string Destination { get; init; } = "";
 
+    /// <summary>Shards an earlier job onto the same DEST recorded (shards.sha256) whose blobs still match: not built again.</summary>
+    [Id(11)] public int ReusedShards { get; init; }
+
     public bool IsFinal => State is JobState.Completed or JobState.Failed or JobState.Cancelled;
 }

@@ -6,12 +6,18 @@ namespace RangeOrleans.Hosting;
 
 /// <summary>
 /// Every silo, at start-up and then every <see cref="Period"/>, asks the registry for unfinished jobs of every
-/// kind (map, bank, pretrain) and resumes their job grains. This is what carries a job across a restart of the
-/// whole cluster, and what reactivates a job grain whose silo died while no client was watching.
+/// kind (map, bank, pretrain) and resumes their job grains, each on its own (<see cref="JobResumption"/>: a job that
+/// fails to resume is logged and retried with backoff while the others go on). This is what carries a job across a
+/// restart of the whole cluster, and what reactivates a job grain whose silo died while no client was watching.
 /// </summary>
 internal sealed class JobResumer(IGrainFactory grains, ILogger<JobResumer> logger) : IStartupTask, IDisposable
 {
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(5);
+
+    /// <summary>The longest a job that keeps failing to resume waits between tries.</summary>
+    public static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(5);
+
+    private readonly JobResumption _resumption = new(logger, Period, MaxBackoff);
 
     private readonly CancellationTokenSource _stopping = new();
 
@@ -28,11 +34,12 @@ internal sealed class JobResumer(IGrainFactory grains, ILogger<JobResumer> logge
             try
             {
                 var unfinished = await grains.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.Key).UnfinishedAsync();
-                foreach (var job in unfinished) await ResumeAsync(job);
+                await _resumption.ResumeAsync(unfinished, ResumeAsync, DateTime.UtcNow);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.LogDebug(e, "Resuming unfinished jobs failed; will try again");
+                // The registry itself (the cluster starting, Redis away): nothing to resume yet.
+                logger.LogDebug(e, "Listing the unfinished jobs failed; will try again");
             }
             try { await Task.Delay(Period, _stopping.Token); }
             catch (OperationCanceledException) { return; }

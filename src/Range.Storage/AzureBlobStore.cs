@@ -94,6 +94,22 @@ public sealed class AzureBlobStore : IBlobStore
         return new AzureBlockBlobWriter(blob, _blockSize);
     }
 
+    public async Task<bool> CreateIfAbsentAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    {
+        var blob = Blob(name);
+        await EnsureContainerAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var options = new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } };
+            await blob.UploadAsync(BinaryData.FromBytes(content), options, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            return false; // BlobAlreadyExists: another writer has the name
+        }
+    }
+
     public async IAsyncEnumerable<BlobEntry> ListAsync(string prefix = "",
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

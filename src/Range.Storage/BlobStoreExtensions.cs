@@ -39,6 +39,14 @@ public static class BlobStoreExtensions
         return await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Deletes every committed blob whose name starts with <paramref name="prefix"/> (listed first, then deleted).</summary>
+    public static async Task DeleteUnderAsync(this IBlobStore store, string prefix, CancellationToken cancellationToken = default)
+    {
+        var names = new List<string>();
+        await foreach (var entry in store.ListAsync(prefix, cancellationToken).ConfigureAwait(false)) names.Add(entry.Name);
+        foreach (var name in names) await store.DeleteAsync(name, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>The SHA-256 of a blob's content, lower-case hex, computed while streaming it.</summary>
     public static async Task<string> Sha256Async(this IBlobStore store, string name,
         CancellationToken cancellationToken = default)

@@ -19,6 +19,12 @@ public interface IBlobStore
     /// <summary>Starts a blob that becomes visible (replacing any previous one) only at <see cref="IBlobWriter.CommitAsync"/>.</summary>
     Task<IBlobWriter> CreateAsync(string name, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Writes a small blob whole, only if no blob has that name (an exclusive create locally, an If-None-Match: * write on
+    /// Azure): of two writers of one name at once exactly one gets true. False, and nothing written, when the name is taken.
+    /// </summary>
+    Task<bool> CreateIfAbsentAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default);
+
     /// <summary>Lists committed blobs whose names start with <paramref name="prefix"/>.</summary>
     IAsyncEnumerable<BlobEntry> ListAsync(string prefix = "", CancellationToken cancellationToken = default);
 

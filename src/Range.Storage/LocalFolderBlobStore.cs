@@ -5,11 +5,11 @@ namespace RangeOrleans.Storage;
 
 /// <summary>
 /// Blobs as files under a root folder. A write goes to "&lt;name&gt;.partial-&lt;guid&gt;" beside the target and is
-/// renamed onto it at commit (atomic on one file system); listings skip those partial files.
+/// renamed onto it at commit (<see cref="Core.Formats.PendingFile"/>); listings skip those partial files.
 /// </summary>
 public sealed partial class LocalFolderBlobStore : IBlobStore
 {
-    private const string PartialMarker = ".partial-";
+    private const string PartialMarker = Core.Formats.PendingFile.PartialMarker;
     private readonly string _root;
 
     public LocalFolderBlobStore(string rootFolder)
@@ -50,8 +50,14 @@ public sealed partial class LocalFolderBlobStore : IBlobStore
     {
         var path = Resolve(name);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        IBlobWriter writer = new LocalBlobWriter(path, path + PartialMarker + Guid.NewGuid().ToString("N"));
+        IBlobWriter writer = new LocalBlobWriter(path);
         return Task.FromResult(writer);
+    }
+
+    public Task<bool> CreateIfAbsentAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    {
+        var path = Resolve(name);
+        return Task.FromResult(Core.Formats.PendingFile.CreateNew(path, content.Span));
     }
 
     public async IAsyncEnumerable<BlobEntry> ListAsync(string prefix = "",

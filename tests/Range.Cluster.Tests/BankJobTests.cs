@@ -77,6 +77,40 @@ public sealed class BankJobTests(BankEncoders encoders) : IClassFixture<BankEnco
         await host.StopAsync();
     }
 
+    [Fact]
+    public async Task ACancelledBankJobResubmittedUnderANewIdBuildsOnlyTheShardsItHadNotRecorded()
+    {
+        var (host, client, job, _) = await StartJobAsync("resumed", doneShards: 3);
+        using var connected = host;
+        await job.CancelAsync();
+        var cancelled = await WaitAsync(job, s => !s.CleaningUp);
+        Assert.Equal(JobState.Cancelled, cancelled.State);
+        var store = Store("resumed");
+        var recorded = await RecordedShardsAsync(store);
+        Assert.InRange(recorded.Count, 3, cancelled.TotalShards - 1);
+        var container = StagedBlocks.Container(_cluster.Azurite.ConnectionString, "banks");
+        var times = new Dictionary<string, DateTimeOffset>();
+        foreach (var name in recorded.Keys) times[name] = (await container.GetBlobClient($"resumed/{name}").GetPropertiesAsync()).Value.LastModified;
+
+        var again = client.GetGrain<IBankJobGrain>("bank-resumed-again");
+        await again.SubmitAsync(encoders.Spec(3000, 100, "az://banks/resumed"));
+        var status = await WaitAsync(again, s => s.IsFinal);
+        Assert.True(status.State == JobState.Completed, $"{status.State}: {status.Error}");
+        Assert.Equal(recorded.Count, status.ReusedShards);
+        var bank = ArrowBankFile.Read(new MemoryStream(await store.ReadAllBytesAsync("bank.arrow")), "bank.arrow");
+        Assert.Equal(3000, bank.Count);
+        foreach (var (name, sha) in recorded)
+        {
+            Assert.Equal(sha, await store.Sha256Async(name));
+            Assert.Equal(times[name], (await container.GetBlobClient($"resumed/{name}").GetPropertiesAsync()).Value.LastModified);
+        }
+        // The new job started only the shards not recorded before: a reused shard's grain never ran.
+        var progress = await Task.WhenAll(Enumerable.Range(0, status.TotalShards)
+            .Select(async i => (Name: LocalBankJob.ShardBlob(i), (await client.GetGrain<IBankShardGrain>($"bank-resumed-again/{i}").GetProgressAsync()).State)));
+        Assert.All(progress, p => Assert.Equal(recorded.ContainsKey(p.Name) ? ShardRunState.Idle : ShardRunState.Done, p.State));
+        await host.StopAsync();
+    }
+
     /// <summary>
     /// Two silos and a client; job bank-NAME (3,000 entries in 30 shards, to az://banks/NAME) submitted and running with
     /// <paramref name="doneShards"/> shards done. Dispose the host (after StopAsync) when done.

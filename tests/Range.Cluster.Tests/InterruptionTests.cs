@@ -1,3 +1,4 @@
+using RangeOrleans.Core.Jobs;
 using RangeOrleans.Storage;
 using RangeOrleans.Testing;
 
@@ -32,8 +33,45 @@ public sealed class InterruptionTests : IDisposable
 
         var rerun = await RangeCli.Start(map, timeout: TimeSpan.FromMinutes(10)).Result;
         Assert.True(rerun.ExitCode == 0, rerun.ToString());
-        var manifest = Core.Jobs.JobManifest.Parse(await File.ReadAllBytesAsync(Path.Combine(dest, "manifest.json")), "manifest");
+        var manifest = JobManifest.Parse(await File.ReadAllBytesAsync(Path.Combine(dest, "manifest.json")), "manifest");
         await MapJobs.AssertOutputCompleteAsync(BlobStores.Open(dest), points, manifest.Shards.Count);
+    }
+
+    [Fact]
+    public async Task AMapStoppedBySigtermHalfwayIsFinishedByARerunThatComputesOnlyTheMissingShards()
+    {
+        const long points = 1_000_000;
+        const int totalShards = 72; // 30-degree tiles over the globe
+        var dest = Path.Combine(_folder.FullName, "resumed");
+        string[] map(string jobId) => ["map", "--fibonacci", points.ToString(), "--checkpoint", TestData.Fixture("satclip_l10/satclip.ckpt"), "--model", "satclip",
+            "--out", dest, "--job-id", jobId];
+        var run = RangeCli.Start(map("first"), timeout: TimeSpan.FromMinutes(5));
+        var receipts = Path.Combine(dest, "_receipts");
+        await run.WaitUntilAsync(() => Directory.Exists(receipts) && Directory.GetFiles(receipts, "*.json").Length >= totalShards / 3,
+            TimeSpan.FromMinutes(3), "a third of the shards written");
+        var (stopped, _) = await run.StopAsync("TERM");
+        Assert.True(stopped.ExitCode == 130, stopped.ToString());
+        Assert.False(File.Exists(Path.Combine(dest, "manifest.json")), "the map finished before the signal: the test proves nothing");
+
+        // What the interrupted run finished: every shard with a receipt, its bytes and time.
+        var finished = Directory.GetFiles(receipts, "*.json").Select(f => $"shards/{Path.GetFileNameWithoutExtension(f)}.arrow")
+            .ToDictionary(name => name, name => (Sha: ContentHash.OfFile(Path.Combine(dest, name)), Time: File.GetLastWriteTimeUtc(Path.Combine(dest, name))));
+        Assert.InRange(finished.Count, totalShards / 3, totalShards - 1);
+
+        var rerun = await RangeCli.Start(map("second"), timeout: TimeSpan.FromMinutes(10)).Result; // another job id: what DEST holds counts
+        Assert.True(rerun.ExitCode == 0, rerun.ToString());
+        Assert.Contains($"reused {finished.Count} of {totalShards} shards", rerun.Error);
+        Assert.Contains($"computing {totalShards - finished.Count}", rerun.Error);
+        var store = BlobStores.Open(dest);
+        await MapJobs.AssertOutputCompleteAsync(store, points, totalShards);
+        foreach (var (name, (sha, time)) in finished)
+        {
+            Assert.Equal(sha, ContentHash.OfFile(Path.Combine(dest, name)));
+            Assert.Equal(time, File.GetLastWriteTimeUtc(Path.Combine(dest, name)));
+        }
+        var manifest = JobManifest.Parse(await File.ReadAllBytesAsync(Path.Combine(dest, "manifest.json")), "manifest");
+        Assert.Equal(totalShards - finished.Count, manifest.Shards.Count(s => File.GetLastWriteTimeUtc(Path.Combine(dest, s.Name)) > finished.Values.Max(f => f.Time)));
+        Assert.Empty(await MapJobs.NamesAsync(store, "_receipts/")); // the manifest lists the shards now
     }
 
     [Fact]
@@ -60,7 +98,7 @@ public sealed class InterruptionTests : IDisposable
 
         var rerun = await RangeCli.Start(pipeline, timeout: TimeSpan.FromMinutes(10)).Result;
         Assert.True(rerun.ExitCode == 0, rerun.ToString());
-        var manifest = Core.Jobs.JobManifest.Parse(await File.ReadAllBytesAsync(Path.Combine(dest, "map", "manifest.json")), "manifest");
+        var manifest = JobManifest.Parse(await File.ReadAllBytesAsync(Path.Combine(dest, "map", "manifest.json")), "manifest");
         Assert.Equal(36 * 18, manifest.TotalRows);
     }
 

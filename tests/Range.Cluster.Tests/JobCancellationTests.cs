@@ -62,6 +62,48 @@ public sealed class JobCancellationTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task ACancelledJobResubmittedUnderANewIdComputesOnlyTheShardsItHadNotFinished()
+    {
+        await _cluster.StartSilosAsync(2);
+        var (host, client) = await _cluster.ConnectAsync();
+        using (host)
+        {
+            const string destination = "az://maps/resumed";
+            await client.GetGrain<IJobCoordinatorGrain>("resume-1").SubmitAsync(MapJobs.Fibonacci(Points, destination, ShardDegrees));
+            var running = await _cluster.WaitAsync(client, "resume-1", s => s.DoneShards >= 6 || s.IsFinal);
+            Assert.False(running.IsFinal, $"the job ended before it could be cancelled: {running}");
+            await CancelAsync(client, "resume-1");
+            var cancelled = await _cluster.WaitAsync(client, "resume-1", s => !s.CleaningUp);
+            Assert.Equal(JobState.Cancelled, cancelled.State);
+            Assert.True(cancelled.DoneShards < cancelled.TotalShards, "every shard finished before the cancel: the test proves nothing");
+
+            var container = StagedBlocks.Container(_cluster.Azurite.ConnectionString, "maps");
+            var done = (await client.GetGrain<IJobCoordinatorGrain>("resume-1").GetShardsAsync()).Where(s => s.Status == "done").ToList();
+            var before = new Dictionary<string, (string? Sha, DateTimeOffset Time)>();
+            foreach (var shard in done)
+            {
+                var name = JobManifest.ShardBlobName(shard.TileId);
+                before[name] = (shard.Sha256, (await container.GetBlobClient($"resumed/{name}").GetPropertiesAsync()).Value.LastModified);
+            }
+
+            await client.GetGrain<IJobCoordinatorGrain>("resume-2").SubmitAsync(MapJobs.Fibonacci(Points, destination, ShardDegrees));
+            var completed = await _cluster.WaitAsync(client, "resume-2", s => s.IsFinal);
+            Assert.True(completed.State == JobState.Completed, $"{completed.State}: {completed.Error}");
+            Assert.Equal(done.Count, completed.SkippedShards);
+            var shards = await client.GetGrain<IJobCoordinatorGrain>("resume-2").GetShardsAsync();
+            Assert.Equal(completed.TotalShards - done.Count, shards.Count(s => s.Attempts > 0));
+            var store = BlobStores.Open(destination, _cluster.Azurite.ConnectionString);
+            await MapJobs.AssertOutputCompleteAsync(store, Points, completed.TotalShards);
+            foreach (var (name, (sha, time)) in before)
+            {
+                Assert.Equal(sha, await store.Sha256Async(name));
+                Assert.Equal(time, (await container.GetBlobClient($"resumed/{name}").GetPropertiesAsync()).Value.LastModified);
+            }
+            await host.StopAsync();
+        }
+    }
+
     private Task<JobStatus> CancelAsync(IClusterClient client, string jobId) =>
         _cluster.WaitAsync(() => client.GetGrain<IJobCoordinatorGrain>(jobId).CancelAsync(), _ => true, $"cancelling {jobId}");
 

@@ -3,8 +3,8 @@ using RangeOrleans.Grains.Jobs;
 namespace RangeOrleans.Cluster.Tests;
 
 /// <summary>
-/// The end of a map job: the manifest decides success; the removal of temporary blobs comes after it, and its failure
-/// is retried, then noted, without failing a job whose output is whole.
+/// The end of a map job: the manifest decides success and is retried while it fails (for the retry limit); the removal
+/// of temporary blobs comes after it, and its failure is retried, then noted, without failing a job whose output is whole.
 /// </summary>
 public sealed class JobCompletionTests
 {
@@ -12,13 +12,29 @@ public sealed class JobCompletionTests
         Ticks.UntilAsync(completion.Advance, step => step is CompletionStep.Completed or CompletionStep.ManifestFailed, steps);
 
     [Fact]
-    public async Task AManifestThatCannotBeWrittenFailsTheJobAndRemovesNothing()
+    public async Task AManifestThatKeepsFailingFailsTheJobAfterTheRetryLimitAndRemovesNothing()
     {
-        int removals = 0;
-        var completion = new JobCompletion(() => throw new IOException("disk full"), () => { removals++; return Task.CompletedTask; }, TimeSpan.FromMinutes(1));
-        Assert.Equal(CompletionStep.ManifestFailed, await RunAsync(completion));
+        int removals = 0, writes = 0;
+        var completion = new JobCompletion(() => { writes++; throw new IOException("disk full"); }, () => { removals++; return Task.CompletedTask; }, TimeSpan.FromMilliseconds(100));
+        var steps = new List<CompletionStep>();
+        Assert.Equal(CompletionStep.ManifestFailed, await RunAsync(completion, steps));
         Assert.Equal("disk full", completion.Error!.Message);
+        Assert.True(writes >= 2, $"{writes} manifest write(s): not retried");
+        Assert.Contains(CompletionStep.ManifestRetrying, steps);
         Assert.Equal(0, removals);
+    }
+
+    [Fact]
+    public async Task AManifestWriteThatFailsTransientlyIsRetriedAndTheJobCompletes()
+    {
+        int writes = 0;
+        var completion = new JobCompletion(() => ++writes < 3 ? throw new TimeoutException("storage unreachable") : Task.CompletedTask,
+            () => Task.CompletedTask, TimeSpan.FromMinutes(1));
+        var steps = new List<CompletionStep>();
+        Assert.Equal(CompletionStep.Completed, await RunAsync(completion, steps));
+        Assert.Equal(3, writes);
+        Assert.Equal(2, steps.Count(s => s == CompletionStep.ManifestRetrying));
+        Assert.Null(completion.Error);
     }
 
     [Fact]

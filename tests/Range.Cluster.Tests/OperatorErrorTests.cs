@@ -36,6 +36,25 @@ public sealed class OperatorErrorTests : IDisposable
     }
 
     [Fact]
+    public async Task AClientWaitsForASiloThatIsRegisteredActiveButStalledSayingSoOnStderrInsteadOfGivingUp()
+    {
+        await _cluster.StartSilosAsync(1);
+        var redis = _cluster.Redis.ConnectionString;
+        var silo = _cluster.Silos[0];
+        Assert.True(ProcessSignals.Freeze(silo.Id));
+        try
+        {
+            using var jobs = RangeCli.Start(["jobs", "--cluster", redis], new Dictionary<string, string> { ["RANGE_CONNECT_TIMEOUT"] = "90" }, TimeSpan.FromMinutes(2));
+            await jobs.WaitUntilAsync(() => jobs.ErrorSoFar.Contains("waiting for them", StringComparison.Ordinal), TimeSpan.FromSeconds(60), "the line saying it waits");
+            Assert.Contains($"range: no silo of the cluster at {redis} answered within 20 s, but 1 registered active accept connections without answering (busy or stalled?); waiting for them up to 90 s in all (RANGE_CONNECT_TIMEOUT)", jobs.ErrorSoFar);
+            Assert.True(ProcessSignals.Thaw(silo.Id));
+            var listed = await jobs.Result;
+            Assert.True(listed.ExitCode == 0, listed.ToString());
+        }
+        finally { ProcessSignals.Thaw(silo.Id); }
+    }
+
+    [Fact]
     public async Task StatusOfAFailedOrCancelledJobExitsOneAndOfACompletedOneZero()
     {
         await _cluster.StartSilosAsync(1);

@@ -57,6 +57,19 @@ public abstract class BlobStoreContract
     }
 
     [Fact]
+    public async Task Of_many_creates_if_absent_of_one_name_at_once_exactly_one_wins_and_its_content_stays()
+    {
+        var writers = Enumerable.Range(0, 8).Select(i => RandomBytes(100, seed: 10 + i)).ToArray();
+        var won = await Task.WhenAll(writers.Select(content => Task.Run(() => Store.CreateIfAbsentAsync("claim.json", content))));
+
+        int winner = Assert.Single(Enumerable.Range(0, won.Length), i => won[i]);
+        Assert.Equal(writers[winner], await Store.ReadAllBytesAsync("claim.json"));
+        Assert.False(await Store.CreateIfAbsentAsync("claim.json", RandomBytes(10, seed: 99)));
+        Assert.Equal(writers[winner], await Store.ReadAllBytesAsync("claim.json"));
+        Assert.Equal(["claim.json"], (await List()).Select(e => e.Name)); // nothing partial left by the losers
+    }
+
+    [Fact]
     public async Task Uncommitted_write_is_invisible_and_leaves_nothing_listed()
     {
         await using (var writer = await Store.CreateAsync("shards/t1.arrow"))

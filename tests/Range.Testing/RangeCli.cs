@@ -45,6 +45,12 @@ public static class RangeCli
             get { lock (_output) return _output.ToString(); }
         }
 
+        /// <summary>What the process printed on stderr so far.</summary>
+        public string ErrorSoFar
+        {
+            get { lock (_error) return _error.ToString(); }
+        }
+
         /// <summary>Sends a signal by name (TERM, INT) as an operator's `kill -NAME PID` would.</summary>
         public void Signal(string name) => Process.Start("kill", ["-" + name, _process.Id.ToString()])!.WaitForExit();
 

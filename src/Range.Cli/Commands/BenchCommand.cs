@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using RangeOrleans.Cli.Benchmarks;
+using RangeOrleans.Core.Formats;
 
 namespace RangeOrleans.Cli.Commands;
 
@@ -67,7 +68,7 @@ public static class BenchCommand
                     throw new ArgumentException("--window must be in (0, 3600] seconds and --in-flight at least 1");
                 var coordinatorReport = CoordinatorBenchmark.Run(counts, redisAt, result.GetValue(window), result.GetValue(inFlight), result.InvocationConfiguration.Output);
                 if (result.GetValue(json) is { } coordinatorJson)
-                    File.WriteAllText(coordinatorJson.FullName, JsonSerializer.Serialize(coordinatorReport, new JsonSerializerOptions { WriteIndented = true }));
+                    PendingFile.WriteAllBytes(coordinatorJson.FullName, JsonSerializer.SerializeToUtf8Bytes(coordinatorReport, new JsonSerializerOptions { WriteIndented = true }));
                 return 0;
             }
             if (result.GetValue(maps) is { } mapsFolder)
@@ -77,7 +78,7 @@ public static class BenchCommand
                 var mapReport = MapToolsBenchmark.Run(mapsFolder.FullName, result.GetValue(mapGrid), result.GetValue(mapDim),
                     result.GetValue(mapBox) is { } box ? Core.Jobs.BoundingBox.Parse(box) : null, result.GetValue(lookupPoints), result.InvocationConfiguration.Output);
                 if (result.GetValue(json) is { } mapsJson)
-                    File.WriteAllText(mapsJson.FullName, JsonSerializer.Serialize(mapReport, new JsonSerializerOptions { WriteIndented = true }));
+                    PendingFile.WriteAllBytes(mapsJson.FullName, JsonSerializer.SerializeToUtf8Bytes(mapReport, new JsonSerializerOptions { WriteIndented = true }));
                 return 0;
             }
             var sizes = result.GetValue(banks)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
@@ -95,7 +96,7 @@ public static class BenchCommand
             var written = destinations.Length == 0 ? [] : OutputBenchmark.Run(destinations, rows, result.GetValue(dim) + 256, output);
             var report = ThroughputBenchmark.Run(settings, output) with { Output = written };
             if (result.GetValue(json) is { } file)
-                File.WriteAllText(file.FullName, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+                PendingFile.WriteAllBytes(file.FullName, JsonSerializer.SerializeToUtf8Bytes(report, new JsonSerializerOptions { WriteIndented = true }));
             return 0;
         });
         return command;

@@ -14,6 +14,8 @@ public static class BankJobRunner
             var status = await JobWatcher.PollAsync(await job.SubmitAsync(spec), JobWatcher.Ended, job.GetStatusAsync, s =>
             {
                 if (s.DoneShards == reported || s.TotalShards == 0) return;
+                if (reported < 0 && s.ReusedShards > 0)
+                    output.WriteLine($"{jobId}: reused {s.ReusedShards} of {s.TotalShards} shards already in {s.Destination} (their bytes match shards.sha256); building {s.TotalShards - s.ReusedShards}");
                 reported = s.DoneShards;
                 output.WriteLine($"{jobId}: {s.DoneShards}/{s.TotalShards} shards ({s.RunningShards} running)");
             });

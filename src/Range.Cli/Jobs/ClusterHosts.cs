@@ -24,13 +24,23 @@ public static class ClusterHosts
         return (host, host.Services.GetRequiredService<IClusterClient>());
     }
 
-    /// <summary>How long a client waits for the cluster's Redis and one of its silos before it gives up (exit 3).</summary>
+    /// <summary>How long a client waits for the cluster's Redis and one of its silos before it gives up (exit 3), when no silo is alive.</summary>
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(20);
 
+    /// <summary>How long a client waits in all when silos are registered active and accept connections but are slow to answer.</summary>
+    public static readonly TimeSpan DefaultPatience = TimeSpan.FromSeconds(120);
+
+    /// <summary>Overrides <see cref="DefaultPatience"/>: seconds.</summary>
+    public const string PatienceVariable = "RANGE_CONNECT_TIMEOUT";
+
     /// <summary>
-    /// Connects a client to <paramref name="cluster"/> (its membership in Redis, over mutual TLS when it has certificates);
-    /// <see cref="ClusterUnreachableException"/> when its Redis or every one of its silos does not answer within
-    /// <see cref="ConnectTimeout"/>. Redis refusing this client's credentials is not caught here (<see cref="CliError"/>: exit 2).
+    /// Connects a client to <paramref name="cluster"/> (its membership in Redis, over mutual TLS when it has certificates).
+    /// When no silo has answered within <see cref="ConnectTimeout"/>, the membership table decides: silos registered active
+    /// whose gateway port accepts connections but does not answer are alive but busy or stalled, so the client says so on
+    /// stderr and waits for them up to <see cref="PatienceVariable"/> (default <see cref="DefaultPatience"/>); with none
+    /// (killed, gone, or answering but refusing this client, as a TLS handshake does), it gives up at once.
+    /// <see cref="ClusterUnreachableException"/> when it gives up. Redis refusing this client's credentials is not caught
+    /// here (<see cref="CliError"/>: exit 2).
     /// </summary>
     public static async Task<(IHost Host, IClusterClient Client)> ConnectAsync(RangeClusterOptions cluster, CancellationToken cancellationToken)
     {
@@ -42,11 +52,25 @@ public static class ClusterHosts
         if (cluster.Tls is null)
             host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("range").LogWarning(
                 "TLS is off: this client talks to the cluster at {Cluster} in plain TCP (--tls-cert, --tls-key, --tls-ca or RANGE_TLS_* turn it on; docs/security.md)", redis);
+        var patience = Patience();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(ConnectTimeout);
+        timeout.CancelAfter(patience);
+        bool waitedForLiveSilos = false;
         try
         {
-            await host.StartAsync(timeout.Token).WaitAsync(timeout.Token);
+            var starting = host.StartAsync(timeout.Token);
+            if (await Task.WhenAny(starting, Task.Delay(ConnectTimeout, timeout.Token)) != starting && patience > ConnectTimeout)
+            {
+                int alive = await LiveSilosAsync(host);
+                if (alive == 0) await timeout.CancelAsync();
+                else
+                {
+                    waitedForLiveSilos = true;
+                    Console.Error.WriteLine($"range: no silo of the cluster at {redis} answered within {ConnectTimeout.TotalSeconds:0} s, but {alive} " +
+                        $"registered active accept connections without answering (busy or stalled?); waiting for them up to {patience.TotalSeconds:0} s in all ({PatienceVariable})");
+                }
+            }
+            await starting.WaitAsync(timeout.Token);
             return (host, host.Services.GetRequiredService<IClusterClient>());
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && !CliError.IsRefused(e) && (e is OperationCanceledException || CliError.IsUnreachable(e)))
@@ -56,9 +80,54 @@ public static class ClusterHosts
             string tls = cluster.Tls is null
                 ? "; if its silos use TLS, give this client a certificate from their CA (--tls-cert, --tls-key, --tls-ca; docs/security.md)"
                 : "; TLS is on: check that --tls-ca is the CA that signed the silos' certificates and this client's";
+            var waited = waitedForLiveSilos || patience < ConnectTimeout ? patience : ConnectTimeout;
             throw new ClusterUnreachableException(e is OperationCanceledException
-                ? $"no silo of the cluster at {redis} answered within {ConnectTimeout.TotalSeconds:0} s; start one with `range silo --cluster {redis}`{tls}"
+                ? $"no silo of the cluster at {redis} answered within {waited.TotalSeconds:0} s; start one with `range silo --cluster {redis}`{tls}"
                 : $"cannot reach the cluster at {redis} ({CliError.Reason(e)}); check that Redis runs there and a `range silo --cluster {redis}` has joined{tls}", e);
+        }
+    }
+
+    /// <summary>The patience <see cref="PatienceVariable"/> sets (ArgumentException for a value that is not a positive number of seconds).</summary>
+    private static TimeSpan Patience()
+    {
+        var text = Environment.GetEnvironmentVariable(PatienceVariable);
+        if (string.IsNullOrWhiteSpace(text)) return DefaultPatience;
+        if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds) || !(seconds > 0) || seconds > 86_400)
+            throw new ArgumentException($"{PatienceVariable}='{text}': expected seconds, a number from 1 to 86400");
+        return TimeSpan.FromSeconds(seconds);
+    }
+
+    /// <summary>
+    /// How many silos the membership table lists active (the client's gateway list) are alive but not answering: their
+    /// gateway port accepts a TCP connection, and a few bytes that are no valid handshake get neither an answer nor a
+    /// close within a moment. A killed silo refuses the connection, a lost machine does not accept it, and a running
+    /// silo that refuses this client (a TLS handshake it rejects) closes it: none of those is worth waiting for.
+    /// </summary>
+    private static async Task<int> LiveSilosAsync(IHost host)
+    {
+        try
+        {
+            var gateways = await host.Services.GetRequiredService<Orleans.Messaging.IGatewayListProvider>().GetGatewaysAsync(CancellationToken.None)
+                .WaitAsync(TimeSpan.FromSeconds(5));
+            var silent = await Task.WhenAll(gateways.Select(async gateway =>
+            {
+                using var tcp = new System.Net.Sockets.TcpClient();
+                try
+                {
+                    await tcp.ConnectAsync(gateway.Host, gateway.Port).WaitAsync(TimeSpan.FromSeconds(2));
+                    var stream = tcp.GetStream();
+                    await stream.WriteAsync(new byte[16]);
+                    await stream.ReadAsync(new byte[64]).AsTask().WaitAsync(TimeSpan.FromSeconds(2));
+                    return false; // it answered or closed: it runs, and refuses this client
+                }
+                catch (TimeoutException) { return tcp.Connected; } // accepted, and silent: busy or stalled
+                catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException) { return false; }
+            }));
+            return silent.Count(s => s);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return 0; // the table cannot be read: nothing says a silo is alive
         }
     }
 

@@ -17,6 +17,8 @@ public static class JobWatcher
             await Task.Delay(PollInterval, cancellationToken);
             status = await StatusAsync(coordinator, cancellationToken);
         }
+        if (status.SkippedShards > 0)
+            Console.Error.WriteLine($"{jobId}: reused {status.SkippedShards} of {status.TotalShards} shards already in {status.Destination} (their bytes match the SHA-256 recorded when they were written); computing {status.TotalShards - status.SkippedShards}");
         if (Ended(status)) return status;
         return ProgressDisplay.Run($"{jobId} ({status.TotalShards} shards)", status.TotalPoints, progress =>
         {
@@ -89,7 +91,7 @@ public static class JobWatcher
     /// <summary>One line: state, shards done and running, entries, and the error, if any.</summary>
     public static string Describe(BankJobStatus s) =>
         $"{s.JobId}: {Name(s.State)}, {s.DoneShards}/{s.TotalShards} shards ({s.RunningShards} running" +
-        (s.Retries > 0 ? $", {s.Retries} retried" : "") + $"), {s.Entries:N0} entries" +
+        (s.ReusedShards > 0 ? $", {s.ReusedShards} reused" : "") + (s.Retries > 0 ? $", {s.Retries} retried" : "") + $"), {s.Entries:N0} entries" +
         (s.CleaningUp ? ", removing temporary blobs" : "") + Error(s.Error) + $" -> {s.Destination}";
 
     /// <summary>One line: state, epochs stored, attempts, where the worker runs, and the error, if any.</summary>

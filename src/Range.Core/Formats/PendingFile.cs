@@ -1,13 +1,19 @@
+using System.Runtime.InteropServices;
+
 namespace RangeOrleans.Core.Formats;
 
 /// <summary>
-/// A file being written under a temporary name (<c>&lt;target&gt;.partial-&lt;random&gt;</c>, same folder,
-/// so the final rename stays on one file system and is atomic). The target appears only on
-/// <see cref="Commit"/>; disposing without committing deletes the temporary file, so a crash or an
-/// exception never leaves a half-written file under the real name.
+/// The one way this project writes a file (blobs of the local store, checkpoints, optimiser states, caches, claims,
+/// reports): under a unique temporary name beside the target (<c>&lt;target&gt;.partial-&lt;random&gt;</c>, same folder, so the
+/// rename stays on one file system), then on <see cref="Commit"/> the file is flushed to disk, renamed onto the target
+/// and its folder flushed too, so that after a crash the target holds either its old content or the whole new one.
+/// Disposing without committing deletes the temporary file: an exception never leaves a half-written file under the
+/// real name. <see cref="CreateNew"/> is the same write that refuses to replace an existing target (an exclusive create).
 /// </summary>
-public sealed class PendingFile : IDisposable
+public sealed partial class PendingFile : IDisposable
 {
+    public const string PartialMarker = ".partial-";
+
     private FileStream? _stream;
     private bool _committed;
 
@@ -16,27 +22,100 @@ public sealed class PendingFile : IDisposable
         TargetPath = Path.GetFullPath(targetPath);
         var folder = Path.GetDirectoryName(TargetPath)!;
         Directory.CreateDirectory(folder);
-        TempPath = TargetPath + ".partial-" + Guid.NewGuid().ToString("N")[..12];
+        TempPath = TargetPath + PartialMarker + Guid.NewGuid().ToString("N");
         _stream = new FileStream(TempPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16);
     }
 
     public string TargetPath { get; }
     public string TempPath { get; }
 
-    /// <summary>The stream to write the content to (the temporary file).</summary>
+    /// <summary>The stream to write the content to (the temporary file). A writer may close it before <see cref="Commit"/>.</summary>
     public FileStream Stream => _stream ?? throw new ObjectDisposedException(nameof(PendingFile));
 
-    /// <summary>Flushes to disk, closes and renames onto the target (replacing an existing file).</summary>
-    public void Commit()
+    /// <summary>Flushes to disk, closes and renames onto the target (replacing an existing file), then flushes the folder.</summary>
+    public void Commit() => Finish(replace: true);
+
+    /// <summary>
+    /// As <see cref="Commit"/>, but only if no file has the target's name: false (and nothing written) when one has.
+    /// Atomic against another writer of the same name.
+    /// </summary>
+    public bool CommitIfAbsent() => Finish(replace: false);
+
+    /// <summary>
+    /// Writes a file through a library that takes a path (<paramref name="write"/> gets the temporary path), then commits it.
+    /// </summary>
+    public static void Write(string targetPath, Action<string> write)
+    {
+        using var pending = new PendingFile(targetPath);
+        pending.Stream.Dispose(); // the library opens the path itself
+        write(pending.TempPath);
+        pending.Commit();
+    }
+
+    /// <summary>Writes <paramref name="content"/> to <paramref name="targetPath"/>, replacing what it held.</summary>
+    public static void WriteAllBytes(string targetPath, ReadOnlySpan<byte> content)
+    {
+        using var pending = new PendingFile(targetPath);
+        pending.Stream.Write(content);
+        pending.Commit();
+    }
+
+    /// <summary>Writes <paramref name="content"/> to <paramref name="targetPath"/> unless a file has that name; false when one has.</summary>
+    public static bool CreateNew(string targetPath, ReadOnlySpan<byte> content)
+    {
+        using var pending = new PendingFile(targetPath);
+        pending.Stream.Write(content);
+        return pending.CommitIfAbsent();
+    }
+
+    private bool Finish(bool replace)
     {
         if (_committed) throw new InvalidOperationException("already committed");
-        var stream = Stream;
-        stream.Flush(flushToDisk: true);
-        stream.Dispose();
+        if (_stream is { CanWrite: true } stream)
+        {
+            stream.Flush(flushToDisk: true);
+            stream.Dispose();
+        }
+        else
+        {
+            // The writer closed the stream (a format writer that owns it): its bytes reached the OS, not necessarily the disk.
+            using var reopened = new FileStream(TempPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+            reopened.Flush(flushToDisk: true);
+        }
         _stream = null;
-        File.Move(TempPath, TargetPath, overwrite: true);
+        if (replace) File.Move(TempPath, TargetPath, overwrite: true);
+        else
+        {
+            // .NET moves without replacing by link(2) + unlink on Unix: atomic, it fails if the name exists.
+            try { File.Move(TempPath, TargetPath, overwrite: false); }
+            catch (IOException) when (File.Exists(TargetPath)) { return false; }
+        }
         _committed = true;
+        SyncFolder(Path.GetDirectoryName(TargetPath)!);
+        return true;
     }
+
+    /// <summary>fsync of the folder, so the rename itself survives a crash (POSIX; Windows has no folder handles to flush).</summary>
+    private static void SyncFolder(string folder)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        int fd = Open(folder, O_RDONLY | O_DIRECTORY);
+        if (fd < 0) return; // a folder we may not open (no read permission): the file itself is on disk
+        try { Fsync(fd); }
+        finally { Close(fd); }
+    }
+
+    private const int O_RDONLY = 0;
+    private static readonly int O_DIRECTORY = OperatingSystem.IsMacOS() ? 0x100000 : RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x4000 : 0x10000;
+
+    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    private static partial int Fsync(int fd);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int Close(int fd);
 
     public void Dispose()
     {

@@ -31,8 +31,8 @@ public sealed record JobManifest : JobJson
     /// </summary>
     private string? Problem()
     {
-        if (Model is null || !IsSha256(Model.Sha256) || Model.Source is null) return "no model source and SHA-256";
-        if (Bank is not null && (!IsSha256(Bank.Sha256) || Bank.Source is null)) return "bank without a source and SHA-256";
+        if (Model is null || !ContentHash.IsSha256(Model.Sha256) || Model.Source is null) return "no model source and SHA-256";
+        if (Bank is not null && (!ContentHash.IsSha256(Bank.Sha256) || Bank.Source is null)) return "bank without a source and SHA-256";
         if (string.IsNullOrEmpty(ModelKind)) return "no model kind";
         if (Dimension < 1) return $"dimension {Dimension}";
         if (Precision is not ("float32" or "float16")) return $"precision '{Precision}': expected float32 or float16";
@@ -48,14 +48,12 @@ public sealed record JobManifest : JobJson
             if (shard.Name != ShardBlobName(shard.Tile)) return $"shard {i}: name '{Shorten(shard.Name)}' is not {ShardBlobName(shard.Tile)}";
             if (!names.Add(shard.Name)) return $"shard {i}: {shard.Name} is listed twice";
             if (shard.Rows < 0) return $"shard {i}: {shard.Rows} rows";
-            if (!IsSha256(shard.Sha256)) return $"shard {i}: SHA-256 '{Shorten(shard.Sha256)}' is not 64 hex digits";
+            if (!ContentHash.IsSha256(shard.Sha256)) return $"shard {i}: SHA-256 '{Shorten(shard.Sha256)}' is not 64 hex digits";
             rows += shard.Rows;
         }
         if (rows != TotalRows) return $"the shards hold {rows} rows, the manifest says {TotalRows}";
         return null;
     }
-
-    private static bool IsSha256(string? text) => text is { Length: 64 } && text.All(char.IsAsciiHexDigit);
 
     private static string Shorten(string? text) => text is null ? "" : text.Length <= 80 ? text : text[..80] + "...";
 

@@ -88,6 +88,7 @@ public sealed class BankJobGrain(
         Entries = S.Entries,
         BankSha256 = S.BankSha256,
         Error = S.Error,
+        ReusedShards = S.ReusedShards,
     };
 
     protected override Task AdvanceAsync() => S.State == JobState.Preparing ? PlanAsync() : AdvanceRunningAsync();
@@ -95,10 +96,11 @@ public sealed class BankJobGrain(
     private async Task PlanAsync()
     {
         var spec = S.Spec!;
-        _planning ??= Task.Run(() =>
+        _planning ??= Task.Run(async () =>
         {
             int count = DataSource.Open(spec.Data, spec.Entries, spec.Seed).Count; // deterministic: every silo opens the same entries
             var shards = BankShard.Plan(count, spec.ShardSize).Select(s => new BankShardRecord { Index = s.Index, Start = s.Start, Count = s.Count }).ToList();
+            await ReuseRecordedShardsAsync(stores.Open(spec.Destination), shards);
             return (shards, (long)count);
         });
         if (!_planning.IsCompleted) return;
@@ -106,10 +108,11 @@ public sealed class BankJobGrain(
         _planning = null;
         if (planning.IsFaulted) { await FailAsync($"planning the bank: {planning.Exception!.InnerException!.Message}"); return; }
         (S.Shards, S.Entries) = planning.Result;
+        S.ReusedShards = S.Shards.Count(s => s.Sha256 is not null);
         S.State = JobState.Running;
         await SaveAsync();
         await Registry.UpdateAsync(JobId, JobState.Running);
-        logger.LogInformation("Bank job {Job}: {Entries} entries in {Shards} shards", JobId, S.Entries, S.Shards.Count);
+        logger.LogInformation("Bank job {Job}: {Entries} entries in {Shards} shards ({Reused} already built, reused)", JobId, S.Entries, S.Shards.Count, S.ReusedShards);
     }
 
     /// <summary>One tick of a running bank job: the merge once every shard is recorded, else polls, then starts.</summary>
@@ -250,6 +253,19 @@ public sealed class BankJobGrain(
                 await store.DeleteAsync(name);
             }
         };
+    }
+
+    /// <summary>
+    /// Marks built the shards an earlier job onto this DEST recorded in shards.sha256 (an interrupted, cancelled or failed
+    /// one, under any job id: the claim made at submit says DEST holds this settings' bank) whose blobs still match.
+    /// </summary>
+    private static async Task ReuseRecordedShardsAsync(IBlobStore destination, List<BankShardRecord> shards)
+    {
+        var recorded = LocalBankJob.ReadHashes(destination, CancellationToken.None);
+        var candidates = shards.Where(s => recorded.ContainsKey(ShardBlob(s))).Select(s => (s.Index.ToString(), ShardBlob(s), (string?)recorded[ShardBlob(s)])).ToList();
+        var damaged = (await ShardVerifier.FindDamagedAsync(destination, candidates, CancellationToken.None)).ToHashSet();
+        foreach (var shard in shards.Where(s => recorded.ContainsKey(ShardBlob(s)) && !damaged.Contains(s.Index.ToString())))
+            shard.Sha256 = recorded[ShardBlob(shard)];
     }
 
     private IBankShardGrain Shard(BankShardRecord shard) => GrainFactory.GetGrain<IBankShardGrain>($"{JobId}/{shard.Index}");

@@ -17,6 +17,9 @@ public sealed class BankJobState : IDurableJobState
 
     /// <summary>Cancelled, and its shards not all stopped yet or their unfinished uploads not discarded yet.</summary>
     [Id(7)] public bool CleanupPending { get; set; }
+
+    /// <summary>Shards found in DEST already built (recorded in shards.sha256 and matching) when the job was planned.</summary>
+    [Id(8)] public int ReusedShards { get; set; }
 }
 
 /// <summary>One planned shard: entries [Start, Start + Count), and once done the SHA-256 of its blob.</summary>

@@ -53,12 +53,6 @@ public static class DestinationClaim
     /// </summary>
     public static async Task ClaimAsync(string jobId, JobSpec spec, string modelSha, string? bankSha, IBlobStore destination, CancellationToken cancellationToken)
     {
-        if (await ReadAsync(destination, cancellationToken) is { } held
-            && Difference(held.Spec, held.Claim, spec, modelSha, bankSha) is { } difference)
-        {
-            if (!spec.Overwrite) throw Refusal(destination, held.Claim, held.Finished, difference);
-            await RemoveOutputAsync(destination, cancellationToken);
-        }
         var claim = new JobClaim
         {
             JobId = jobId,
@@ -66,7 +60,33 @@ public static class DestinationClaim
             Model = new ArtifactIdentity(spec.Model.Checkpoint, modelSha),
             Bank = spec.Model.Bank is null ? null : new ArtifactIdentity(spec.Model.Bank, bankSha!),
         };
-        await destination.WriteAllBytesAsync(JobClaim.FileName, claim.ToJsonBytes(), cancellationToken);
+        for (int round = 0; ; round++)
+        {
+            var held = await ReadAsync(destination, cancellationToken);
+            if (held is not null && Difference(held.Value.Spec, held.Value.Claim, spec, modelSha, bankSha) is { } difference)
+            {
+                if (!spec.Overwrite) throw Refusal(destination, held.Value.Claim, held.Value.Finished, difference);
+                await RemoveOutputAsync(destination, cancellationToken);
+            }
+            if (await WriteClaimAsync(destination, claim, replacing: held is not null, round, cancellationToken)) return;
+        }
+    }
+
+    /// <summary>
+    /// Records <paramref name="claim"/> as DEST/job.json: over the claim DEST held (its owner's output was found to be this
+    /// job's, or removed), else only if no other job claimed DEST since it was read (create-if-absent). False when one
+    /// did: read again and decide again (<paramref name="round"/> 0); a second loss in a row is an error naming DEST.
+    /// </summary>
+    public static async Task<bool> WriteClaimAsync(IBlobStore destination, JobClaim claim, bool replacing, int round, CancellationToken cancellationToken)
+    {
+        if (replacing)
+        {
+            await destination.WriteAllBytesAsync(JobClaim.FileName, claim.ToJsonBytes(), cancellationToken);
+            return true;
+        }
+        if (await destination.CreateIfAbsentAsync(JobClaim.FileName, claim.ToJsonBytes(), cancellationToken)) return true;
+        if (round > 0) throw new IOException($"{destination.Location}: other jobs keep claiming it at the same time as job '{claim.JobId}'; give another --output");
+        return false;
     }
 
     /// <summary>
@@ -116,15 +136,11 @@ public static class DestinationClaim
 
     private static string Number(double? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "?";
 
-    /// <summary>The manifest first (DEST stops claiming to be finished), then the shards, scratch blobs and claim.</summary>
+    /// <summary>The manifest first (DEST stops claiming to be finished), then the shards, their receipts and the scratch blobs.</summary>
     private static async Task RemoveOutputAsync(IBlobStore destination, CancellationToken cancellationToken)
     {
         if (await destination.ExistsAsync(JobManifest.FileName, cancellationToken)) await destination.DeleteAsync(JobManifest.FileName, cancellationToken);
-        foreach (var prefix in new[] { JobManifest.ShardFolder, JobPaths.WorkPrefix })
-        {
-            var names = new List<string>();
-            await foreach (var entry in destination.ListAsync(prefix, cancellationToken)) names.Add(entry.Name);
-            foreach (var name in names) await destination.DeleteAsync(name, cancellationToken);
-        }
+        foreach (var prefix in new[] { JobManifest.ShardFolder, ShardReceipt.Folder, JobPaths.WorkPrefix })
+            await destination.DeleteUnderAsync(prefix, cancellationToken);
     }
 }

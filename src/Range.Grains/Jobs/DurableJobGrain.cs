@@ -223,17 +223,19 @@ public abstract class DurableJobGrain<TState>(
 
     /// <summary>
     /// Records the job Failed with its first error, then cleans up as a cancel does (what it runs is stopped, its
-    /// temporary data removed, on the timer) before the registry says failed.
+    /// temporary data removed, on the timer) before the registry says failed. Without <paramref name="removeTemporaryData"/>
+    /// (a job that never started anything and must not touch DEST) it is failed at once.
     /// </summary>
-    protected async Task FailAsync(string error)
+    protected async Task FailAsync(string error, bool removeTemporaryData = true)
     {
         logger.LogError("{Kind} {Job} failed: {Error}", Kind, JobId, error);
         await OnFailingAsync();
         S.State = JobState.Failed;
         S.Error = error;
-        S.CleanupPending = true;
+        S.CleanupPending = removeTemporaryData;
         StopTimer();
-        EnsureTimer(); // a fresh timer ticks now: the cleanup starts at once
+        if (removeTemporaryData) EnsureTimer(); // a fresh timer ticks now: the cleanup starts at once
         await SaveAsync();
+        if (!removeTemporaryData) await Registry.UpdateAsync(JobId, JobState.Failed);
     }
 }

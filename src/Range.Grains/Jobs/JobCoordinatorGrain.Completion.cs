@@ -15,7 +15,11 @@ public sealed partial class JobCoordinatorGrain
         var destination = stores.Open(S.Spec!.Destination);
         _finishing = new JobCompletion(
             () => ManifestWriter.WriteAsync(destination, manifest, CancellationToken.None),
-            () => RemoveTemporaryBlobsAsync(destination),
+            async () =>
+            {
+                await RemoveTemporaryBlobsAsync(destination);
+                await ShardReceipts.RemoveAllAsync(destination, CancellationToken.None); // the manifest lists the shards now
+            },
             Options.TransientFailureLimit);
     }
 
@@ -26,6 +30,9 @@ public sealed partial class JobCoordinatorGrain
         switch (_finishing.Advance())
         {
             case CompletionStep.Working:
+                return true;
+            case CompletionStep.ManifestRetrying:
+                logger.LogWarning("Job {Job}: writing the manifest failed ({Error}); will retry", JobId, _finishing.Error!.Message);
                 return true;
             case CompletionStep.RemovalRetrying:
                 logger.LogWarning("Job {Job}: removing temporary blobs after the manifest failed ({Error}); will retry", JobId, _finishing.Error!.Message);

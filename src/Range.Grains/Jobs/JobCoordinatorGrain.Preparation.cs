@@ -18,6 +18,11 @@ public sealed partial class JobCoordinatorGrain
         if (preparing.IsFaulted)
         {
             var error = preparing.Exception!.InnerException!;
+            if (error is DestinationTakenException)
+            {
+                await FailAsync(error.Message, removeTemporaryData: false); // what DEST holds is the other job's
+                return;
+            }
             await FailAsync(SiloDependentFailures.DependsOnSilo(error)
                 ? $"preparing the job on silo {silo.SiloAddress}: {error.Message}"
                 : $"preparing the job: {error.Message}");
@@ -26,12 +31,13 @@ public sealed partial class JobCoordinatorGrain
         var plan = preparing.Result;
         S.ModelSha256 = plan.ModelSha256;
         S.BankSha256 = plan.BankSha256;
+        if (plan.Dimension is { } dimension) (S.Dimension, S.ModelKind) = (dimension, plan.ModelKind);
         ReplaceShardTable(plan.Shards);
         S.State = JobState.Running;
         _verified = true; // the planner just hashed the shards it found already produced
         await SaveAsync();
         await Registry.UpdateAsync(JobId, JobState.Running);
-        logger.LogInformation("Job {Job}: {Shards} shards, {Points} points ({Skipped} already produced)",
+        logger.LogInformation("Job {Job}: {Shards} shards, {Points} points ({Skipped} already produced, reused)",
             JobId, _table.Count, _table.TotalPoints, _table.SkippedShards);
     }
 }

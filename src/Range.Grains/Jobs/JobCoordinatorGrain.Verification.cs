@@ -2,15 +2,18 @@ using Microsoft.Extensions.Logging;
 
 namespace RangeOrleans.Grains.Jobs;
 
-/// <summary>A new activation trusts no file: the shards its table says are done are hashed again before anything else.</summary>
+/// <summary>
+/// A new activation trusts no file: the shards its table says are done are hashed again (off the scheduler, a few files
+/// at a time, <see cref="ShardVerifier"/>) while the pending shards are dispatched, and before the manifest is written.
+/// </summary>
 public sealed partial class JobCoordinatorGrain
 {
     private Task<List<string>>? _verifying;
     private bool _verified;
 
     /// <summary>
-    /// Once per activation, before anything else: re-hash the files of shards the table says are done
-    /// (off the scheduler) and put the damaged ones back to pending. False while the check runs.
+    /// Once per activation: re-hash the files of shards the table says are done (off the scheduler) and put the damaged
+    /// ones back to pending. False while the check runs (dispatch goes on; completion waits for it).
     /// </summary>
     private async Task<bool> VerifyDoneShardsAsync()
     {

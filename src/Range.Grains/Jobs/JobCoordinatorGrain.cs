@@ -6,6 +6,7 @@ using Orleans.Runtime;
 using Orleans.Storage;
 using RangeOrleans.Abstractions;
 using RangeOrleans.Grains.Storage;
+using RangeOrleans.Storage;
 
 namespace RangeOrleans.Grains.Jobs;
 
@@ -18,7 +19,8 @@ namespace RangeOrleans.Grains.Jobs;
 /// pages beside the job's state (<c>.Persistence</c>): a write costs the rows that changed, not the whole table.
 /// After a restart of the whole cluster, <see cref="ResumeAsync"/> (called by every silo at start-up)
 /// picks the job up again: done shards whose files still match their recorded SHA-256 stay done (a
-/// damaged or missing file is recomputed, <c>.Verification</c>), shards that were running are started again.
+/// damaged or missing file is recomputed, <c>.Verification</c>, checked in the background while pending shards are
+/// dispatched), shards that were running are started again.
 /// Cancel stops dispatch at once; then, on the timer (<see cref="DurableJobGrain{TState}"/>), the running shards
 /// are stopped (one that finished meanwhile is recorded as done), what unfinished attempts left (partial files,
 /// staged Azure blocks) and the _work/ scratch blobs are deleted, retried while storage is unreachable
@@ -121,13 +123,13 @@ public sealed partial class JobCoordinatorGrain(
     /// <summary>One tick of a running job.</summary>
     private async Task AdvanceShardsAsync()
     {
-        if (!await VerifyDoneShardsAsync()) return;
+        bool verified = await VerifyDoneShardsAsync(); // in the background: dispatch goes on meanwhile
         if (await AdvanceCompletionAsync()) return;
         await PollDueShardsAsync();
         if (S.State != JobState.Running) return;
         if (_table.AllDone)
         {
-            await StartCompletionAsync();
+            if (verified) await StartCompletionAsync(); // the manifest lists only files checked in this activation
             return;
         }
         await DispatchAsync();
@@ -145,12 +147,10 @@ public sealed partial class JobCoordinatorGrain(
     /// What a job leaves behind besides its output: every unfinished upload under shards/ (found by listing, so an
     /// earlier run's forgotten attempt goes too) and every _work/ blob. Only once no shard of the job runs.
     /// </summary>
-    private static async Task RemoveTemporaryBlobsAsync(RangeOrleans.Storage.IBlobStore destination)
+    private static async Task RemoveTemporaryBlobsAsync(IBlobStore destination)
     {
         await destination.DiscardUnfinishedUnderAsync(Core.Jobs.JobManifest.ShardFolder);
-        var names = new List<string>();
-        await foreach (var entry in destination.ListAsync(JobPaths.WorkPrefix)) names.Add(entry.Name);
-        foreach (var name in names) await destination.DeleteAsync(name);
+        await destination.DeleteUnderAsync(JobPaths.WorkPrefix);
     }
 
     private long DonePoints() => _table.DonePoints + _rowsInProgress.Values.Sum();

@@ -10,8 +10,8 @@ namespace RangeOrleans.Grains.Jobs;
 /// <summary>
 /// Prepares a job (on the thread pool, off the grain scheduler): hashes the checkpoint and bank, lists
 /// the shards (one per non-empty tile), writes each shard's points once for file inputs, and marks
-/// shards that a previous manifest in DEST lists with the same identities (and whose files still
-/// match their checksum) as done, so reprocessing skips them. Before it writes anything into DEST it claims DEST
+/// shards DEST already holds for the same output (a previous manifest's, or an unfinished run's receipts) whose files
+/// still match their checksum as done, so a rerun computes only what is missing. Before it writes anything into DEST it claims DEST
 /// (<see cref="DestinationClaim"/>): another spec's output there is refused, or removed if the spec says Overwrite.
 /// </summary>
 public static class JobPlanner
@@ -25,7 +25,8 @@ public static class JobPlanner
         string? bankSha = spec.Model.Bank is null ? null : await ArtifactLocation.Sha256Async(spec.Model.Bank, stores, cancellationToken);
         var tiling = JobPoints.Tiling(spec);
         var destination = stores.Open(spec.Destination);
-        await DestinationClaim.ClaimAsync(jobId, spec, modelSha, bankSha, destination, cancellationToken);
+        try { await DestinationClaim.ClaimAsync(jobId, spec, modelSha, bankSha, destination, cancellationToken); }
+        catch (ArgumentException e) { throw new DestinationTakenException(e.Message, e); }
 
         List<ShardRecord> shards;
         if (JobPoints.Generated(spec.Points) is { } generated)
@@ -38,8 +39,8 @@ public static class JobPlanner
         {
             shards = await WriteShardPointsAsync(spec, tiling, destination, stores, roots, cancellationToken);
         }
-        await SkipAlreadyProducedAsync(spec, modelSha, bankSha, destination, shards, cancellationToken);
-        return new JobPlan(modelSha, bankSha, shards);
+        var written = await ReuseFinishedShardsAsync(spec, modelSha, bankSha, destination, shards, cancellationToken);
+        return new JobPlan(modelSha, bankSha, shards, written?.Dimension, written?.ModelKind);
     }
 
     private static async Task<List<ShardRecord>> WriteShardPointsAsync(JobSpec spec, GlobeTiling tiling, IBlobStore destination, IBlobStoreFactory stores, AllowedRoots roots, CancellationToken cancellationToken)
@@ -71,13 +72,18 @@ public static class JobPlanner
         {
             string tileId = tiling.Id(tile);
             string blob = JobPaths.PointsBlob(tileId);
+            string pointsSha;
             await using (var writer = await destination.CreateAsync(blob, cancellationToken))
             {
                 // Arrow's file writer needs a Position; an Azure upload stream cannot seek (this one reports where it is).
-                using (var forward = new HashingWriteStream(writer.Stream)) PointsArrowFile.Write(forward, points);
+                using (var forward = new HashingWriteStream(writer.Stream))
+                {
+                    PointsArrowFile.Write(forward, points);
+                    pointsSha = forward.Sha256();
+                }
                 await writer.CommitAsync(cancellationToken);
             }
-            shards.Add(new ShardRecord { TileId = tileId, ExpectedRows = points.Count, PointsBlob = blob });
+            shards.Add(new ShardRecord { TileId = tileId, ExpectedRows = points.Count, PointsBlob = blob, PointsSha256 = pointsSha });
         }
         return shards;
     }
@@ -125,24 +131,44 @@ public static class JobPlanner
     private static bool IsPointFile(string name) =>
         s_pointFileExtensions.Contains(Path.GetExtension(name), StringComparer.OrdinalIgnoreCase);
 
-    private static async Task SkipAlreadyProducedAsync(JobSpec spec, string modelSha, string? bankSha, IBlobStore destination, List<ShardRecord> shards, CancellationToken cancellationToken)
+    /// <summary>
+    /// Marks done the shards DEST already holds for this output: those a previous manifest with the same identities lists,
+    /// and those an earlier run (interrupted, cancelled or failed, under any job id) left a <see cref="ShardReceipt"/> for;
+    /// each only when its rows are this tile's and its file's bytes still match the SHA-256 recorded when it was written.
+    /// Returns the dimension and model kind those files were written with (null when none is reused).
+    /// </summary>
+    private static async Task<(int Dimension, string ModelKind)?> ReuseFinishedShardsAsync(JobSpec spec, string modelSha, string? bankSha, IBlobStore destination, List<ShardRecord> shards, CancellationToken cancellationToken)
     {
-        if (!await destination.ExistsAsync(JobManifest.FileName, cancellationToken)) return;
-        var previous = JobManifest.Parse(await destination.ReadAllBytesAsync(JobManifest.FileName, cancellationToken), $"{destination.Location}/{JobManifest.FileName}");
-        if (previous.Model.Sha256 != modelSha || previous.Bank?.Sha256 != bankSha) return;
-        var previousSpec = DestinationClaim.SpecOf(JobClaim.Of(previous), $"{destination.Location}/{JobManifest.FileName}");
-        if (!ManifestWriter.SameOutput(previousSpec, spec)) return;
-        var listed = previous.Shards.ToDictionary(s => s.Tile);
-        foreach (var shard in shards)
+        var recorded = new Dictionary<string, (long Rows, string Sha256)>(StringComparer.Ordinal);
+        var byTile = shards.ToDictionary(s => s.TileId, StringComparer.Ordinal);
+        (int Dimension, string ModelKind)? written = null;
+        if (await destination.ExistsAsync(JobManifest.FileName, cancellationToken))
         {
-            if (!listed.TryGetValue(shard.TileId, out var old) || old.Rows != shard.ExpectedRows) continue;
-            if (!await destination.ExistsAsync(old.Name, cancellationToken)) continue;
-            await using var stream = await destination.OpenReadAsync(old.Name, cancellationToken);
-            if (await ContentHash.OfStreamAsync(stream, cancellationToken) != old.Sha256) continue;
+            string source = $"{destination.Location}/{JobManifest.FileName}";
+            var previous = JobManifest.Parse(await destination.ReadAllBytesAsync(JobManifest.FileName, cancellationToken), source);
+            if (previous.Model.Sha256 == modelSha && previous.Bank?.Sha256 == bankSha && ManifestWriter.SameOutput(DestinationClaim.SpecOf(JobClaim.Of(previous), source), spec))
+            {
+                foreach (var shard in previous.Shards) recorded[shard.Tile] = (shard.Rows, shard.Sha256);
+                written = (previous.Dimension, previous.ModelKind);
+            }
+        }
+        foreach (var receipt in (await ShardReceipts.ReadAsync(destination, ShardReceipts.OutputIdentity(spec, modelSha, bankSha), cancellationToken)).Values)
+        {
+            // Point files named in the spec may have changed since: the tile's points must be the ones the shard read.
+            if (!byTile.TryGetValue(receipt.Tile, out var planned) || receipt.Points != planned.PointsSha256) continue;
+            recorded[receipt.Tile] = (receipt.Rows, receipt.Sha256);
+            written ??= (receipt.Dimension, receipt.ModelKind);
+        }
+        var candidates = shards.Where(s => recorded.TryGetValue(s.TileId, out var r) && r.Rows == s.ExpectedRows).ToList();
+        if (candidates.Count == 0) return null;
+        var damaged = (await ShardVerifier.FindDamagedAsync(destination,
+            candidates.Select(s => (s.TileId, s.OutputBlob, (string?)recorded[s.TileId].Sha256)).ToList(), cancellationToken)).ToHashSet();
+        foreach (var shard in candidates.Where(s => !damaged.Contains(s.TileId)))
+        {
             shard.Status = ShardStatus.Done;
             shard.Skipped = true;
-            shard.Rows = old.Rows;
-            shard.Sha256 = old.Sha256;
+            (shard.Rows, shard.Sha256) = recorded[shard.TileId];
         }
+        return written;
     }
 }

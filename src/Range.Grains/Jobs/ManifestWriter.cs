@@ -41,10 +41,9 @@ public static class ManifestWriter
     /// True when two specs produce the same shard files given equal model and bank checksums: same
     /// points, tiling, precision and model options (file locations may differ; batch size does not matter).
     /// </summary>
-    public static bool SameOutput(JobSpec a, JobSpec b)
-    {
-        static string Key(JobSpec s) => JsonSerializer.Serialize(
-            new { s.Points, Model = s.Model with { Checkpoint = "", Bank = s.Model.Bank is null ? null : "" }, s.ShardDegrees, s.Precision }, SpecJson);
-        return Key(a) == Key(b);
-    }
+    public static bool SameOutput(JobSpec a, JobSpec b) => OutputKey(a) == OutputKey(b);
+
+    /// <summary>The part of a spec that decides its shard files' bytes (with the model and bank bytes), as JSON.</summary>
+    public static string OutputKey(JobSpec spec) => JsonSerializer.Serialize(
+        new { spec.Points, Model = spec.Model with { Checkpoint = "", Bank = spec.Model.Bank is null ? null : "" }, spec.ShardDegrees, spec.Precision }, SpecJson);
 }

@@ -41,16 +41,20 @@ public sealed class OutputClaim
         CancellationToken cancellationToken = default)
     {
         var spec = JsonSerializer.SerializeToElement(settings, settings.GetType(), JobJson.Options);
-        bool removed = false;
-        if (await DifferenceAsync(destination, spec, model, cancellationToken) is { } difference)
-        {
-            if (!overwrite) throw new ArgumentException($"{destination.Location} holds {difference}; give --overwrite to replace it, or another --output");
-            await RemoveOutputAsync(destination, cancellationToken);
-            removed = true;
-        }
         var claim = new JobClaim { Kind = _kind, JobId = jobId, Spec = spec, Model = model };
-        await destination.WriteAllBytesAsync(JobClaim.FileName, claim.ToJsonBytes(), cancellationToken);
-        return removed;
+        bool removed = false;
+        for (int round = 0; ; round++)
+        {
+            bool replacing = false;
+            if (await DifferenceAsync(destination, spec, model, cancellationToken) is { } difference)
+            {
+                if (!overwrite) throw new ArgumentException($"{destination.Location} holds {difference}; give --overwrite to replace it, or another --output");
+                await RemoveOutputAsync(destination, cancellationToken); // the claim too
+                removed = true;
+            }
+            else replacing = await destination.ExistsAsync(JobClaim.FileName, cancellationToken); // this settings' claim
+            if (await DestinationClaim.WriteClaimAsync(destination, claim, replacing, round, cancellationToken)) return removed;
+        }
     }
 
     /// <summary>What DEST holds that is not this job's output, in a few words, or null (nothing, or the same settings').</summary>

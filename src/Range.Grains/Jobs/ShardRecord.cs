@@ -27,6 +27,9 @@ public sealed class ShardRecord
     /// <summary>The silos those attempts failed on.</summary>
     [Id(10)] public List<string> FailedOnSilos { get; set; } = [];
 
+    /// <summary>For a job over point files: the SHA-256 of the points file the planner wrote (a receipt must name the same).</summary>
+    [Id(11)] public string? PointsSha256 { get; set; }
+
     public string OutputBlob => Core.Jobs.JobManifest.ShardBlobName(TileId);
 }
 

@@ -12,14 +12,14 @@ namespace RangeOrleans.Grains.Shards;
 /// <summary>
 /// Computes one shard (runs on the thread pool): its points (regenerated, or read from the job's
 /// points blob), the silo's model replica, and an Arrow file streamed to the destination with its
-/// SHA-256 computed on the way, committed only when complete.
+/// SHA-256 computed on the way, committed only when complete, then its <see cref="Core.Jobs.ShardReceipt"/>.
 /// </summary>
 public sealed class ShardWork(IBlobStoreFactory stores, ModelReplicaCache replicas) : IShardRunner
 {
     public async Task<ShardResult> RunAsync(ShardAssignment assignment, IProgress<long> progress, CancellationToken cancellationToken)
     {
         var destination = stores.Open(assignment.Spec.Destination);
-        var points = await PointsAsync(assignment, destination, cancellationToken);
+        var (points, pointsSha) = await PointsAsync(assignment, destination, cancellationToken);
         using var lease = await replicas.AcquireAsync(assignment.Spec.Model, assignment.ModelSha256, assignment.BankSha256, cancellationToken);
         var embedder = lease.Embedder;
         var precision = EmbeddingPrecisionName.Parse(assignment.Spec.Precision);
@@ -35,21 +35,27 @@ public sealed class ShardWork(IBlobStoreFactory stores, ModelReplicaCache replic
         var (rows, sha) = await EmbeddingBlob.WriteAsync(destination, assignment.OutputBlob, embedder.Dimension, precision, metadata,
             writer => EmbeddingPipeline.Write(embedder, points.Lon, points.Lat, writer, assignment.Spec.BatchRows, progress, cancellationToken),
             cancellationToken);
-        return new ShardResult { Blob = assignment.OutputBlob, Rows = rows, Sha256 = sha, Dimension = embedder.Dimension, ModelKind = embedder.Model };
+        var result = new ShardResult { Blob = assignment.OutputBlob, Rows = rows, Sha256 = sha, Dimension = embedder.Dimension, ModelKind = embedder.Model };
+        // Recorded beside the file by the shard itself: a rerun onto DEST reuses it even if no coordinator ever hears of it.
+        await ShardReceipts.WriteAsync(destination, assignment, result, pointsSha, CancellationToken.None); // the file is committed: a cancel now must not leave it unrecorded
+        return result;
     }
 
-    private static async Task<PointSet> PointsAsync(ShardAssignment assignment, RangeOrleans.Storage.IBlobStore destination, CancellationToken cancellationToken)
+    /// <summary>The shard's points, and for a job over point files the SHA-256 of the points file they came from.</summary>
+    private static async Task<(PointSet Points, string? Sha256)> PointsAsync(ShardAssignment assignment, RangeOrleans.Storage.IBlobStore destination, CancellationToken cancellationToken)
     {
         if (assignment.PointsBlob is null)
         {
             var tiling = JobPoints.Tiling(assignment.Spec);
             var generated = JobPoints.Generated(assignment.Spec.Points)!;
-            return generated.PointsIn(tiling, tiling.ParseId(assignment.TileId));
+            return (generated.PointsIn(tiling, tiling.ParseId(assignment.TileId)), null);
         }
         await using var stream = await destination.OpenReadAsync(assignment.PointsBlob, cancellationToken);
         using var buffer = new MemoryStream();
         await stream.CopyToAsync(buffer, cancellationToken);
         buffer.Position = 0;
-        return PointsArrowFile.Read(buffer, $"{destination.Location}/{assignment.PointsBlob}");
+        string sha = ContentHash.OfStream(buffer);
+        buffer.Position = 0;
+        return (PointsArrowFile.Read(buffer, $"{destination.Location}/{assignment.PointsBlob}"), sha);
     }
 }

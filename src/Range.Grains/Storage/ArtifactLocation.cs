@@ -1,3 +1,4 @@
+using RangeOrleans.Core.Formats;
 using RangeOrleans.Core.Jobs;
 using RangeOrleans.Storage;
 
@@ -51,20 +52,16 @@ public static class ArtifactLocation
         var (store, name) = SplitBlobUri(location);
         var target = Path.Combine(cacheFolder, sha256 + Path.GetExtension(name));
         if (File.Exists(target)) return target;
-        var partial = target + ".partial-" + Guid.NewGuid().ToString("N")[..8];
-        try
+        using var pending = new PendingFile(target);
+        string downloaded;
+        await using (var source = await stores.Open(store).OpenReadAsync(name, cancellationToken))
+        using (var hashing = new HashingWriteStream(pending.Stream))
         {
-            await using (var source = await stores.Open(store).OpenReadAsync(name, cancellationToken))
-            await using (var file = File.Create(partial))
-                await source.CopyToAsync(file, cancellationToken);
-            var actual = ContentHash.OfFile(partial);
-            if (actual != sha256) throw new InvalidDataException($"'{location}' has SHA-256 {actual}, the job expects {sha256} (changed since submission?)");
-            File.Move(partial, target, overwrite: true);
-            return target;
+            await source.CopyToAsync(hashing, cancellationToken);
+            downloaded = hashing.Sha256();
         }
-        finally
-        {
-            File.Delete(partial);
-        }
+        if (downloaded != sha256) throw new InvalidDataException($"'{location}' has SHA-256 {downloaded}, the job expects {sha256} (changed since submission?)");
+        pending.Commit();
+        return target;
     }
 }

@@ -71,7 +71,8 @@ public static class LocalBankJob
         return ArrowBankFile.Read(stream, $"{store.Location}/{name}");
     }
 
-    private static Dictionary<string, string> ReadHashes(IBlobStore store, CancellationToken cancellationToken)
+    /// <summary>shards.sha256 of <paramref name="store"/>: shard blob name to the SHA-256 recorded when it was written (empty when absent).</summary>
+    public static Dictionary<string, string> ReadHashes(IBlobStore store, CancellationToken cancellationToken)
     {
         var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
         if (!store.ExistsAsync(ShardHashesFile, cancellationToken).GetAwaiter().GetResult()) return hashes;

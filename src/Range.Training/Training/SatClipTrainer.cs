@@ -164,12 +164,7 @@ public static class SatClipTrainer
         return (SatClipCheckpoint.FinishedEpochs(checkpoint), step);
     }
 
-    private static void SaveOptimizer(AdamW optimizer, string path)
-    {
-        string tmp = path + ".tmp";
-        optimizer.save_state_dict(tmp);
-        File.Move(tmp, path, overwrite: true);
-    }
+    private static void SaveOptimizer(AdamW optimizer, string path) => PendingFile.Write(path, optimizer.save_state_dict);
 
     private static void DeleteOlderOptimizerFiles(string folder, string keep)
     {

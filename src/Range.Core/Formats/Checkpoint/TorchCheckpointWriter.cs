@@ -14,7 +14,7 @@ namespace RangeOrleans.Core.Formats.Checkpoint;
 /// <c>collections.OrderedDict</c>, hyper-parameters as Lightning's <c>AttributeDict</c>), one raw
 /// little-endian blob per storage, <c>byteorder</c> and <c>version</c>. Readable by real
 /// <c>torch.load(weights_only=False)</c> and by <see cref="TorchCheckpointReader"/>.
-/// The file appears atomically: it is written next to the target and renamed.
+/// The file appears atomically (<see cref="PendingFile"/>).
 /// </summary>
 public static class TorchCheckpointWriter
 {
@@ -65,30 +65,16 @@ public static class TorchCheckpointWriter
         session.Writer.Stop();
         var pickle = session.Writer.ToArray();
 
-        string fullPath = Path.GetFullPath(path);
-        string dir = Path.GetDirectoryName(fullPath) ?? ".";
-        string tmp = Path.Combine(dir, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        try
+        using var pending = new PendingFile(path);
+        using (var zip = new ZipArchive(pending.Stream, ZipArchiveMode.Create, leaveOpen: true))
         {
-            using (var file = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                using (var zip = new ZipArchive(file, ZipArchiveMode.Create, leaveOpen: true))
-                {
-                    AddEntry(zip, $"{archiveName}/data.pkl", pickle);
-                    AddEntry(zip, $"{archiveName}/byteorder", Encoding.ASCII.GetBytes("little"));
-                    for (int i = 0; i < session.Storages.Count; i++)
-                        AddEntry(zip, $"{archiveName}/data/{i}", StorageBytes(session.Storages[i]));
-                    AddEntry(zip, $"{archiveName}/version", Encoding.ASCII.GetBytes("3\n"));
-                }
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(tmp, fullPath, overwrite: true);
+            AddEntry(zip, $"{archiveName}/data.pkl", pickle);
+            AddEntry(zip, $"{archiveName}/byteorder", Encoding.ASCII.GetBytes("little"));
+            for (int i = 0; i < session.Storages.Count; i++)
+                AddEntry(zip, $"{archiveName}/data/{i}", StorageBytes(session.Storages[i]));
+            AddEntry(zip, $"{archiveName}/version", Encoding.ASCII.GetBytes("3\n"));
         }
-        catch
-        {
-            TryDelete(tmp);
-            throw;
-        }
+        pending.Commit();
     }
 
     private static string DefaultArchiveName(string path)
@@ -140,20 +126,6 @@ public static class TorchCheckpointWriter
             bool[] a => Array.ConvertAll(a, z => z ? (byte)1 : (byte)0),
             _ => throw new ArgumentException($"unsupported tensor element array {t.Data.GetType()}"),
         };
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
     }
 
     /// <summary>One pickling pass: the opcode writer plus the storages met so far, keyed by tensor identity.</summary>
