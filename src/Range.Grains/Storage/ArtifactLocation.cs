@@ -34,6 +34,10 @@ public static class ArtifactLocation
         return await ContentHash.OfStreamAsync(stream, cancellationToken);
     }
 
+    // Names the file, never its hash: an error line must not fingerprint a file for whoever reads it.
+    private static string NotTheSubmittedFile(string location) =>
+        $"'{location}' on silo {Environment.MachineName} is not the file the job was submitted with (its content changed since submission)";
+
     /// <summary>
     /// A local file with the content <paramref name="sha256"/>: the path itself when local (checked), or a
     /// download into <paramref name="cacheFolder"/> named by the hash (kept for later replicas).
@@ -44,7 +48,7 @@ public static class ArtifactLocation
         {
             var actual = await Sha256Async(location, stores, cancellationToken);
             if (actual != sha256)
-                throw new InvalidDataException($"'{location}' on silo {Environment.MachineName} has SHA-256 {actual}, the job expects {sha256}");
+                throw new InvalidDataException(NotTheSubmittedFile(location));
             return location;
         }
         Directory.CreateDirectory(cacheFolder);
@@ -58,7 +62,7 @@ public static class ArtifactLocation
             await using (var file = File.Create(partial))
                 await source.CopyToAsync(file, cancellationToken);
             var actual = ContentHash.OfFile(partial);
-            if (actual != sha256) throw new InvalidDataException($"'{location}' has SHA-256 {actual}, the job expects {sha256} (changed since submission?)");
+            if (actual != sha256) throw new InvalidDataException(NotTheSubmittedFile(location));
             File.Move(partial, target, overwrite: true);
             return target;
         }
