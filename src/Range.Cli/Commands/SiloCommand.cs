@@ -18,7 +18,7 @@ public static class SiloCommand
         var siloPort = new Option<int>("--silo-port") { Description = "Silo-to-silo port (0: a free one).", DefaultValueFactory = _ => 0 };
         var gatewayPort = new Option<int>("--gateway-port") { Description = "Client gateway port (0: a free one).", DefaultValueFactory = _ => 0 };
         var advertise = new Option<string?>("--advertise") { Description = "Host name or IP other silos and clients reach this silo at (default 127.0.0.1: one machine)." };
-        var cache = new Option<string?>("--model-cache") { Description = "Folder for checkpoints and banks read from blob storage (default: a temp folder)." };
+        var cache = new Option<string?>("--model-cache") { Description = "Folder for checkpoints and banks read from blob storage (default: ~/.cache/range/models, or $XDG_CACHE_HOME/range/models)." };
         var membership = new Option<string?>("--membership")
         {
             Description = $"Failure detection: production (default; a slow silo is not declared dead, a killed one in about 15 s) or fast (about 2 s, for tests; " +

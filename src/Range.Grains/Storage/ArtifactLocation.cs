@@ -51,10 +51,11 @@ public static class ArtifactLocation
                 throw new InvalidDataException(NotTheSubmittedFile(location));
             return location;
         }
-        Directory.CreateDirectory(cacheFolder);
+        UserCacheFolder.CreateOwnerOnly(cacheFolder);
         var (store, name) = SplitBlobUri(location);
         var target = Path.Combine(cacheFolder, sha256 + Path.GetExtension(name));
-        if (File.Exists(target)) return target;
+        // A cached file is used only if it still is what its name says (a name is no proof: anything may have written it).
+        if (File.Exists(target) && ContentHash.OfFile(target) == sha256) return target;
         var partial = target + ".partial-" + Guid.NewGuid().ToString("N")[..8];
         try
         {
