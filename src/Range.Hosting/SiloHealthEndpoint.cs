@@ -15,7 +15,7 @@ namespace RangeOrleans.Hosting;
 /// holds during a slow join. HttpListener (in the base library) rather than ASP.NET Core: two fixed answers need no web
 /// framework, and the silo gains no Kestrel dependency or second host.
 /// </summary>
-public sealed class SiloHealthEndpoint(int port, IServiceProvider services, IOptions<ModelReplicaOptions> replicas, ILogger<SiloHealthEndpoint> logger)
+public sealed class SiloHealthEndpoint(string host, int port, IServiceProvider services, IOptions<ModelReplicaOptions> replicas, ILogger<SiloHealthEndpoint> logger)
     : BackgroundService
 {
     public const string Liveness = "/healthz";
@@ -23,9 +23,11 @@ public sealed class SiloHealthEndpoint(int port, IServiceProvider services, IOpt
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        _listener.Prefixes.Add($"http://*:{port}/");
+        // The address it is told (range silo --health-host, default 127.0.0.1); "*" only for 0.0.0.0.
+        string name = host is "0.0.0.0" or "*" ? "*" : host;
+        _listener.Prefixes.Add($"http://{name}:{port}/");
         _listener.Start(); // a port in use fails the silo's start, naming it
-        logger.LogInformation("health endpoint: http://*:{Port}{Liveness} and {Readiness}", port, Liveness, Readiness);
+        logger.LogInformation("health endpoint: http://{Host}:{Port}{Liveness} and {Readiness}", name, port, Liveness, Readiness);
         return base.StartAsync(cancellationToken);
     }
 

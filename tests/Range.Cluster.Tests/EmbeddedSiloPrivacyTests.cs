@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,7 +27,7 @@ public sealed class EmbeddedSiloPrivacyTests : IDisposable
         string shards = Path.Combine(dest, "shards");
         await run.WaitUntilAsync(() => Directory.Exists(shards) && Directory.GetFiles(shards, "*.arrow").Length >= 1, TimeSpan.FromSeconds(120), "a shard written");
 
-        var ports = ListeningPorts(run.Id);
+        var ports = ListeningSockets.Of(run.Id).Select(e => e.Port).Distinct().ToList();
         Assert.NotEmpty(ports); // Orleans always opens the silo port; the gateway must not be there
         Assert.Single(ports);
         foreach (int port in ports)
@@ -38,17 +37,6 @@ public sealed class EmbeddedSiloPrivacyTests : IDisposable
             Assert.IsNotType<Xunit.Sdk.XunitException>(refused);
         }
         Assert.False(run.Result.IsCompleted, "the command ended before its ports were checked: give it more points");
-    }
-
-    // The TCP ports process PID listens on: its socket inodes (/proc/PID/fd) matched against /proc/net/tcp{,6} rows in LISTEN (0A).
-    private static List<int> ListeningPorts(int pid)
-    {
-        var inodes = Directory.GetFiles($"/proc/{pid}/fd").Select(fd => new FileInfo(fd).LinkTarget)
-            .Where(t => t is not null && t.StartsWith("socket:[", StringComparison.Ordinal)).Select(t => t![8..^1]).ToHashSet();
-        return new[] { $"/proc/{pid}/net/tcp", $"/proc/{pid}/net/tcp6" }.SelectMany(File.ReadLines)
-            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .Where(f => f.Length > 9 && f[3] == "0A" && inodes.Contains(f[9]))
-            .Select(f => int.Parse(f[1].Split(':')[1], NumberStyles.HexNumber)).Distinct().ToList();
     }
 
     // True when the peer closes a fresh connection (end of stream or reset) within 10 s without sending anything.
