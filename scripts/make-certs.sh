@@ -24,7 +24,7 @@ fi
 issue() {
   [ -f "$1.crt" ] && return 0
   key "$1"
-  openssl req -new -key "$1.key" -subj "/CN=range-$1" -out "$1.csr"
+  openssl req -new -key "$1.key" -subj "/OU=$1/CN=range-$1" -out "$1.csr"
   printf "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=%s\n%s" "$2" "${3:+subjectAltName=$3\n}" > "$1.ext"
   openssl x509 -req -in "$1.csr" -CA ca.crt -CAkey ca.key -CAcreateserial -days 90 -extfile "$1.ext" -out "$1.crt" 2>/dev/null
   rm -f "$1.csr" "$1.ext"

@@ -6,11 +6,13 @@ namespace RangeOrleans.Abstractions;
 /// </summary>
 public interface IBankShardGrain : IGrainWithStringKey
 {
+    [ClusterInternal] // the bank job's: a client would skip the job's checks
     Task<BankShardProgress> StartAsync(BankJobSpec spec, int index, int start, int count);
 
-    Task<BankShardProgress> GetProgressAsync();
+    Task<BankShardProgress> GetProgressAsync(); // a read, open to clients like a job's status
 
     /// <summary>Stops the shard at its next batch (it ends Failed, "cancelled"); an uncommitted output is not committed.</summary>
+    [ClusterInternal] // its job's: clients cancel the job
     Task CancelAsync();
 }
 

@@ -30,5 +30,6 @@ public interface IJobCoordinatorGrain : IGrainWithStringKey
     /// milliseconds. A report may be lost; polling stays the source of truth.
     /// </summary>
     [Orleans.Concurrency.OneWay]
+    [ClusterInternal] // only its shards report; a forged report would complete a job with files that do not exist
     Task ShardChangedAsync(string tileId, ShardProgress progress);
 }

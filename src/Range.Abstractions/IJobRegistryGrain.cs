@@ -12,9 +12,11 @@ public interface IJobRegistryGrain : IGrainWithStringKey
     public const string Key = "jobs";
 
     /// <summary>Records a new job; <see cref="ArgumentException"/> when its id is already another kind's job.</summary>
+    [ClusterInternal] // job grains register themselves after their checks
     Task RegisterAsync(JobSummary job);
 
     /// <summary>Records a job's latest state (final states stop it from being resumed).</summary>
+    [ClusterInternal] // job grains report their own state
     Task UpdateAsync(string jobId, JobState state);
 
     [AlwaysInterleave] // a read of memory: answered between the job's own awaits (its tick polling slow silos, a state write)

@@ -7,11 +7,13 @@ namespace RangeOrleans.Abstractions;
 public interface IPretrainWorkerGrain : IGrainWithStringKey
 {
     /// <summary>Starts the run if this activation has not run yet; otherwise returns its progress.</summary>
+    [ClusterInternal] // the pretrain job's: a client would skip the job's checks
     Task<PretrainWorkerProgress> StartAsync(PretrainJobSpec spec, int attempt);
 
-    Task<PretrainWorkerProgress> GetProgressAsync();
+    Task<PretrainWorkerProgress> GetProgressAsync(); // a read, open to clients like a job's status
 
     /// <summary>Stops the run at its next batch (it ends Failed, "cancelled"); what it stored stays.</summary>
+    [ClusterInternal] // its job's: clients cancel the job
     Task CancelAsync();
 }
 

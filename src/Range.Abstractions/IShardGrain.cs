@@ -9,10 +9,12 @@ namespace RangeOrleans.Abstractions;
 public interface IShardGrain : IGrainWithStringKey
 {
     /// <summary>Starts (or, for the attempt already running or done, just reports) the shard.</summary>
+    [ClusterInternal] // the coordinator's: a client would skip the job's checks and its shard table
     Task<ShardProgress> StartAsync(ShardAssignment assignment);
 
-    Task<ShardProgress> GetProgressAsync();
+    Task<ShardProgress> GetProgressAsync(); // a read, open to clients like a job's status
 
     /// <summary>Stops the shard; an uncommitted output is discarded.</summary>
+    [ClusterInternal] // its job's: clients cancel the job
     Task CancelAsync();
 }

@@ -33,7 +33,7 @@ public static class RangeCommandLine
         root.Subcommands.Add(ViewCommand.Create());
         root.Options.Add(new Option<bool>(VerboseOption)
         {
-            Description = $"Show the runtime's warnings and a failure's stack trace on stderr (they always go to the log file, {CommandLog.EnvironmentVariable} or range/range.log in the temp folder).",
+            Description = $"Show the runtime's warnings and a failure's stack trace on stderr (they always go to the log file, {CommandLog.EnvironmentVariable} or range.log in ~/.cache/range, $XDG_CACHE_HOME/range).",
             Recursive = true,
         });
         HiddenAliases.HideInHelp(root);

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 namespace RangeOrleans.Hosting;
 
 /// <summary>
-/// HTTP basic authentication for the silo's dashboard: every request needs user and password, compared in constant time.
+/// HTTP basic authentication for the silo's dashboard and <c>range view</c>: every request needs user and password, compared in constant time.
 /// Enough for an operator's page on a private network; put TLS in front of it (an ingress) before it crosses one.
 /// </summary>
 public static class BasicAuthentication
@@ -24,6 +24,9 @@ public static class BasicAuthentication
             context.Response.Headers.WWWAuthenticate = "Basic realm=\"range\", charset=\"UTF-8\"";
         };
     }
+
+    /// <summary>Whether an Authorization <paramref name="header"/> gives <paramref name="user"/> and <paramref name="password"/> (for servers that are not ASP.NET Core).</summary>
+    public static bool Allows(string? header, string user, string password) => Matches(header ?? "", Encoding.UTF8.GetBytes($"{user}:{password}"));
 
     private static bool Matches(string header, byte[] expected)
     {

@@ -7,8 +7,9 @@ namespace RangeOrleans.Hosting;
 /// Mutual TLS between silos and between clients and gateways: this process' certificate (with its private key) and the
 /// certificate authorities its peers' certificates must chain to. Only those authorities are trusted (never the
 /// machine's store), and every peer must present a certificate. A silo's certificate carries the serverAuth usage
-/// (it accepts connections) as well as clientAuth; a client's carries clientAuth only, so a client's certificate cannot
-/// be used to join the cluster as a silo. docs/security.md says how to make them.
+/// (it accepts connections) as well as clientAuth and the role OU=silo; a client's carries clientAuth and OU=client
+/// (<see cref="ClusterRole"/>), so neither a client's nor Redis' certificate can join the cluster as a silo, and a
+/// silo's cannot use a gateway. docs/security.md says how to make them.
 /// </summary>
 public sealed class ClusterTls
 {
@@ -59,8 +60,11 @@ public sealed class ClusterTls
     /// <summary>Whether <paramref name="peer"/> is a server's certificate (a silo's, or Redis') from one of <see cref="Authorities"/>.</summary>
     public bool IsServer(X509Certificate2 peer) => Chains(peer, ServerAuthentication, out _);
 
-    /// <summary>Whether <paramref name="peer"/> is a client's or a silo's certificate from one of <see cref="Authorities"/> (gateway port).</summary>
-    public bool IsMember(X509Certificate2 peer) => Chains(peer, ClientAuthentication, out _);
+    /// <summary>Whether <paramref name="peer"/> is a silo's certificate from one of <see cref="Authorities"/>: serverAuth and <see cref="ClusterRole.Silo"/> (silo port; a gateway, to a client).</summary>
+    public bool IsSilo(X509Certificate2 peer) => ClusterRole.Of(peer) == ClusterRole.Silo && Chains(peer, ServerAuthentication, out _);
+
+    /// <summary>Whether <paramref name="peer"/> is a client's certificate from one of <see cref="Authorities"/>: clientAuth and <see cref="ClusterRole.Client"/> (gateway port).</summary>
+    public bool IsClient(X509Certificate2 peer) => ClusterRole.Of(peer) == ClusterRole.Client && Chains(peer, ClientAuthentication, out _);
 
     /// <summary>Whether <paramref name="peer"/> chains to one of <see cref="Authorities"/> (and nothing else), is in its validity period and, when it lists usages, allows <paramref name="usage"/>.</summary>
     public bool Chains(X509Certificate2 peer, Oid usage, out string why)

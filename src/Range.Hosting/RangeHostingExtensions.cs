@@ -38,12 +38,13 @@ public static class RangeHostingExtensions
             : new TransientFailures([typeof(RedisException), typeof(Orleans.Persistence.Redis.RedisStorageException)]));
         silo.AddStartupTask<JobResumer>();
         silo.Services.AddSingleton<JobResumer>();
+        silo.Services.AddSingleton<ClusterCaller>();
+        silo.AddIncomingGrainCallFilter<ClusterBoundaryFilter>();
         silo.Configure<ClusterOptions>(o => { o.ClusterId = cluster.ClusterId; o.ServiceId = cluster.ServiceId; });
         if (cluster.Redis is null)
         {
-            silo.UseLocalhostClustering(cluster.SiloPort == 0 ? FreePort.Next() : cluster.SiloPort, cluster.GatewayPort == 0 ? FreePort.Next() : cluster.GatewayPort);
             silo.AddMemoryGrainStorage(RangeStorage.Name);
-            return silo;
+            return silo.UsePrivateEndpoints(cluster.SiloPort == 0 ? FreePort.Next() : cluster.SiloPort);
         }
         var redis = RedisConnection.Parse(cluster.Redis, cluster.Tls);
         silo.UseRedisClustering(o => o.ConfigurationOptions = redis);

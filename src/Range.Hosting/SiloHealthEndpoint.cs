@@ -11,11 +11,11 @@ namespace RangeOrleans.Hosting;
 /// <summary>
 /// A silo's health over HTTP, for Kubernetes probes and compose healthchecks. GET /healthz: 200 while the process serves
 /// (liveness). GET /readyz: 200 once the silo is an active member of its cluster and its model cache folder can be
-/// written, else 503 with one line naming what is missing (readiness). It starts before the silo joins, so liveness
+/// written (tried at most once a minute while it can), else 503 with one line naming what is missing (readiness). It starts before the silo joins, so liveness
 /// holds during a slow join. HttpListener (in the base library) rather than ASP.NET Core: two fixed answers need no web
 /// framework, and the silo gains no Kestrel dependency or second host.
 /// </summary>
-public sealed class SiloHealthEndpoint(int port, IServiceProvider services, IOptions<ModelReplicaOptions> replicas, ILogger<SiloHealthEndpoint> logger)
+public sealed class SiloHealthEndpoint(string host, int port, IServiceProvider services, IOptions<ModelReplicaOptions> replicas, ILogger<SiloHealthEndpoint> logger)
     : BackgroundService
 {
     public const string Liveness = "/healthz";
@@ -23,9 +23,11 @@ public sealed class SiloHealthEndpoint(int port, IServiceProvider services, IOpt
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        _listener.Prefixes.Add($"http://*:{port}/");
+        // The address it is told (range silo --health-host, default 127.0.0.1); "*" only for 0.0.0.0.
+        string name = host is "0.0.0.0" or "*" ? "*" : host;
+        _listener.Prefixes.Add($"http://{name}:{port}/");
         _listener.Start(); // a port in use fails the silo's start, naming it
-        logger.LogInformation("health endpoint: http://*:{Port}{Liveness} and {Readiness}", port, Liveness, Readiness);
+        logger.LogInformation("health endpoint: http://{Host}:{Port}{Liveness} and {Readiness}", name, port, Liveness, Readiness);
         return base.StartAsync(cancellationToken);
     }
 
@@ -75,10 +77,21 @@ public sealed class SiloHealthEndpoint(int port, IServiceProvider services, IOpt
         if (membership is null || silo is null) return "the silo has not started";
         var status = membership.CurrentSnapshot.GetSiloStatus(silo.SiloAddress);
         if (status != SiloStatus.Active) return $"not an active member of the cluster ({status})";
+        return CacheNotWritable();
+    }
+
+    // The model cache is probed by writing a file at most once per CacheCheckInterval while it works (a probe every few
+    // seconds need not write to disk every time), and on every /readyz while it fails.
+    private static readonly TimeSpan CacheCheckInterval = TimeSpan.FromMinutes(1);
+    private DateTime _cacheWritableUntil;
+
+    private string? CacheNotWritable()
+    {
+        if (DateTime.UtcNow < _cacheWritableUntil) return null;
         string folder = replicas.Value.CacheFolder;
         try
         {
-            Directory.CreateDirectory(folder);
+            RangeOrleans.Storage.UserCacheFolder.CreateOwnerOnly(folder);
             var probe = Path.Combine(folder, $".ready-{Guid.NewGuid():N}");
             File.WriteAllBytes(probe, []);
             File.Delete(probe);
@@ -87,6 +100,7 @@ public sealed class SiloHealthEndpoint(int port, IServiceProvider services, IOpt
         {
             return $"the model cache {folder} cannot be written: {e.Message}";
         }
+        _cacheWritableUntil = DateTime.UtcNow + CacheCheckInterval;
         return null;
     }
 }

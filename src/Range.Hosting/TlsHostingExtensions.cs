@@ -6,7 +6,8 @@ namespace RangeOrleans.Hosting;
 
 /// <summary>
 /// Puts <see cref="ClusterTls"/> on Orleans' connections. Orleans' own <c>UseTls</c> gives the silo port and the gateway
-/// the same peer check; here the silo port accepts silos' certificates only and the gateway clients' and silos'.
+/// the same peer check; here each checks the peer's role (<see cref="ClusterRole"/>): the silo port accepts silos'
+/// certificates only, the gateway clients' only, and a client talks only to a gateway holding a silo's.
 /// </summary>
 public static class TlsHostingExtensions
 {
@@ -14,19 +15,21 @@ public static class TlsHostingExtensions
     {
         if (!tls.IsServer(tls.Certificate))
             throw new ArgumentException($"TLS certificate '{tls.Certificate.Subject}' is a client's: a silo's certificate must allow serverAuth as well as clientAuth (docs/security.md)");
-        var silos = Options(tls, tls.IsServer);
-        var members = Options(tls, tls.IsMember);
+        if (ClusterRole.Of(tls.Certificate) != ClusterRole.Silo)
+            throw new ArgumentException($"TLS certificate '{tls.Certificate.Subject}' is not a silo's: its subject must have OU={ClusterRole.Silo} (scripts/make-certs.sh; docs/security.md)");
+        var silos = Options(tls, tls.IsSilo);
+        var clients = Options(tls, tls.IsClient);
         return silo.Configure<SiloConnectionOptions>(o =>
         {
             o.ConfigureSiloInboundConnection(c => c.UseServerTls(silos));
             o.ConfigureSiloOutboundConnection(c => c.UseClientTls(silos));
-            o.ConfigureGatewayInboundConnection(c => c.UseServerTls(members));
+            o.ConfigureGatewayInboundConnection(c => c.UseServerTls(clients));
         });
     }
 
     public static IClientBuilder UseRangeTls(this IClientBuilder client, ClusterTls tls)
     {
-        var gateways = Options(tls, tls.IsServer);
+        var gateways = Options(tls, tls.IsSilo);
         return client.Configure<ClientConnectionOptions>(o => o.ConfigureConnection(c => c.UseClientTls(gateways)));
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using RangeOrleans.Grains.Storage;
 using RangeOrleans.Hosting;
 
 namespace RangeOrleans.Cluster.Tests;
@@ -7,11 +8,12 @@ namespace RangeOrleans.Cluster.Tests;
 /// <summary>A started one-silo host with the production grains and defaults, no logging: for tests of one grain.</summary>
 internal static class InProcessSilo
 {
-    public static async Task<IHost> StartAsync()
+    /// <param name="roots">What jobs may touch on this silo (default: anything, as the in-process silo of a local command).</param>
+    public static async Task<IHost> StartAsync(AllowedRoots? roots = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        builder.UseOrleans(silo => silo.AddRangeSilo(new RangeClusterOptions()));
+        builder.UseOrleans(silo => silo.AddRangeSilo(new RangeClusterOptions(), roots: roots));
         var host = builder.Build();
         await host.StartAsync();
         return host;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using RangeOrleans.Testing;
 
 namespace RangeOrleans.Cluster.Tests;
 
@@ -32,6 +33,9 @@ public sealed class SiloHealthTests : IDisposable
             Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
             Assert.StartsWith($"the model cache {Path.Combine(blocker, "cache")} cannot be written", why);
             Assert.Equal(HttpStatusCode.NotFound, (await GetAsync(good, "/")).Status);
+            // It listens where it is told: loopback by default, not every interface.
+            Assert.Contains(new IPEndPoint(IPAddress.Loopback, good), ListeningSockets.Of(_cluster.Silos[0].Id));
+            Assert.DoesNotContain(ListeningSockets.Of(_cluster.Silos[0].Id), e => e.Port == good && !IPAddress.IsLoopback(e.Address));
 
             _cluster.Silos[0].Kill();
             await Assert.ThrowsAsync<HttpRequestException>(() => GetAsync(good, "/healthz"));

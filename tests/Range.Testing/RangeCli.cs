@@ -40,6 +40,9 @@ public static class RangeCli
 
         public Task<Result> Result { get; }
 
+        /// <summary>The process id (while it runs).</summary>
+        public int Id => _process.Id;
+
         public string OutputSoFar
         {
             get { lock (_output) return _output.ToString(); }

@@ -24,7 +24,7 @@ public sealed class RedisProcess : ServiceProcess
         _persistent = persistent;
         _password = password;
         _user = user;
-        _certificate = tls?.Issue($"redis-{Port}", server: true);
+        _certificate = tls?.Issue($"redis-{Port}", server: true, role: "redis");
         _authority = tls?.AuthorityFile;
         StartOrDispose();
     }

@@ -8,6 +8,7 @@ namespace RangeOrleans.Testing;
 /// A throw-away certificate authority for one test, its certificate and the ones it issues written as PEM files in a
 /// temporary folder (deleted on dispose): what `openssl` makes in docs/security.md, made with .NET's CertificateRequest.
 /// Servers' certificates (silos, Redis) allow serverAuth and clientAuth and name 127.0.0.1 and localhost; clients' allow clientAuth only.
+/// Each names its role in its subject's OU as scripts/make-certs.sh does: silo (servers by default), client, or what the caller says.
 /// </summary>
 public sealed class TestCertificates : IDisposable
 {
@@ -35,11 +36,11 @@ public sealed class TestCertificates : IDisposable
     /// <summary>A certificate and its private key, as PEM files.</summary>
     public sealed record Files(string Certificate, string Key);
 
-    /// <summary>Issues a certificate for <paramref name="name"/>: a server's (silo, Redis) or a client's.</summary>
-    public Files Issue(string name, bool server)
+    /// <summary>Issues a certificate for <paramref name="name"/>: a server's (silo, Redis) or a client's, with OU=<paramref name="role"/> (default: silo for a server, client otherwise).</summary>
+    public Files Issue(string name, bool server, string? role = null)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
+        var request = new CertificateRequest($"CN={name}, OU={role ?? (server ? "silo" : "client")}", key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
         var usages = new OidCollection { new Oid("1.3.6.1.5.5.7.3.2") };

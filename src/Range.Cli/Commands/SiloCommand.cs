@@ -18,7 +18,7 @@ public static class SiloCommand
         var siloPort = new Option<int>("--silo-port") { Description = "Silo-to-silo port (0: a free one).", DefaultValueFactory = _ => 0 };
         var gatewayPort = new Option<int>("--gateway-port") { Description = "Client gateway port (0: a free one).", DefaultValueFactory = _ => 0 };
         var advertise = new Option<string?>("--advertise") { Description = "Host name or IP other silos and clients reach this silo at (default 127.0.0.1: one machine)." };
-        var cache = new Option<string?>("--model-cache") { Description = "Folder for checkpoints and banks read from blob storage (default: a temp folder)." };
+        var cache = new Option<string?>("--model-cache") { Description = "Folder for checkpoints and banks read from blob storage (default: ~/.cache/range/models, or $XDG_CACHE_HOME/range/models)." };
         var membership = new Option<string?>("--membership")
         {
             Description = $"Failure detection: production (default; a slow silo is not declared dead, a killed one in about 15 s) or fast (about 2 s, for tests; " +
@@ -28,6 +28,11 @@ public static class SiloCommand
         {
             Description = "Serve GET /healthz (200 while the process serves) and /readyz (200 once the silo has joined the cluster and its model cache " +
                           "can be written; else 503 and why) on this port, for Kubernetes probes and compose healthchecks.",
+        };
+        var healthHost = new Option<string>("--health-host")
+        {
+            Description = "Address the health endpoint listens on: 127.0.0.1 (this machine, e.g. a compose healthcheck) or 0.0.0.0 (every interface, e.g. Kubernetes probes).",
+            DefaultValueFactory = _ => "127.0.0.1",
         };
         var dataRoots = new Option<string[]>("--data-root")
         {
@@ -48,12 +53,13 @@ public static class SiloCommand
             DefaultValueFactory = _ => "127.0.0.1",
         };
         var command = new Command("silo", "Run a silo of a Redis-clustered mapping cluster until stopped (Ctrl+C / SIGTERM).");
-        foreach (var option in new Option[] { device, slots, siloPort, gatewayPort, advertise, cache, membership, health, dataRoots, containers, dashboardPort, dashboardHost }) command.Options.Add(option);
+        foreach (var option in new Option[] { device, slots, siloPort, gatewayPort, advertise, cache, membership, health, healthHost, dataRoots, containers, dashboardPort, dashboardHost }) command.Options.Add(option);
         cluster.AddTo(command);
         command.SetAction(result =>
         {
             int maxShards = result.GetValue(slots);
             if (result.GetValue(health) is { } healthPort && healthPort is < 1 or > 65535) throw new ArgumentException($"--health-port must be 1 to 65535, got {healthPort}");
+            if (!System.Net.IPAddress.TryParse(result.GetValue(healthHost), out _)) throw new ArgumentException($"--health-host '{result.GetValue(healthHost)}': expected an IP address such as 127.0.0.1 or 0.0.0.0");
             if (maxShards < 1) throw new ArgumentException($"--max-concurrent-shards must be at least 1, got {maxShards}");
             Core.Embedding.ComputeDevice.Parse(result.GetValue(device)!);
             var replicas = new ModelReplicaOptions { Device = result.GetValue(device)!, MaxConcurrentShards = maxShards };
@@ -71,7 +77,7 @@ public static class SiloCommand
                 ? new DashboardSettings { Port = port, Host = result.GetValue(dashboardHost)!, Password = Environment.GetEnvironmentVariable(DashboardSettings.PasswordVariable) }
                 : null;
             dashboard?.Validate();
-            using var host = ClusterHosts.Silo(options, replicas, roots, new Grains.Jobs.CoordinatorOptions { ShardsInFlightPerSilo = maxShards }, dashboard, result.GetValue(health));
+            using var host = ClusterHosts.Silo(options, replicas, roots, new Grains.Jobs.CoordinatorOptions { ShardsInFlightPerSilo = maxShards }, dashboard, result.GetValue(health), result.GetValue(healthHost)!);
             if (options.Tls is null)
                 result.InvocationConfiguration.Error.WriteLine($"TLS is off: silo-to-silo and client connections are plain TCP that anyone reaching the ports can use " +
                     $"(--tls-cert, --tls-key, --tls-ca or {ClusterTls.CertificateVariable}... turn mutual TLS on; docs/security.md)");

@@ -178,17 +178,17 @@ public static class ClusterHosts
     }
 
     /// <summary>
-    /// A silo host for <c>range silo</c> (runs until stopped), with its health endpoint on <paramref name="healthPort"/> if given;
+    /// A silo host for <c>range silo</c> (runs until stopped), with its health endpoint on <paramref name="healthHost"/>:<paramref name="healthPort"/> if given;
     /// with <paramref name="dashboard"/> it also serves the Orleans dashboard and the jobs page (<see cref="SiloDashboard"/>).
     /// </summary>
     public static IHost Silo(RangeClusterOptions cluster, ModelReplicaOptions replicas, AllowedRoots roots, CoordinatorOptions? coordinator = null,
-        DashboardSettings? dashboard = null, int? healthPort = null)
+        DashboardSettings? dashboard = null, int? healthPort = null, string healthHost = "127.0.0.1")
     {
         void Configure(IHostApplicationBuilder builder)
         {
             builder.Logging.AddRangeSiloConsole();
             // Before the silo's own hosted service: liveness answers while the silo joins.
-            if (healthPort is { } port) builder.Services.AddHostedService(services => ActivatorUtilities.CreateInstance<SiloHealthEndpoint>(services, port));
+            if (healthPort is { } port) builder.Services.AddHostedService(services => ActivatorUtilities.CreateInstance<SiloHealthEndpoint>(services, healthHost, port));
             builder.UseOrleans(silo => silo.AddRangeSilo(cluster,
                 r => { r.Device = replicas.Device; r.MaxConcurrentShards = replicas.MaxConcurrentShards; r.CacheFolder = replicas.CacheFolder; },
                 c =>

@@ -1,12 +1,13 @@
 using Microsoft.Extensions.Logging;
 using RangeOrleans.Hosting;
+using RangeOrleans.Storage;
 
 namespace RangeOrleans.Cli.Terminal;
 
 /// <summary>
 /// Where a command's runtime logs go (Orleans, the Azure SDK, Redis, an in-process silo): a log file, never the terminal,
 /// unless <c>--verbose</c> also shows them on stderr. The file is <see cref="EnvironmentVariable"/> when set, else
-/// range/range.log in the temp folder. A failure's details (its stack trace) go there too.
+/// range.log in this user's own cache folder (<see cref="UserCacheFolder"/>, mode 0700). A failure's details (its stack trace) go there too.
 /// </summary>
 public static class CommandLog
 {
@@ -20,7 +21,7 @@ public static class CommandLog
 
     public static string FilePath => Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } path
         ? Path.GetFullPath(path)
-        : Path.Combine(Path.GetTempPath(), "range", "range.log");
+        : Path.Combine(UserCacheFolder.Root, "range.log");
 
     /// <summary>Replaces <paramref name="logging"/>'s providers: warnings and errors to the log file (and stderr with --verbose).</summary>
     public static ILoggingBuilder AddCommandLog(this ILoggingBuilder logging)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using RangeOrleans.Storage;
 
 namespace RangeOrleans.Cli.Terminal;
 
@@ -28,7 +29,9 @@ public sealed class LogFileProvider(string path) : ILoggerProvider
             {
                 if (_writer is null)
                 {
-                    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                    string folder = Path.GetDirectoryName(path)!;
+                    if (folder == UserCacheFolder.Root) UserCacheFolder.CreateOwnerOnly(folder); // the default: this user's only
+                    else Directory.CreateDirectory(folder);
                     _writer = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete)) { AutoFlush = true };
                 }
                 _writer.WriteLine(text);

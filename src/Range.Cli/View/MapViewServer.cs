@@ -17,6 +17,13 @@ internal sealed class MapViewServer : IDisposable
     private const string Resources = "wwwroot/";
     private readonly HttpListener _listener;
 
+    /// <summary>With it, every request needs HTTP basic auth (user <see cref="User"/>); required on an address other than loopback.</summary>
+    public const string PasswordVariable = "RANGE_VIEW_PASSWORD";
+
+    public const string User = "range";
+
+    private string? _password;
+
     private MapViewServer(HttpListener listener, string address)
     {
         _listener = listener;
@@ -26,11 +33,17 @@ internal sealed class MapViewServer : IDisposable
     /// <summary>The page's address, e.g. http://127.0.0.1:8765/.</summary>
     public string Address { get; }
 
-    /// <summary>Listens on <paramref name="host"/> (an IP address; 0.0.0.0 for every interface) and <paramref name="port"/>; an ArgumentException when it cannot (port in use).</summary>
-    public static MapViewServer Start(string host, int port)
+    /// <summary>
+    /// Listens on <paramref name="host"/> (an IP address; 0.0.0.0 for every interface) and <paramref name="port"/>, behind
+    /// basic auth when <paramref name="password"/> is given; an ArgumentException when it cannot (port in use), or when the
+    /// address is not loopback and there is no password (the map would be open to the network).
+    /// </summary>
+    public static MapViewServer Start(string host, int port, string? password = null)
     {
         if (port is < 1 or > 65535) throw new ArgumentException($"--port {port}: expected 1..65535");
         if (!IPAddress.TryParse(host, out var ip)) throw new ArgumentException($"--host '{host}': expected an IP address such as 127.0.0.1 (or 0.0.0.0 for every interface)");
+        if (!IPAddress.IsLoopback(ip) && string.IsNullOrEmpty(password))
+            throw new ArgumentException($"--host {host}: other machines could reach the map; set {PasswordVariable} to protect it (basic auth, user '{User}') or keep 127.0.0.1");
         string name = ip.Equals(IPAddress.Any) || ip.Equals(IPAddress.IPv6Any) ? "*" : ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{ip}]" : ip.ToString();
         var listener = new HttpListener();
         listener.Prefixes.Add($"http://{name}:{port}/");
@@ -43,7 +56,7 @@ internal sealed class MapViewServer : IDisposable
             listener.Close();
             throw new ArgumentException($"cannot serve on {host}:{port}: {e.Message} (--port chooses another port)");
         }
-        return new MapViewServer(listener, $"http://{(name == "*" ? host : name)}:{port}/");
+        return new MapViewServer(listener, $"http://{(name == "*" ? host : name)}:{port}/") { _password = string.IsNullOrEmpty(password) ? null : password };
     }
 
     /// <summary>Answers requests until <paramref name="stop"/> is cancelled, then stops listening.</summary>
@@ -60,6 +73,12 @@ internal sealed class MapViewServer : IDisposable
             catch (Exception e) when (stop.IsCancellationRequested && e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
             {
                 break;
+            }
+            if (_password is not null && !Hosting.BasicAuthentication.Allows(context.Request.Headers["Authorization"], User, _password))
+            {
+                context.Response.Headers["WWW-Authenticate"] = "Basic realm=\"range\", charset=\"UTF-8\"";
+                Send(context.Response, 401, "application/json", Error("this map wants a password (user 'range')"));
+                continue;
             }
             _ = Task.Run(() => Answer(context, view), CancellationToken.None);
         }

@@ -12,10 +12,12 @@ namespace RangeOrleans.Grains.Banks;
 /// One shard of a bank job, placed at random so shards spread over the silos. Builds on the silo's <see cref="ComputeThreads"/> with
 /// the silo's <see cref="BankEncoderCache"/>; progress lives in memory only (a new activation after its silo
 /// died reports Idle and the coordinator starts it again; a committed shard blob is never partial). Cancel, or
-/// deactivation, stops the build between batches (or its upload), so nothing is committed.
+/// deactivation, stops the build between batches (or its upload), so nothing is committed. Its spec's locations (and
+/// an s2: dataset's every tile) are checked against this silo's roots before any is opened.
 /// </summary>
 [RandomPlacement]
-public sealed class BankShardGrain(BankEncoderCache cache, IBlobStoreFactory stores, ComputeThreads compute, ILogger<BankShardGrain> logger) : ShardRunGrain, IBankShardGrain
+public sealed class BankShardGrain(BankEncoderCache cache, IBlobStoreFactory stores, ComputeThreads compute, AllowedRoots roots, ILogger<BankShardGrain> logger)
+    : ShardRunGrain, IBankShardGrain
 {
     private BankShardProgress _progress = new(ShardRunState.Idle);
 
@@ -41,6 +43,8 @@ public sealed class BankShardGrain(BankEncoderCache cache, IBlobStoreFactory sto
         BankShardProgress result;
         try
         {
+            roots.Require(spec);
+            roots.RequireDataFiles(spec.Data);
             var sha = await cache.Get(spec).UseAsync(entry =>
             {
                 var bank = BankBuilder.BuildShard(entry.Data, shard, entry.Keys, entry.Values, cancellationToken: cancellationToken);

@@ -9,6 +9,9 @@ public sealed class ModelReplicaOptions
     /// <summary>Shards this silo computes at once; more wait for a slot.</summary>
     public int MaxConcurrentShards { get; set; } = 2;
 
-    /// <summary>Where checkpoints and banks read from blob storage are cached, named by SHA-256.</summary>
-    public string CacheFolder { get; set; } = Path.Combine(Path.GetTempPath(), "range-model-cache");
+    /// <summary>
+    /// Where checkpoints and banks read from blob storage are cached, named by SHA-256 (and checked against it when used):
+    /// this user's own cache folder (<see cref="RangeOrleans.Storage.UserCacheFolder"/>) unless range silo --model-cache says otherwise.
+    /// </summary>
+    public string CacheFolder { get; set; } = Path.Combine(RangeOrleans.Storage.UserCacheFolder.Root, "models");
 }

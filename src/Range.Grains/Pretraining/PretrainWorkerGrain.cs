@@ -14,10 +14,11 @@ namespace RangeOrleans.Grains.Pretraining;
 /// (not in a grain call: calls time out after 30 s, and an epoch takes minutes) in a fresh <see cref="PretrainWorkFolder"/>
 /// under the silo's temp folder, removed when the run ends; the job's destination gets last.ckpt after every epoch. Progress lives in
 /// memory only: a new activation (after its silo died) reports Idle and the job starts another attempt. Deactivation
-/// cancels the run between batches.
+/// cancels the run between batches. Its DEST and an s2: dataset's every tile are checked against this silo's roots
+/// before any is opened.
 /// </summary>
 [RandomPlacement]
-public sealed class PretrainWorkerGrain(IBlobStoreFactory stores, ILocalSiloDetails silo, ILogger<PretrainWorkerGrain> logger)
+public sealed class PretrainWorkerGrain(IBlobStoreFactory stores, AllowedRoots roots, ILocalSiloDetails silo, ILogger<PretrainWorkerGrain> logger)
     : Grain, IPretrainWorkerGrain
 {
     private readonly Lock _gate = new();
@@ -71,6 +72,8 @@ public sealed class PretrainWorkerGrain(IBlobStoreFactory stores, ILocalSiloDeta
         Shards.ComputeThreads.LowerCurrentThreadPriority(); // as shard compute: the silo's own threads come first
         try
         {
+            roots.Require(spec);
+            roots.RequireDataFiles(spec.Data);
             work = PretrainWorkFolder.Create(out var removed);
             foreach (var folder in removed) logger.LogInformation("Pretrain {Worker}: removed {Folder}, left by a run that was killed", worker, folder);
             var data = DataSource.Open(spec.Data, spec.Entries, spec.Seed);

@@ -12,12 +12,15 @@ namespace RangeOrleans.Grains.Shards;
 /// <summary>
 /// Computes one shard (runs on the thread pool): its points (regenerated, or read from the job's
 /// points blob), the silo's model replica, and an Arrow file streamed to the destination with its
-/// SHA-256 computed on the way, committed only when complete, then its <see cref="Core.Jobs.ShardReceipt"/>.
+/// SHA-256 computed on the way, committed only when complete, then its <see cref="Core.Jobs.ShardReceipt"/>. The
+/// assignment's locations are checked against this silo's roots before any is opened: the job grain checked them on
+/// its own silo, and this silo decides for itself.
 /// </summary>
-public sealed class ShardWork(IBlobStoreFactory stores, ModelReplicaCache replicas) : IShardRunner
+public sealed class ShardWork(IBlobStoreFactory stores, ModelReplicaCache replicas, AllowedRoots roots) : IShardRunner
 {
     public async Task<ShardResult> RunAsync(ShardAssignment assignment, IProgress<long> progress, CancellationToken cancellationToken)
     {
+        roots.Require(assignment.Spec);
         var destination = stores.Open(assignment.Spec.Destination);
         var (points, pointsSha) = await PointsAsync(assignment, destination, cancellationToken);
         using var lease = await replicas.AcquireAsync(assignment.Spec.Model, assignment.ModelSha256, assignment.BankSha256, cancellationToken);

@@ -115,6 +115,19 @@ public sealed class AllowedRoots
             $"({(_folders.Length == 0 ? "none" : string.Join(", ", _folders))}; range silo --data-root, {DataRootsVariable})");
     }
 
+    /// <summary>
+    /// Every file a worker reads for dataset <paramref name="data"/>: an s2: folder's index and each tile it lists
+    /// (a link inside an allowed folder may point outside it). Nothing for earth, earth-land, or an unrestricted silo.
+    /// </summary>
+    public void RequireDataFiles(string? data)
+    {
+        if (_folders is null || data is null || DataSource.S2Folder(data) is not { } folder) return;
+        Require(folder, "--data");
+        Require(Path.Combine(Path.GetFullPath(folder), S2Dataset.IndexFile), "--data index");
+        var tiles = new S2Dataset(folder, cacheBytes: 0);
+        for (int i = 0; i < tiles.Count; i++) Require(tiles.FilePath(i), "--data tile");
+    }
+
     private void RequireData(string? data)
     {
         if (data is not null && DataSource.S2Folder(data) is { } folder) Require(folder, "--data");

@@ -35,6 +35,10 @@ public static class ArtifactLocation
         return await ContentHash.OfStreamAsync(stream, cancellationToken);
     }
 
+    // Names the file, never its hash: an error line must not fingerprint a file for whoever reads it.
+    private static string NotTheSubmittedFile(string location) =>
+        $"'{location}' on silo {Environment.MachineName} is not the file the job was submitted with (its content changed since submission)";
+
     /// <summary>
     /// A local file with the content <paramref name="sha256"/>: the path itself when local (checked), or a
     /// download into <paramref name="cacheFolder"/> named by the hash (kept for later replicas).
@@ -45,13 +49,14 @@ public static class ArtifactLocation
         {
             var actual = await Sha256Async(location, stores, cancellationToken);
             if (actual != sha256)
-                throw new InvalidDataException($"'{location}' on silo {Environment.MachineName} has SHA-256 {actual}, the job expects {sha256}");
+                throw new InvalidDataException(NotTheSubmittedFile(location));
             return location;
         }
-        Directory.CreateDirectory(cacheFolder);
+        UserCacheFolder.CreateOwnerOnly(cacheFolder);
         var (store, name) = SplitBlobUri(location);
         var target = Path.Combine(cacheFolder, sha256 + Path.GetExtension(name));
-        if (File.Exists(target)) return target;
+        // A cached file is used only if it still is what its name says (a name is no proof: anything may have written it).
+        if (File.Exists(target) && ContentHash.OfFile(target) == sha256) return target;
         using var pending = new PendingFile(target);
         string downloaded;
         await using (var source = await stores.Open(store).OpenReadAsync(name, cancellationToken))
@@ -60,7 +65,7 @@ public static class ArtifactLocation
             await source.CopyToAsync(hashing, cancellationToken);
             downloaded = hashing.Sha256();
         }
-        if (downloaded != sha256) throw new InvalidDataException($"'{location}' has SHA-256 {downloaded}, the job expects {sha256} (changed since submission?)");
+        if (downloaded != sha256) throw new InvalidDataException(NotTheSubmittedFile(location));
         pending.Commit();
         return target;
     }

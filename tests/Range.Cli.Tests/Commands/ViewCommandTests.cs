@@ -92,6 +92,34 @@ public class ViewCommandTests(ExportMaps maps) : IClassFixture<ExportMaps>
         }
     }
 
+    [Fact]
+    public async Task AnAddressOtherMachinesReachNeedsAPasswordAndEveryRequestGivesIt()
+    {
+        var open = CliRunner.Run("view", maps.TwoDegree, "--host", "0.0.0.0", "--port", ServiceProcess.FreeLoopbackPort().ToString(CultureInfo.InvariantCulture));
+        Assert.Equal(2, open.ExitCode);
+        Assert.Contains("--host 0.0.0.0: other machines could reach the map; set RANGE_VIEW_PASSWORD", open.Error);
+        Assert.Single(open.Error.Trim().Split('\n'));
+
+        const string password = "view-password-9c1";
+        int port = ServiceProcess.FreeLoopbackPort();
+        using var view = RangeCli.Start(["view", maps.TwoDegree, "--host", "0.0.0.0", "--port", port.ToString(CultureInfo.InvariantCulture)],
+            new Dictionary<string, string> { ["RANGE_VIEW_PASSWORD"] = password, [Terminal.CommandLog.EnvironmentVariable] = maps.File("view-auth.log") }, TimeSpan.FromMinutes(5));
+        while (!view.OutputSoFar.Contains("serving ", StringComparison.Ordinal))
+        {
+            if (view.Result.IsCompleted) Assert.Fail($"range view ended before serving: {await view.Result}");
+            await Task.Delay(250);
+        }
+        using var http = new HttpClient();
+        string page = $"http://127.0.0.1:{port}/api/map";
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync(page)).StatusCode);
+        using var wrong = new HttpRequestMessage(HttpMethod.Get, page) { Headers = { Authorization = new("Basic", Convert.ToBase64String("range:wrong"u8.ToArray())) } };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.SendAsync(wrong)).StatusCode);
+        using var right = new HttpRequestMessage(HttpMethod.Get, page) { Headers = { Authorization = new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"range:{password}"))) } };
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(right)).StatusCode);
+        view.Signal("INT");
+        await view.Result;
+    }
+
     /// <summary>The page's address once the `range view` process says it serves (it reads and draws the map first).</summary>
     private static async Task<string> Serving(RangeCli.Running view, int port)
     {
