@@ -7,7 +7,7 @@ namespace RangeOrleans.Abstractions;
 /// <see cref="IBankShardGrain"/>s spread over the silos, records each finished shard's SHA-256 in its
 /// durable state, and merges the shards into bank.arrow when all are recorded.
 /// </summary>
-public interface IBankJobGrain : IGrainWithStringKey
+public interface IBankJobGrain : IRetirableJobGrain
 {
     /// <summary>Starts the job (the same spec again is a no-op; a different one under the same id, or an id another kind of job has, is refused).</summary>
     Task<BankJobStatus> SubmitAsync(BankJobSpec spec);

@@ -7,7 +7,7 @@ namespace RangeOrleans.Abstractions;
 /// to <see cref="IShardGrain"/>s across the cluster with a bounded number in flight per silo, retries
 /// shards whose silo died, and writes DEST/manifest.json last.
 /// </summary>
-public interface IJobCoordinatorGrain : IGrainWithStringKey
+public interface IJobCoordinatorGrain : IRetirableJobGrain
 {
     /// <summary>Starts the job; submitting the same spec again under the same id is a no-op, a different spec is refused.</summary>
     Task<JobStatus> SubmitAsync(JobSpec spec);

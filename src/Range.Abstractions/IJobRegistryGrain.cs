@@ -26,6 +26,13 @@ public interface IJobRegistryGrain : IGrainWithStringKey
     [AlwaysInterleave] // a read of memory: answered between the job's own awaits (its tick polling slow silos, a state write)
     Task<JobSummary?> FindAsync(string jobId);
 
+    /// <summary>
+    /// Retires now the finished jobs (completed, failed, cancelled) that ended at least <paramref name="olderThan"/> ago:
+    /// their grain state is deleted and they are no longer listed (output in DEST stays); answers those retired. Never
+    /// touches a job that runs. Silos do the same on their own after their job retention (<c>range silo --job-retention</c>).
+    /// </summary>
+    Task<JobSummary[]> PruneAsync(TimeSpan olderThan);
+
     /// <summary>Jobs in Preparing or Running state (a cancelled job stays Running here until its cleanup is done).</summary>
     Task<JobSummary[]> UnfinishedAsync();
 }

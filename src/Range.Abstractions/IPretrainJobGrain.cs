@@ -7,7 +7,7 @@ namespace RangeOrleans.Abstractions;
 /// (key "JOB/ATTEMPT"), records each epoch's report in its durable state, and when the worker's silo dies or its
 /// run fails starts a new attempt that resumes from the stored last.ckpt (a stored epoch is never trained again).
 /// </summary>
-public interface IPretrainJobGrain : IGrainWithStringKey
+public interface IPretrainJobGrain : IRetirableJobGrain
 {
     /// <summary>Starts the job (the same spec again is a no-op; a different one under the same id, or an id another kind of job has, is refused).</summary>
     Task<PretrainJobStatus> SubmitAsync(PretrainJobSpec spec);

@@ -11,4 +11,7 @@ public sealed record JobSummary
 
     /// <summary>Absent from summaries stored before kinds were recorded: those are map jobs.</summary>
     [Id(4)] public JobKind Kind { get; init; } = JobKind.Map;
+
+    /// <summary>When the registry recorded a final state; retention counts from it (null: not finished, or finished before this was recorded).</summary>
+    [Id(5)] public DateTimeOffset? FinishedAt { get; init; }
 }

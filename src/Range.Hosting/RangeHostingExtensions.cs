@@ -48,7 +48,11 @@ public static class RangeHostingExtensions
         }
         var redis = RedisConnection.Parse(cluster.Redis, cluster.Tls);
         silo.UseRedisClustering(o => o.ConfigurationOptions = redis);
-        silo.AddRedisGrainStorage(RangeStorage.Name, o => o.ConfigurationOptions = redis);
+        silo.AddRedisGrainStorage(RangeStorage.Name, o =>
+        {
+            o.ConfigurationOptions = redis;
+            o.DeleteStateOnClear = true; // a retired job's keys go away (by default a clear leaves a key behind)
+        });
         if (cluster.Tls is not null) silo.UseRangeTls(cluster.Tls);
         int siloPort = cluster.SiloPort == 0 ? FreePort.Next() : cluster.SiloPort;
         int gatewayPort = cluster.GatewayPort == 0 ? FreePort.Next() : cluster.GatewayPort;

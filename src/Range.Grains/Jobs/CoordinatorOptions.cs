@@ -1,6 +1,6 @@
 namespace RangeOrleans.Grains.Jobs;
 
-/// <summary>How coordinators pace a job.</summary>
+/// <summary>How coordinators pace a job, and how long the registry keeps a finished one.</summary>
 public sealed class CoordinatorOptions
 {
     /// <summary>Shards dispatched per active silo at once (silos also cap what they compute at once).</summary>
@@ -17,4 +17,10 @@ public sealed class CoordinatorOptions
 
     /// <summary>How long ticks may keep failing for transient reasons (state store or silos unreachable) before the job fails.</summary>
     public TimeSpan TransientFailureLimit { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long a finished (completed, failed, cancelled) job is kept after it ended; then the registry retires it: its
+    /// grain state and shard table are deleted and it is no longer listed (its output in DEST stays).
+    /// </summary>
+    public TimeSpan JobRetention { get; set; } = TimeSpan.FromDays(7);
 }

@@ -130,6 +130,23 @@ public abstract class DurableJobGrain<TState>(
     protected virtual Task WriteStateAsync() => state.WriteStateAsync();
 
     /// <summary>
+    /// Deletes a finished job's durable state and deactivates it (the registry calls this once the job's retention has
+    /// passed). Refused while the job runs or cleans up: a running job's state is what resumes it.
+    /// </summary>
+    public async Task RetireAsync()
+    {
+        if (HasWorkLeft || S.CleanupPending)
+            throw new InvalidOperationException($"{Kind.ToLowerInvariant()} '{JobId}' is {S.State.ToString().ToLowerInvariant()}{(S.CleanupPending ? " and cleaning up" : "")}: only finished jobs are retired");
+        StopTimer();
+        await ClearStoredStateAsync();
+        DeactivateOnIdle();
+        logger.LogInformation("{Kind} {Job} retired: its state is deleted from the grain store", Kind, JobId);
+    }
+
+    /// <summary>Deletes everything <see cref="WriteStateAsync"/> stored.</summary>
+    protected virtual Task ClearStoredStateAsync() => state.ClearStateAsync();
+
+    /// <summary>
     /// Asks each of <paramref name="runs"/> (shards, workers) to stop, then reads its progress: null where a call failed
     /// transiently (its silo is gone, or not declared dead yet).
     /// </summary>

@@ -54,4 +54,13 @@ public sealed partial class JobCoordinatorGrain
         await base.WriteStateAsync();
         _summaryWritten = summary;
     }
+
+    protected override async Task ClearStoredStateAsync()
+    {
+        // The state goes last: while it is there, it names the pages, so a clear cut short is finished by the next retire.
+        await _tableStore.ClearAsync(Math.Max(S.ShardPages, _table.PageCount));
+        await base.ClearStoredStateAsync();
+        _table = new ShardTable([]);
+        _summaryWritten = null;
+    }
 }

@@ -53,6 +53,18 @@ public sealed class ShardTableStore(IGrainStorage storage, GrainId job)
         await storage.WriteStateAsync(StateName(page), job, state);
     }
 
+    /// <summary>Deletes pages 0 to <paramref name="pageCount"/> - 1 from the store (a retired job's table).</summary>
+    public async Task ClearAsync(int pageCount)
+    {
+        await InBatchesAsync(Enumerable.Range(0, pageCount).ToList(), async page =>
+        {
+            // Clearing needs the stored ETag, as writing does.
+            if (!_pages.TryGetValue(page, out var state)) state = await ReadAsync(page);
+            if (state.RecordExists) await storage.ClearStateAsync(StateName(page), job, state);
+        });
+        _pages.Clear();
+    }
+
     // On the caller's (the grain's) scheduler: up to Parallel storage calls in flight at once.
     private static async Task InBatchesAsync(List<int> pages, Func<int, Task> work)
     {
