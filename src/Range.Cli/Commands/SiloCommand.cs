@@ -52,8 +52,11 @@ public static class SiloCommand
             Description = $"Address the dashboard listens on; other than loopback it needs {DashboardSettings.PasswordVariable} (basic auth, user '{DashboardSettings.User}').",
             DefaultValueFactory = _ => "127.0.0.1",
         };
+        var retention = DurationOption.Create("--job-retention",
+            "How long finished jobs (completed, failed, cancelled) are kept: then their state is deleted from Redis and `range jobs` no longer lists them " +
+            "(their output stays). An age such as 7d (default), 12h or 30m.", new Grains.Jobs.CoordinatorOptions().JobRetention);
         var command = new Command("silo", "Run a silo of a Redis-clustered mapping cluster until stopped (Ctrl+C / SIGTERM).");
-        foreach (var option in new Option[] { device, slots, siloPort, gatewayPort, advertise, cache, membership, health, healthHost, dataRoots, containers, dashboardPort, dashboardHost }) command.Options.Add(option);
+        foreach (var option in new Option[] { device, slots, siloPort, gatewayPort, advertise, cache, membership, health, healthHost, dataRoots, containers, dashboardPort, dashboardHost, retention }) command.Options.Add(option);
         cluster.AddTo(command);
         command.SetAction(result =>
         {
@@ -77,7 +80,7 @@ public static class SiloCommand
                 ? new DashboardSettings { Port = port, Host = result.GetValue(dashboardHost)!, Password = Environment.GetEnvironmentVariable(DashboardSettings.PasswordVariable) }
                 : null;
             dashboard?.Validate();
-            using var host = ClusterHosts.Silo(options, replicas, roots, new Grains.Jobs.CoordinatorOptions { ShardsInFlightPerSilo = maxShards }, dashboard, result.GetValue(health), result.GetValue(healthHost)!);
+            using var host = ClusterHosts.Silo(options, replicas, roots, new Grains.Jobs.CoordinatorOptions { ShardsInFlightPerSilo = maxShards, JobRetention = result.GetValue(retention) }, dashboard, result.GetValue(health), result.GetValue(healthHost)!);
             if (options.Tls is null)
                 result.InvocationConfiguration.Error.WriteLine($"TLS is off: silo-to-silo and client connections are plain TCP that anyone reaching the ports can use " +
                     $"(--tls-cert, --tls-key, --tls-ca or {ClusterTls.CertificateVariable}... turn mutual TLS on; docs/security.md)");

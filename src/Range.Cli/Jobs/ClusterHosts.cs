@@ -195,6 +195,7 @@ public static class ClusterHosts
                 {
                     if (coordinator is null) return;
                     c.ShardsInFlightPerSilo = coordinator.ShardsInFlightPerSilo;
+                    c.JobRetention = coordinator.JobRetention;
                 }, roots).AddRangeDashboard());
         }
         if (dashboard is not null) return SiloDashboard.Build(dashboard, Configure);
