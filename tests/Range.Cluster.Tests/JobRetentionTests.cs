@@ -37,6 +37,11 @@ public sealed class JobRetentionTests : IDisposable
         await running.SubmitAsync(MapJobs.Fibonacci(2_000_000, "az://maps/busy"));
         await _cluster.WaitAsync(client, "busy", s => s.State == JobState.Running);
 
+        // Retiring is the registry's: a client asking a job to retire itself is refused by the front door, and the job stays.
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => client.GetGrain<IJobCoordinatorGrain>(finished[0]).RetireAsync());
+        Assert.Contains("IRetirableJobGrain.RetireAsync is internal to the cluster", refused.Message);
+        Assert.Equal(JobState.Completed, (await client.StatusAsync(finished[0])).State);
+
         var pruned = await RangeCli.RunAsync("jobs", "--cluster", _cluster.Redis.ConnectionString, "--prune");
         Assert.True(pruned.ExitCode == 0, pruned.ToString());
         Assert.Contains("retired 5 finished job(s)", pruned.Output);
