@@ -71,6 +71,14 @@ public sealed class JobKindsTests(BankEncoders encoders) : IClassFixture<BankEnc
         var unknown = await RangeCli.RunAsync("status", "no-such-job", "--cluster", redis);
         Assert.Equal(2, unknown.ExitCode);
         Assert.Contains("no job 'no-such-job' in this cluster", unknown.Error);
+
+        // Every kind retires: `range jobs --prune` deletes the three jobs' state, and no Redis key names them any more.
+        using var contents = await RedisContents.ConnectAsync(_cluster);
+        Assert.Contains(RedisContents.Keys(contents), k => k.Contains("kinds-pretrain"));
+        var pruned = await RangeCli.RunAsync("jobs", "--cluster", redis, "--prune");
+        Assert.True(pruned.ExitCode == 0 && pruned.Output.Contains("retired 3 finished job(s)"), pruned.ToString());
+        Assert.DoesNotContain(RedisContents.Keys(contents), k => k.Contains("kinds-"));
+        Assert.Equal("no jobs", (await RangeCli.RunAsync("jobs", "--cluster", redis)).Output.Trim());
         await host.StopAsync();
     }
 

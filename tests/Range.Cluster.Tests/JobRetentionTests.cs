@@ -1,6 +1,5 @@
 using RangeOrleans.Abstractions;
 using RangeOrleans.Testing;
-using StackExchange.Redis;
 
 namespace RangeOrleans.Cluster.Tests;
 
@@ -21,17 +20,17 @@ public sealed class JobRetentionTests : IDisposable
         await _cluster.StartSilosAsync(1);
         var (host, client) = await _cluster.ConnectAsync();
         using var connected = host;
-        using var redis = await ConnectionMultiplexer.ConnectAsync(_cluster.Redis.ConnectionString + ",allowAdmin=true");
-        var before = Keys(redis);
-        long memoryBefore = UsedMemory(redis);
+        using var redis = await RedisContents.ConnectAsync(_cluster);
+        var before = RedisContents.Keys(redis);
+        long memoryBefore = RedisContents.UsedMemory(redis);
 
         string[] finished = Enumerable.Range(0, 5).Select(i => $"retire-{i}").ToArray();
         foreach (var id in finished) await client.GetGrain<IJobCoordinatorGrain>(id).SubmitAsync(MapJobs.Fibonacci(2000, $"az://maps/{id}"));
         foreach (var id in finished)
             Assert.True((await _cluster.WaitAsync(client, id, s => s.IsFinal)).State == JobState.Completed, _cluster.SiloLogs());
-        var withJobs = Keys(redis);
+        var withJobs = RedisContents.Keys(redis);
         Assert.All(finished, id => Assert.Contains(withJobs, k => k.Contains(id))); // the state this test expects to go
-        long memoryWithJobs = UsedMemory(redis);
+        long memoryWithJobs = RedisContents.UsedMemory(redis);
 
         var running = client.GetGrain<IJobCoordinatorGrain>("busy");
         await running.SubmitAsync(MapJobs.Fibonacci(2_000_000, "az://maps/busy"));
@@ -48,11 +47,11 @@ public sealed class JobRetentionTests : IDisposable
         Assert.All(finished, id => Assert.Contains(id, pruned.Output));
         Assert.DoesNotContain("busy", pruned.Output);
 
-        var after = Keys(redis);
+        var after = RedisContents.Keys(redis);
         var left = after.Except(before).Where(k => !k.Contains("busy")).ToArray();
         Assert.True(left.Length == 1 && left[0].Contains("jobs"), $"keys beyond membership and the running job: {string.Join(", ", left)}");
         Assert.DoesNotContain(after, k => finished.Any(id => k.Contains(id)));
-        long memoryAfter = UsedMemory(redis);
+        long memoryAfter = RedisContents.UsedMemory(redis);
         Console.WriteLine($"Redis: {before.Count} keys / {memoryBefore:N0} B used before jobs; {withJobs.Count} / {memoryWithJobs:N0} B with 5 finished; " +
             $"{after.Count} / {memoryAfter:N0} B after prune (1 job running)");
         Assert.True(memoryAfter - memoryBefore < MemoryBound, $"used_memory {memoryBefore:N0} B before jobs, {memoryAfter:N0} B after prune");
@@ -70,13 +69,13 @@ public sealed class JobRetentionTests : IDisposable
         await _cluster.StartSilosAsync(1, options: ["--job-retention", "2s"]);
         var (host, client) = await _cluster.ConnectAsync();
         using var connected = host;
-        using var redis = await ConnectionMultiplexer.ConnectAsync(_cluster.Redis.ConnectionString + ",allowAdmin=true");
+        using var redis = await RedisContents.ConnectAsync(_cluster);
         await client.GetGrain<IJobCoordinatorGrain>("short-lived").SubmitAsync(MapJobs.Fibonacci(2000, "az://maps/short-lived"));
         Assert.True((await _cluster.WaitAsync(client, "short-lived", s => s.IsFinal)).State == JobState.Completed, _cluster.SiloLogs());
 
         var registry = client.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.Key);
         await _cluster.WaitAsync(registry.ListAsync, jobs => jobs.Length == 0, "the registry to retire the job", TimeSpan.FromSeconds(30));
-        Assert.DoesNotContain(Keys(redis), k => k.Contains("short-lived"));
+        Assert.DoesNotContain(RedisContents.Keys(redis), k => k.Contains("short-lived"));
     }
 
     [Fact]
@@ -85,12 +84,6 @@ public sealed class JobRetentionTests : IDisposable
         var refused = await RangeCli.RunAsync("jobs", "--cluster", "127.0.0.1:1", "--prune", "--older-than", "7x");
         Assert.True(refused.ExitCode != 0 && refused.Error.Contains("--older-than '7x': give an age such as 7d, 12h, 30m or 45s"), refused.ToString());
     }
-
-    private static List<string> Keys(IConnectionMultiplexer redis) =>
-        redis.GetServers().Single().Keys(pattern: "*").Select(k => k.ToString()).ToList();
-
-    private static long UsedMemory(IConnectionMultiplexer redis) =>
-        long.Parse(redis.GetServers().Single().Info("memory").SelectMany(g => g).Single(p => p.Key == "used_memory").Value);
 
     public void Dispose() => _cluster.Dispose();
 }
