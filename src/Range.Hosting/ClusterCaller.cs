@@ -8,8 +8,9 @@ namespace RangeOrleans.Hosting;
 /// loops, the in-process silo of a local command), or an external client (through a gateway).
 /// </summary>
 /// <remarks>
-/// The sender's id is what the message says; a gateway forwards it as the client wrote it. Orleans' own client always
-/// writes its client id; a client built to lie needs the cluster's certificate and Redis password first (docs/security.md).
+/// The sender's id is what the message says; a gateway forwards it as the client wrote it, so a client built to lie
+/// passes this check: where the cluster has a <see cref="ClusterSecret"/>, the front door also wants a silo's
+/// <see cref="CallStamp"/> (<see cref="ClusterBoundaryFilter"/>).
 /// </remarks>
 internal sealed class ClusterCaller(IClusterMembershipService membership, ILocalSiloDetails local)
 {

@@ -21,6 +21,12 @@ public sealed record RangeClusterOptions
     /// <summary>Mutual TLS on silo-to-silo and client-to-gateway connections (and to Redis with ssl=true); null: plain TCP.</summary>
     public ClusterTls? Tls { get; init; }
 
+    /// <summary>
+    /// The key only the silos hold, with which they stamp their internal calls (<see cref="ClusterSecret"/>); silos only.
+    /// Null: a silo without Redis makes a random one (it is alone); one with Redis checks only the caller's id.
+    /// </summary>
+    public ClusterSecret? Secret { get; init; }
+
     /// <summary>Address other silos and clients reach this silo at (a host name or IP); null: 127.0.0.1 (a single machine).</summary>
     public string? AdvertisedHost { get; init; }
 

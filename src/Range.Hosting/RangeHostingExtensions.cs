@@ -39,7 +39,11 @@ public static class RangeHostingExtensions
         silo.AddStartupTask<JobResumer>();
         silo.Services.AddSingleton<JobResumer>();
         silo.Services.AddSingleton<ClusterCaller>();
-        silo.AddIncomingGrainCallFilter<ClusterBoundaryFilter>();
+        // The front door wants a silo's stamp on internal calls; a silo alone in its process has nobody to share a key with.
+        var secret = cluster.Secret ?? (cluster.Redis is null ? ClusterSecret.Random() : null);
+        if (secret is not null) silo.AddOutgoingGrainCallFilter(new SiloStampFilter(secret, TimeProvider.System));
+        silo.Services.AddSingleton<IIncomingGrainCallFilter>(sp => new ClusterBoundaryFilter(
+            sp.GetRequiredService<ClusterCaller>(), secret, TimeProvider.System, sp.GetRequiredService<ILogger<ClusterBoundaryFilter>>()));
         silo.Configure<ClusterOptions>(o => { o.ClusterId = cluster.ClusterId; o.ServiceId = cluster.ServiceId; });
         if (cluster.Redis is null)
         {
@@ -54,6 +58,10 @@ public static class RangeHostingExtensions
             o.DeleteStateOnClear = true; // a retired job's keys go away (by default a clear leaves a key behind)
         });
         if (cluster.Tls is not null) silo.UseRangeTls(cluster.Tls);
+        // TLS keeps clients out of the silo port, but through a gateway only the secret tells a silo's call from a client's.
+        if (cluster.Tls is not null && secret is null)
+            throw new ArgumentException($"a silo with TLS needs the cluster's secret: give --cluster-secret-file (or {ClusterSecret.FileVariable}), " +
+                "the same file on every silo and on no client (scripts/make-certs.sh makes cluster-secret; docs/security.md)");
         int siloPort = cluster.SiloPort == 0 ? FreePort.Next() : cluster.SiloPort;
         int gatewayPort = cluster.GatewayPort == 0 ? FreePort.Next() : cluster.GatewayPort;
         if (cluster.AdvertisedHost is null) silo.ConfigureEndpoints(IPAddress.Loopback, siloPort, gatewayPort);

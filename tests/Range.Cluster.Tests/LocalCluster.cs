@@ -17,6 +17,7 @@ internal sealed class LocalCluster : IDisposable
     private readonly List<SiloProcess> _started = [];
 
     private readonly string _membership;
+    private readonly string _secretFolder = Directory.CreateTempSubdirectory("range-secret-").FullName;
 
     /// <param name="persistentRedis">Redis with its append-only file on, so its data survives a restart.</param>
     /// <param name="redisPassword">Redis refuses connections without it; silos and `range` processes get it from RANGE_REDIS_PASSWORD.</param>
@@ -42,6 +43,9 @@ internal sealed class LocalCluster : IDisposable
             throw;
         }
     }
+
+    /// <summary>The cluster secret every silo gets (RANGE_CLUSTER_SECRET_FILE, silos only): they stamp their internal calls with it.</summary>
+    public string SecretFile => Path.Combine(_secretFolder, "cluster-secret");
 
     public AzuriteProcess Azurite { get; }
     public RedisProcess Redis { get; }
@@ -76,7 +80,8 @@ internal sealed class LocalCluster : IDisposable
     public SiloProcess StartSilo(string[] arguments, int maxConcurrentShards = 1, bool withStorage = true, IReadOnlyList<string>? access = null,
         IReadOnlyDictionary<string, string>? environment = null)
     {
-        var merged = new Dictionary<string, string>(Environment);
+        if (!File.Exists(SecretFile)) File.WriteAllText(SecretFile, Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        var merged = new Dictionary<string, string>(Environment) { [ClusterSecret.FileVariable] = SecretFile };
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) merged[name] = value;
         var silo = new SiloProcess(Redis.ConnectionString, withStorage ? Azurite.ConnectionString : null, maxConcurrentShards, _membership, arguments, merged, access);
         _started.Add(silo);
@@ -91,7 +96,8 @@ internal sealed class LocalCluster : IDisposable
     }
 
     /// <summary>A client connected through Redis membership (with a client certificate of the cluster's CA when it has one); dispose the host (after StopAsync) when done.</summary>
-    public async Task<(IHost Host, IClusterClient Client)> ConnectAsync()
+    /// <param name="beforeStart">Runs on the built client before it connects (an attacker's test rewrites it: <see cref="SenderForgery"/>).</param>
+    public async Task<(IHost Host, IClusterClient Client)> ConnectAsync(Action<IHost>? beforeStart = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
@@ -99,6 +105,7 @@ internal sealed class LocalCluster : IDisposable
         string redis = Redis.Password is null ? Redis.ConnectionString : $"{Redis.ConnectionString},password={Redis.Password}"; // in this process only
         builder.UseOrleansClient(c => c.AddRangeClient(new RangeClusterOptions { Redis = redis, Tls = tls }));
         var host = builder.Build();
+        beforeStart?.Invoke(host);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await host.StartAsync(timeout.Token);
         return (host, host.Services.GetRequiredService<IClusterClient>());
@@ -143,5 +150,6 @@ internal sealed class LocalCluster : IDisposable
         foreach (var silo in _started) silo.Dispose();
         Redis.Dispose();
         Azurite.Dispose();
+        Directory.Delete(_secretFolder, recursive: true);
     }
 }

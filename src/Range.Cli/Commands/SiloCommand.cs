@@ -55,8 +55,13 @@ public static class SiloCommand
         var retention = DurationOption.Create("--job-retention",
             "How long finished jobs (completed, failed, cancelled) are kept: then their state is deleted from Redis and `range jobs` no longer lists them " +
             "(their output stays). An age such as 7d (default), 12h or 30m.", new Grains.Jobs.CoordinatorOptions().JobRetention);
+        var secret = new Option<string?>("--cluster-secret-file")
+        {
+            Description = $"File holding the key only the silos of the cluster share (at least {ClusterSecret.MinimumBytes} random bytes; default {ClusterSecret.FileVariable}): " +
+                "silos stamp their internal calls with it, so no client can pass for a silo. Needed with TLS; never give it to a client (docs/security.md).",
+        };
         var command = new Command("silo", "Run a silo of a Redis-clustered mapping cluster until stopped (Ctrl+C / SIGTERM).");
-        foreach (var option in new Option[] { device, slots, siloPort, gatewayPort, advertise, cache, membership, health, healthHost, dataRoots, containers, dashboardPort, dashboardHost, retention }) command.Options.Add(option);
+        foreach (var option in new Option[] { device, slots, siloPort, gatewayPort, advertise, cache, membership, health, healthHost, dataRoots, containers, dashboardPort, dashboardHost, retention, secret }) command.Options.Add(option);
         cluster.AddTo(command);
         command.SetAction(result =>
         {
@@ -73,6 +78,7 @@ public static class SiloCommand
                 GatewayPort = result.GetValue(gatewayPort),
                 AdvertisedHost = result.GetValue(advertise),
                 Membership = MembershipSettings.Parse(result.GetValue(membership)),
+                Secret = ClusterSecret.Load(result.GetValue(secret)),
             };
             var (envFolders, envContainers) = AllowedRoots.FromEnvironment();
             var roots = AllowedRoots.Of([.. result.GetValue(dataRoots) ?? [], .. envFolders], [.. result.GetValue(containers) ?? [], .. envContainers]);
@@ -84,6 +90,9 @@ public static class SiloCommand
             if (options.Tls is null)
                 result.InvocationConfiguration.Error.WriteLine($"TLS is off: silo-to-silo and client connections are plain TCP that anyone reaching the ports can use " +
                     $"(--tls-cert, --tls-key, --tls-ca or {ClusterTls.CertificateVariable}... turn mutual TLS on; docs/security.md)");
+            if (options.Secret is null)
+                result.InvocationConfiguration.Error.WriteLine($"cluster secret is off: the silos trust the sender id a call carries, which a client can forge " +
+                    $"(--cluster-secret-file or {ClusterSecret.FileVariable}, the same file on every silo, turns stamped calls on; docs/security.md)");
             host.Start();
             string served = dashboard is null ? "" : $"; dashboard http://{(dashboard.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{dashboard.Host}]" : dashboard.Host)}:{dashboard.Port}/ and /jobs{(dashboard.Password is null ? "" : " (password)")}";
             result.InvocationConfiguration.Output.WriteLine($"silo started (pid {Environment.ProcessId}, device {replicas.Device}, {maxShards} concurrent shards{(options.Tls is null ? "" : ", mutual TLS")}; jobs may use: {roots.Describe()}{served})");
