@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes a cluster CA and the certificates docker-compose and Kubernetes use (docs/security.md), plus a random Redis
-# password, into DIR (default infra/certs; git ignores it). Keeps what exists: run it again to add what is missing.
+# password and the cluster secret (the silos' key for stamping their internal calls; silos only, never a client), into DIR (default infra/certs; git ignores it). Keeps what exists: run it again to add what is missing.
 #   bash scripts/make-certs.sh [DIR] [EXTRA_DNS_NAME...]   # extra names go into the silo and Redis certificates
 set -euo pipefail
 dir=${1:-infra/certs}
@@ -34,6 +34,7 @@ issue silo serverAuth,clientAuth "DNS:silo1,DNS:silo2,DNS:silo3,DNS:range-silo,$
 issue client clientAuth ""
 issue redis serverAuth "DNS:redis,DNS:range-redis,$names"
 [ -f redis-password ] || { openssl rand -hex 24 | tr -d '\n' > redis-password; echo "made $dir/redis-password"; }
-# Keys and the password readable by their owner only (containers read them as root); certificates by anyone.
-chmod 700 . && chmod 644 ./*.crt && chmod 600 ./*.key redis-password
+[ -f cluster-secret ] || { openssl rand -hex 32 | tr -d '\n' > cluster-secret; echo "made $dir/cluster-secret (silos only)"; }
+# Keys, the password and the secret readable by their owner only (containers read them as root); certificates by anyone.
+chmod 700 . && chmod 644 ./*.crt && chmod 600 ./*.key redis-password cluster-secret
 openssl verify -CAfile ca.crt silo.crt client.crt redis.crt
