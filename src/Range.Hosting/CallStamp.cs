@@ -26,7 +26,9 @@ public static class CallStamp
     public static string Make(ClusterSecret secret, string target, string method, DateTimeOffset at)
     {
         long milliseconds = at.ToUnixTimeMilliseconds();
-        return $"{milliseconds.ToString(CultureInfo.InvariantCulture)}.{Convert.ToBase64String(Mac(secret, milliseconds, target, method))}";
+        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        Mac(secret, milliseconds, target, method, mac);
+        return $"{milliseconds.ToString(CultureInfo.InvariantCulture)}.{Convert.ToBase64String(mac)}";
     }
 
     /// <summary>Whether <paramref name="stamp"/> was made with <paramref name="secret"/> for this target and method, within <see cref="MaxAge"/> of <paramref name="now"/>.</summary>
@@ -39,9 +41,11 @@ public static class CallStamp
         if (Math.Abs(now.ToUnixTimeMilliseconds() - milliseconds) > MaxAge.TotalMilliseconds) return false;
         Span<byte> given = stackalloc byte[HMACSHA256.HashSizeInBytes];
         if (!Convert.TryFromBase64String(text[(dot + 1)..], given, out int written) || written != given.Length) return false;
-        return CryptographicOperations.FixedTimeEquals(given, Mac(secret, milliseconds, target, method));
+        Span<byte> expected = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        Mac(secret, milliseconds, target, method, expected);
+        return CryptographicOperations.FixedTimeEquals(given, expected);
     }
 
-    private static byte[] Mac(ClusterSecret secret, long milliseconds, string target, string method) =>
-        HMACSHA256.HashData(secret.Key, Encoding.UTF8.GetBytes($"{milliseconds.ToString(CultureInfo.InvariantCulture)}\n{target}\n{method}"));
+    private static void Mac(ClusterSecret secret, long milliseconds, string target, string method, Span<byte> mac) =>
+        secret.Sign(Encoding.UTF8.GetBytes($"{milliseconds.ToString(CultureInfo.InvariantCulture)}\n{target}\n{method}"), mac);
 }
