@@ -64,6 +64,30 @@ public sealed class ClusterCredentialsTests
     }
 
     [Fact]
+    public async Task Bad_cluster_secrets_end_in_one_line_naming_the_file_and_exit_2()
+    {
+        using var ca = new TestCertificates();
+        string[] tls = LocalCluster.TlsArguments(ca.Issue("silo", server: true), ca.AuthorityFile);
+        string missing = Path.Combine(ca.Folder, "missing-secret"), tooShort = Path.Combine(ca.Folder, "short-secret");
+        File.WriteAllText(tooShort, new string('a', ClusterSecret.MinimumBytes - 1) + "\n");
+        (string[] Arguments, Dictionary<string, string> Environment, string Named)[] cases =
+        [
+            (["--cluster-secret-file", missing], [], missing),
+            (["--cluster-secret-file", tooShort, .. tls], [], tooShort),
+            ([], new() { [ClusterSecret.FileVariable] = missing }, missing),
+            (tls, [], "--cluster-secret-file"), // TLS without a secret: a client could pass for a silo through a gateway
+        ];
+        var results = await Task.WhenAll(cases.Select(c => RangeCli.Start(["silo", "--cluster", "127.0.0.1:1", .. c.Arguments], c.Environment).Result));
+        for (int i = 0; i < cases.Length; i++)
+        {
+            Assert.True(results[i].ExitCode == 2, $"{string.Join(' ', cases[i].Arguments)}: {results[i]}");
+            var error = Assert.Single(results[i].Error.Trim().Split('\n'));
+            Assert.StartsWith("error:", error);
+            Assert.Contains(cases[i].Named, error);
+        }
+    }
+
+    [Fact]
     public void Connection_strings_are_shown_without_their_password()
     {
         Assert.Equal("redis:6379,user=range,password=*****,ssl=true", RedisConnection.Display($"redis:6379,user=range,password={Password},ssl=true"));
