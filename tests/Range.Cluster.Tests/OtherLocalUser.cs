@@ -3,8 +3,9 @@ using System.Diagnostics;
 namespace RangeOrleans.Cluster.Tests;
 
 /// <summary>
-/// Another local user, played for real: commands run as uid nobody (group nogroup, no supplementary groups) through
-/// util-linux' setpriv, which a root test process may use; the kernel drops root's capabilities with the uid.
+/// Another local user, played for real: commands run as uid and gid 65534 (nobody; numeric, so no account need exist),
+/// without supplementary groups, through util-linux' setpriv, which a root test process may use; the kernel drops
+/// root's capabilities with the uid.
 /// </summary>
 internal static class OtherLocalUser
 {
@@ -21,7 +22,7 @@ internal static class OtherLocalUser
     public static async Task<(int ExitCode, string Output)> RunAsync(params string[] command)
     {
         var info = new ProcessStartInfo(Setpriv) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--" }.Concat(command)) info.ArgumentList.Add(a);
+        foreach (var a in new[] { "--reuid=65534", "--regid=65534", "--clear-groups", "--" }.Concat(command)) info.ArgumentList.Add(a);
         using var process = Process.Start(info)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
