@@ -6,8 +6,8 @@ using RangeOrleans.Testing;
 namespace RangeOrleans.Cluster.Tests;
 
 /// <summary>
-/// The HTTP front end of a <see cref="LocalCluster"/> as a user runs it: two tokens made by `range api token add` (one for
-/// the temp folder and the repository, as the silos allow; one for a folder of its own) and a `range api` process on a
+/// The HTTP front end of a <see cref="LocalCluster"/> as a user runs it: three tokens made by `range api token add` (one for
+/// the temp folder and the repository, as the silos allow; one for a folder of its own; one with a low rate) and a `range api` process on a
 /// free loopback port, ready once its /readyz answers 200. Disposing kills it.
 /// </summary>
 internal sealed class ApiFrontEnd : IDisposable
@@ -15,8 +15,9 @@ internal sealed class ApiFrontEnd : IDisposable
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(180);
     private readonly RangeCli.Running _process;
 
-    private ApiFrontEnd(RangeCli.Running process, Uri address, string token, string narrowToken, string narrowRoot)
+    private ApiFrontEnd(RangeCli.Running process, Uri address, string token, string narrowToken, string narrowRoot, string limitedToken)
     {
+        LimitedToken = limitedToken;
         _process = process;
         Address = address;
         Token = token;
@@ -34,16 +35,22 @@ internal sealed class ApiFrontEnd : IDisposable
 
     public string NarrowRoot { get; }
 
+    /// <summary>A token allowed <see cref="LimitedRate"/> requests a minute.</summary>
+    public string LimitedToken { get; }
+
+    public const int LimitedRate = 2;
+
     public static async Task<ApiFrontEnd> StartAsync(LocalCluster cluster, string folder)
     {
         string tokens = Path.Combine(folder, "tokens.json");
         string narrowRoot = Path.Combine(folder, "narrow");
         string token = await AddTokenAsync(tokens, "full", "--data-root", Path.GetTempPath(), "--data-root", TestData.RepoDir, "--rate", "100000", "--concurrency", "64");
         string narrow = await AddTokenAsync(tokens, "narrow", "--data-root", narrowRoot);
+        string limited = await AddTokenAsync(tokens, "limited", "--data-root", narrowRoot, "--rate", LimitedRate.ToString());
         int port = FreePort();
         var process = RangeCli.Start(["api", "--cluster", cluster.Redis.ConnectionString, "--port", port.ToString(), "--tokens", tokens],
             new Dictionary<string, string>(cluster.Environment), TimeSpan.FromHours(1));
-        var api = new ApiFrontEnd(process, new Uri($"http://127.0.0.1:{port}"), token, narrow, narrowRoot);
+        var api = new ApiFrontEnd(process, new Uri($"http://127.0.0.1:{port}"), token, narrow, narrowRoot, limited);
         try { await api.WaitReadyAsync(); }
         catch
         {

@@ -40,6 +40,20 @@ public sealed class ApiTests(ApiClusterFixture fixture) : IClassFixture<ApiClust
     }
 
     [Fact]
+    public async Task EachTokenHasItsOwnRateLimit()
+    {
+        using var limited = Api.Client(Api.LimitedToken);
+        for (int i = 0; i < ApiFrontEnd.LimitedRate; i++) Assert.Equal(HttpStatusCode.OK, (await limited.GetAsync("/v1/jobs")).StatusCode);
+        var refused = await limited.GetAsync("/v1/jobs");
+        await AssertProblemAsync(refused, HttpStatusCode.TooManyRequests, "Authorization");
+        Assert.True(refused.Headers.RetryAfter?.Delta > TimeSpan.Zero, "no Retry-After");
+        using var other = Api.Client(Api.Token);
+        Assert.Equal(HttpStatusCode.OK, (await other.GetAsync("/v1/jobs")).StatusCode);
+        using var anonymous = Api.Client(null);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/healthz")).StatusCode);
+    }
+
+    [Fact]
     public async Task MapJobIsSubmittedFollowedListedAndItsManifestPointsAtItsFiles()
     {
         using var http = Api.Client(Api.Token);

@@ -61,7 +61,9 @@ public static class JobEndpoints
                 "pretrain" => await SubmitPretrainAsync(grains, caller, jobId, ApiJson.Read<PretrainJobSpec>(spec, "spec")),
                 _ => await SubmitMapAsync(grains, caller, jobId, ApiJson.Read<JobSpec>(spec, "spec")),
             };
-            var view = await JobView.ReadAsync(grains, submitted);
+            // The registry's record (its submission time) once the job grain has registered; else what was submitted.
+            var registered = await grains.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.Key).FindAsync(jobId) ?? submitted;
+            var view = await JobView.ReadAsync(grains, registered);
             return new Located(Results.Json(view, ApiJson.Options, statusCode: StatusCodes.Status202Accepted), $"/v1/jobs/{jobId}");
         }, flatModel: kind != "map");
     });
