@@ -27,7 +27,7 @@ internal sealed class ApiFrontEnd : IDisposable
 
     public Uri Address { get; }
 
-    /// <summary>A token for the temp folder and the repository (where the silos let jobs go).</summary>
+    /// <summary>A token for the temp folder, the repository and every container (where the silos let jobs go).</summary>
     public string Token { get; }
 
     /// <summary>A token for <see cref="NarrowRoot"/> only.</summary>
@@ -44,12 +44,12 @@ internal sealed class ApiFrontEnd : IDisposable
     {
         string tokens = Path.Combine(folder, "tokens.json");
         string narrowRoot = Path.Combine(folder, "narrow");
-        string token = await AddTokenAsync(tokens, "full", "--data-root", Path.GetTempPath(), "--data-root", TestData.RepoDir, "--rate", "100000", "--concurrency", "64");
+        string token = await AddTokenAsync(tokens, "full", "--data-root", Path.GetTempPath(), "--data-root", TestData.RepoDir, "--allow-container", "*", "--rate", "100000", "--concurrency", "64");
         string narrow = await AddTokenAsync(tokens, "narrow", "--data-root", narrowRoot);
         string limited = await AddTokenAsync(tokens, "limited", "--data-root", narrowRoot, "--rate", LimitedRate.ToString());
         int port = FreePort();
         var process = RangeCli.Start(["api", "--cluster", cluster.Redis.ConnectionString, "--port", port.ToString(), "--tokens", tokens],
-            new Dictionary<string, string>(cluster.Environment), TimeSpan.FromHours(1));
+            new Dictionary<string, string>(cluster.Environment) { ["AZURE_STORAGE_CONNECTION_STRING"] = cluster.Azurite.ConnectionString }, TimeSpan.FromHours(1));
         var api = new ApiFrontEnd(process, new Uri($"http://127.0.0.1:{port}"), token, narrow, narrowRoot, limited);
         try { await api.WaitReadyAsync(); }
         catch

@@ -82,6 +82,24 @@ public sealed class ApiTests(ApiClusterFixture fixture) : IClassFixture<ApiClust
     }
 
     [Fact]
+    public async Task MapJobInBlobStorageLinksItsShardsByReadUrls()
+    {
+        using var http = Api.Client(Api.Token);
+        var submitted = await http.PostAsync("/v1/jobs", Json(MapRequest("api-map-az", "az://apimaps/fib", points: 100, shardDegrees: 90)));
+        Assert.True(submitted.StatusCode == HttpStatusCode.Accepted, await submitted.Content.ReadAsStringAsync());
+        var last = (await ReadEventsAsync(http, "/v1/jobs/api-map-az/events")).Last(e => e.Event == "status").Data;
+        Assert.True(last.GetProperty("state").GetString() == "completed", $"{last}; silo: {fixture.SiloLogs()}");
+        var manifest = await http.GetFromJsonAsync<JsonElement>("/v1/jobs/api-map-az/manifest");
+        using var anonymous = new HttpClient(); // a read URL needs no token and no storage credentials
+        foreach (var output in manifest.GetProperty("outputs").EnumerateArray())
+        {
+            Assert.StartsWith("az://apimaps/fib/shards/", output.GetProperty("location").GetString());
+            var bytes = await anonymous.GetByteArrayAsync(output.GetProperty("readUrl").GetString());
+            Assert.Equal(output.GetProperty("sha256").GetString(), Convert.ToHexStringLower(SHA256.HashData(bytes)));
+        }
+    }
+
+    [Fact]
     public async Task DeleteCancelsARunningJob()
     {
         using var http = Api.Client(Api.Token);

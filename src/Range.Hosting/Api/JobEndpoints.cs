@@ -25,6 +25,9 @@ public static class JobEndpoints
 
     public const int DefaultPageSize = 50, MaxPageSize = 500;
 
+    /// <summary>How long the read URLs of a manifest's outputs work.</summary>
+    public static readonly TimeSpan ReadUrlLifetime = TimeSpan.FromMinutes(15);
+
     /// <summary>How often an event stream reads the job's status.</summary>
     private static readonly TimeSpan EventInterval = TimeSpan.FromMilliseconds(500);
 
@@ -167,7 +170,8 @@ public static class JobEndpoints
 
     /// <summary>
     /// A completed map job's manifest (DEST/manifest.json as written) and its outputs: for a local DEST the paths of its
-    /// files, for az:// their blob URIs (read with the storage account's own credentials; no SAS URLs are minted).
+    /// files, for az:// their blob URIs and read-only SAS URLs valid for <see cref="ReadUrlLifetime"/> (when the front
+    /// end's connection string has an account key to sign them).
     /// </summary>
     private static Task<IResult> ManifestAsync(HttpContext context, string id, [FromServices] IClusterClient client, [FromServices] IBlobStoreFactory stores) =>
         ApiGuard.RunAsync("id", async () =>
@@ -178,14 +182,23 @@ public static class JobEndpoints
             if (view.State != JobState.Completed)
                 throw new ApiRefusal(409, "id", $"job '{id}' is {view.State.ToString().ToLowerInvariant()}; its manifest is written when it completes");
             byte[] bytes;
-            try { bytes = await stores.Open(job.Destination).ReadAllBytesAsync(JobManifest.FileName, context.RequestAborted); }
+            IBlobStore store;
+            try
+            {
+                store = stores.Open(job.Destination);
+                bytes = await store.ReadAllBytesAsync(JobManifest.FileName, context.RequestAborted);
+            }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or StorageNotConfiguredException or Azure.RequestFailedException)
             {
                 throw new ApiRefusal(502, "id", $"the front end cannot read {job.Destination}/{JobManifest.FileName}: {e.Message}");
             }
             var manifest = JobManifest.Parse(bytes, $"{job.Destination}/{JobManifest.FileName}");
             using var raw = JsonDocument.Parse(bytes);
-            var outputs = manifest.Shards.Select(s => new { s.Name, s.Tile, s.Rows, s.Sha256, Location = Locate(job.Destination, s.Name) }).ToList();
+            var outputs = manifest.Shards.Select(s => new
+            {
+                s.Name, s.Tile, s.Rows, s.Sha256, Location = Locate(job.Destination, s.Name),
+                ReadUrl = (store as AzureBlobStore)?.ReadUrl(s.Name, ReadUrlLifetime)?.ToString(),
+            }).ToList();
             return Results.Json(new { jobId = id, job.Destination, manifest = raw.RootElement.Clone(), outputs }, ApiJson.Options);
         });
 
