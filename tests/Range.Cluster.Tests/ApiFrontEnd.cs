@@ -7,7 +7,7 @@ namespace RangeOrleans.Cluster.Tests;
 
 /// <summary>
 /// The HTTP front end of a <see cref="LocalCluster"/> as a user runs it: three tokens made by `range api token add` (one for
-/// the temp folder and the repository, as the silos allow; one for a folder of its own; one with a low rate) and a `range api` process on a
+/// the temp folder and the repository, as the silos allow; one for a folder of its own; one with a low rate; one for every path) and a `range api` process on a
 /// free loopback port, ready once its /readyz answers 200. Disposing kills it.
 /// </summary>
 internal sealed class ApiFrontEnd : IDisposable
@@ -15,9 +15,10 @@ internal sealed class ApiFrontEnd : IDisposable
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(180);
     private readonly RangeCli.Running _process;
 
-    private ApiFrontEnd(RangeCli.Running process, Uri address, string token, string narrowToken, string narrowRoot, string limitedToken)
+    private ApiFrontEnd(RangeCli.Running process, Uri address, string token, string narrowToken, string narrowRoot, string limitedToken, string wideToken)
     {
         LimitedToken = limitedToken;
+        WideToken = wideToken;
         _process = process;
         Address = address;
         Token = token;
@@ -40,6 +41,9 @@ internal sealed class ApiFrontEnd : IDisposable
 
     public const int LimitedRate = 2;
 
+    /// <summary>A token for every local path: wider than the silos allow, so the silos' own checks show.</summary>
+    public string WideToken { get; }
+
     public static async Task<ApiFrontEnd> StartAsync(LocalCluster cluster, string folder)
     {
         string tokens = Path.Combine(folder, "tokens.json");
@@ -47,10 +51,11 @@ internal sealed class ApiFrontEnd : IDisposable
         string token = await AddTokenAsync(tokens, "full", "--data-root", Path.GetTempPath(), "--data-root", TestData.RepoDir, "--allow-container", "*", "--rate", "100000", "--concurrency", "64");
         string narrow = await AddTokenAsync(tokens, "narrow", "--data-root", narrowRoot);
         string limited = await AddTokenAsync(tokens, "limited", "--data-root", narrowRoot, "--rate", LimitedRate.ToString());
+        string wide = await AddTokenAsync(tokens, "wide", "--data-root", "/");
         int port = FreePort();
         var process = RangeCli.Start(["api", "--cluster", cluster.Redis.ConnectionString, "--port", port.ToString(), "--tokens", tokens],
             new Dictionary<string, string>(cluster.Environment) { ["AZURE_STORAGE_CONNECTION_STRING"] = cluster.Azurite.ConnectionString }, TimeSpan.FromHours(1));
-        var api = new ApiFrontEnd(process, new Uri($"http://127.0.0.1:{port}"), token, narrow, narrowRoot, limited);
+        var api = new ApiFrontEnd(process, new Uri($"http://127.0.0.1:{port}"), token, narrow, narrowRoot, limited, wide);
         try { await api.WaitReadyAsync(); }
         catch
         {

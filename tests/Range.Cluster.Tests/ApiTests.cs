@@ -163,6 +163,22 @@ public sealed class ApiTests(ApiClusterFixture fixture) : IClassFixture<ApiClust
     }
 
     [Fact]
+    public async Task TheSilosRefuseWhatTheirRootsDoNotAllowWhateverTheToken()
+    {
+        // The silo allows the temp folder and the repository; this token allows every path.
+        using var wide = Api.Client(Api.WideToken);
+        string outside = Path.Combine("/var/tmp", $"range-api-{Guid.NewGuid():N}");
+        var job = await wide.PostAsync("/v1/jobs", Json(MapRequest("api-silo-roots", outside, 10, 90)));
+        var problem = await AssertProblemAsync(job, HttpStatusCode.Forbidden, "spec.destination");
+        Assert.Contains("outside this silo's data roots", problem.GetProperty("detail").GetString());
+        Assert.False(Directory.Exists(outside));
+
+        var embed = await wide.PostAsJsonAsync("/v1/embed", new { model = new { checkpoint = "/etc/hostname", model = "satclip" }, points = new[] { new[] { 1.0, 2.0 } } });
+        problem = await AssertProblemAsync(embed, HttpStatusCode.Forbidden, "model.checkpoint");
+        Assert.Contains("outside this silo's data roots", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task EmbeddingsOverHttpAreExactlyTheCliNumbersInJsonAndArrow()
     {
         var random = new Random(24);
