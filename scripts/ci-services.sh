@@ -4,7 +4,7 @@
 # when missing: safe to run again. Tests run their own loopback instances; nothing is started here.
 # On Debian 12 with only the .NET SDK it installs, as root or with sudo:
 #   redis-server, gdal-bin, python3-gdal, libopenblas0-pthread, chromium, nodejs and npm (apt-get), then azurite 3.35.0 (npm install -g)
-#   and tests/tools (npm ci: DuckDB for Node).
+#   and tests/tools (npm ci: DuckDB for Node, @apidevtools/swagger-parser).
 set -euo pipefail
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -59,9 +59,10 @@ if ! command -v azurite-blob >/dev/null 2>&1; then
   quietly as_root npm install -g --no-fund --no-audit azurite@3.35.0
 fi
 
-# DuckDB (npm @duckdb/node-api, pinned by tests/tools/package-lock.json) reads range export's GeoParquet in the tests.
-if [ ! -d "$(dirname "$0")/../tests/tools/node_modules/@duckdb/node-api" ]; then
-  echo "ci-services: installing tests/tools (DuckDB for Node)"
+# DuckDB (npm @duckdb/node-api, pinned by tests/tools/package-lock.json) reads range export's GeoParquet in the tests;
+# @apidevtools/swagger-parser validates range api's OpenAPI document (docs/openapi.json).
+if [ ! -d "$(dirname "$0")/../tests/tools/node_modules/@duckdb/node-api" ] || [ ! -d "$(dirname "$0")/../tests/tools/node_modules/@apidevtools/swagger-parser" ]; then
+  echo "ci-services: installing tests/tools (DuckDB for Node, the OpenAPI validator)"
   quietly npm ci --prefix "$(dirname "$0")/../tests/tools" --no-fund --no-audit
 fi
 

@@ -19,6 +19,7 @@ public static class RangeCommandLine
         root.Subcommands.Add(MapCommand.Create());
         root.Subcommands.Add(SubmitCommand.Create());
         root.Subcommands.Add(SiloCommand.Create());
+        root.Subcommands.Add(ApiCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(JobsCommand.Create());
         root.Subcommands.Add(CancelCommand.Create());

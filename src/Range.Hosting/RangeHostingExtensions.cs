@@ -26,6 +26,7 @@ public static class RangeHostingExtensions
         silo.Services.AddSingleton<IBlobStoreFactory, BlobStoreFactory>();
         silo.Services.AddSingleton(roots ?? AllowedRoots.Unrestricted);
         silo.Services.AddSingleton<ModelReplicaCache>();
+        silo.Services.AddSingleton<ArtifactHashCache>(); // embed requests' checkpoint and bank identities
         silo.Services.AddSingleton<Grains.Banks.BankEncoderCache>();
         silo.Services.AddSingleton<Grains.Shards.ComputeThreads>();
         silo.Services.AddSingleton<Grains.Shards.IShardRunner, Grains.Shards.ShardWork>();

@@ -200,6 +200,16 @@ public sealed class AzureBlobStore : IBlobStore
         foreach (var name in staged) await DiscardUnfinishedAsync(name, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// A read-only SAS URL of blob <paramref name="name"/> that expires after <paramref name="lifetime"/> (range api's links
+    /// to a job's outputs), or null when the store's credentials cannot sign one (a connection string without an account key).
+    /// </summary>
+    public Uri? ReadUrl(string name, TimeSpan lifetime)
+    {
+        var blob = Blob(name);
+        return blob.CanGenerateSasUri ? blob.GenerateSasUri(Azure.Storage.Sas.BlobSasPermissions.Read, DateTimeOffset.UtcNow + lifetime) : null;
+    }
+
     private BlobClient Blob(string name) => _container.GetBlobClient(FullName(name));
 
     private string FullName(string name)

@@ -17,5 +17,5 @@ public static class MapJobRunner
         });
 
     /// <summary>A fresh job id: PREFIX-yyyyMMdd-HHmmss-RANDOM.</summary>
-    public static string NewJobId(string prefix) => $"{prefix}-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
+    public static string NewJobId(string prefix) => Grains.Jobs.JobPoints.NewJobId(prefix);
 }

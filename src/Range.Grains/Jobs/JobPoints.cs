@@ -45,6 +45,9 @@ public static class JobPoints
         ValidatePoints(spec.Points, tiling);
     }
 
+    /// <summary>A new job id: KIND-yyyyMMdd-HHmmss-RANDOM (what range map and POST /v1/jobs give a job that names none).</summary>
+    public static string NewJobId(string prefix) => $"{prefix}-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
+
     /// <summary>Job ids name grains and blobs: 1 to 100 letters, digits, '-', '_' or '.'.</summary>
     public static void ValidateJobId(string? id)
     {
@@ -85,7 +88,8 @@ public static class JobPoints
             throw new ArgumentException($"--shard-degrees {degrees}: a shard would hold up to {extent.LargestShard:N0} points, more than the {JobLimits.MaxPointsPerShard:N0} a shard may have; use smaller tiles");
     }
 
-    private static void ValidateModel(ModelSpec model)
+    /// <summary>A job's model options (also an embed request's): ArgumentException naming the option.</summary>
+    public static void ValidateModel(ModelSpec model)
     {
         RequireLocation(model.Checkpoint, "--checkpoint");
         if (model.Bank is not null) RequireLocation(model.Bank, "--bank");
