@@ -7,14 +7,16 @@ namespace RangeOrleans.Hosting;
 
 /// <summary>
 /// The silo's jobs view (<c>/jobs</c> beside the Orleans dashboard): every job the registry lists, as <c>range jobs</c>
-/// does, with its kind, state, progress and rate, in an HTML table that reloads itself every 2 s. Server-rendered and
-/// script-free, so it shows in any browser or <c>curl</c>; every value from a job is HTML-encoded.
+/// does, with its kind, state, progress and rate, in an HTML table that reloads itself every 2 s, and a Cancel button (a
+/// plain form, <see cref="DashboardCancel"/>) beside each preparing or running job. Server-rendered and script-free, so it
+/// shows in any browser or <c>curl</c>; every value from a job is HTML-encoded.
 /// </summary>
 public static class JobsPage
 {
     private sealed record Row(JobSummary Job, JobState State, string Progress, double? Fraction, string Rate, string? Error);
 
-    public static async Task<string> RenderAsync(IGrainFactory grains)
+    /// <param name="outcome">The line a cancel left (<see cref="DashboardCancel.Line"/>), shown above the table.</param>
+    public static async Task<string> RenderAsync(IGrainFactory grains, DashboardCancelToken tokens, string? outcome)
     {
         var jobs = await grains.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.Key).ListAsync();
         var rows = await Task.WhenAll(jobs.Select(job => ReadAsync(grains, job)));
@@ -26,12 +28,13 @@ public static class JobsPage
             th,td{border-bottom:1px solid #ddd;padding:.35em .6em;text-align:left;font-size:14px;vertical-align:middle}
             th{background:#f3f3f6}.bar{width:140px;height:10px;background:#e4e4ea;display:inline-block;margin-right:.5em}
             .bar span{display:block;height:100%;background:#4a6ee0}.running{color:#1a7f37;font-weight:600}.failed{color:#c62828;font-weight:600}
-            .num{text-align:right;font-variant-numeric:tabular-nums}
+            .num{text-align:right;font-variant-numeric:tabular-nums}form{margin:0}.outcome{background:#fff8e1;padding:.4em .6em}
             </style></head><body>
             <h1>Jobs</h1><p><a href="./">Orleans dashboard</a> (silos, grains) &middot; refreshed every 2 s
             """);
         html.Append(CultureInfo.InvariantCulture, $" &middot; {DateTime.UtcNow:yyyy-MM-dd HH:mm:ss}Z &middot; {rows.Length} job(s)</p>\n");
-        html.Append("<table id=\"jobs\"><tr><th>submitted (UTC)</th><th>job</th><th>kind</th><th>state</th><th>progress</th><th>rate</th><th>destination</th></tr>\n");
+        if (outcome is not null) html.Append(CultureInfo.InvariantCulture, $"<p class=\"outcome\" id=\"outcome\">{E(outcome)}</p>\n");
+        html.Append("<table id=\"jobs\"><tr><th>submitted (UTC)</th><th>job</th><th>kind</th><th>state</th><th>progress</th><th>rate</th><th>destination</th><th></th></tr>\n");
         foreach (var row in rows)
         {
             string state = Name(row.State);
@@ -40,11 +43,18 @@ public static class JobsPage
             if (row.Fraction is { } f)
                 html.Append(CultureInfo.InvariantCulture, $"<span class=\"bar\"><span style=\"width:{Math.Clamp(f, 0, 1) * 100:0.#}%\"></span></span>");
             html.Append(CultureInfo.InvariantCulture, $"{E(row.Progress)}{(row.Error is null ? "" : $"<br><span class=\"failed\">{E(row.Error)}</span>")}</td>");
-            html.Append(CultureInfo.InvariantCulture, $"<td class=\"num\">{E(row.Rate)}</td><td>{E(row.Job.Destination)}</td></tr>\n");
+            html.Append(CultureInfo.InvariantCulture, $"<td class=\"num\">{E(row.Rate)}</td><td>{E(row.Job.Destination)}</td><td>");
+            if (row.State is JobState.Preparing or JobState.Running) AppendCancelForm(html, row.Job.JobId, tokens);
+            html.Append("</td></tr>\n");
         }
-        if (rows.Length == 0) html.Append("<tr><td colspan=\"7\">no jobs</td></tr>\n");
+        if (rows.Length == 0) html.Append("<tr><td colspan=\"8\">no jobs</td></tr>\n");
         return html.Append("</table></body></html>\n").ToString();
     }
+
+    // Relative action: /jobs/{id}/cancel from /jobs, and the same under a proxy's path prefix.
+    private static void AppendCancelForm(StringBuilder html, string jobId, DashboardCancelToken tokens) =>
+        html.Append(CultureInfo.InvariantCulture, $"<form method=\"post\" action=\"jobs/{E(Uri.EscapeDataString(jobId))}/cancel\">" +
+            $"<input type=\"hidden\" name=\"{DashboardCancelToken.Field}\" value=\"{E(tokens.For(jobId))}\"><button type=\"submit\">Cancel</button></form>");
 
     // Each kind's status through its own grain; a job whose grain does not answer shows that instead of failing the page.
     private static async Task<Row> ReadAsync(IGrainFactory grains, JobSummary job)

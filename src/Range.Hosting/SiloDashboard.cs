@@ -11,7 +11,7 @@ namespace RangeOrleans.Hosting;
 /// The silo's web endpoint: the Orleans dashboard (silos, grains, calls) at <c>/</c> and the jobs page at <c>/jobs</c>,
 /// on <see cref="DashboardSettings"/>' address, behind basic auth when a password is set. Every <c>range silo</c> collects
 /// the dashboard's statistics (<see cref="AddRangeDashboard"/>), so one silo's page shows them all; only silos given a
-/// port serve it. The live log stream is off: log lines name paths and hosts.
+/// port serve it. The jobs page's Cancel buttons post to <c>/jobs/{id}/cancel</c> (<see cref="DashboardCancel"/>). The live log stream is off: log lines name paths and hosts.
 /// </summary>
 public static class SiloDashboard
 {
@@ -26,7 +26,11 @@ public static class SiloDashboard
         configure(builder);
         var app = builder.Build();
         if (!string.IsNullOrEmpty(settings.Password)) app.Use(BasicAuthentication.Require(DashboardSettings.User, settings.Password));
-        app.MapGet("/jobs", async (IGrainFactory grains) => Results.Content(await JobsPage.RenderAsync(grains), "text/html; charset=utf-8"));
+        var tokens = new DashboardCancelToken();
+        app.MapGet("/jobs", async (HttpContext context, IGrainFactory grains) =>
+            Results.Content(await JobsPage.RenderAsync(grains, tokens, DashboardCancel.Line(context.Request.Query)), "text/html; charset=utf-8"));
+        // POST only (a GET gets 405): a link or an image on another page must not cancel anything.
+        app.MapPost("/jobs/{id}/cancel", (HttpContext context, string id, IGrainFactory grains) => DashboardCancel.HandleAsync(context, id, grains, tokens));
         app.MapOrleansDashboard();
         return app;
     }

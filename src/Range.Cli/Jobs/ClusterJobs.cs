@@ -1,10 +1,11 @@
 using RangeOrleans.Abstractions;
+using RangeOrleans.Hosting;
 
 namespace RangeOrleans.Cli.Jobs;
 
 /// <summary>
 /// A job of any kind as <c>range jobs</c>, <c>range status</c> and <c>range cancel</c> see it: its kind looked up in
-/// the registry, its status read (or its cancel sent) through that kind's grain, and shown in one line.
+/// the registry, its status read (or its cancel sent) through that kind's grain (<see cref="JobView"/>), and shown in one line.
 /// </summary>
 public static class ClusterJobs
 {
@@ -21,20 +22,10 @@ public static class ClusterJobs
 
     public static ArgumentException NoSuchJob(string jobId) => new($"no job '{jobId}' in this cluster (see `range jobs`)");
 
-    public static async Task<View> StatusAsync(IClusterClient client, JobSummary job) => job.Kind switch
-    {
-        JobKind.Bank => Of(await client.GetGrain<IBankJobGrain>(job.JobId).GetStatusAsync()),
-        JobKind.Pretrain => Of(await client.GetGrain<IPretrainJobGrain>(job.JobId).GetStatusAsync()),
-        _ => Of(await client.GetGrain<IJobCoordinatorGrain>(job.JobId).GetStatusAsync()),
-    };
+    public static async Task<View> StatusAsync(IClusterClient client, JobSummary job) => Of(await JobView.ReadAsync(client, job));
 
     /// <summary>Cancels the job (one that has ended stays as it is) and returns its status.</summary>
-    public static async Task<View> CancelAsync(IClusterClient client, JobSummary job) => job.Kind switch
-    {
-        JobKind.Bank => Of(await client.GetGrain<IBankJobGrain>(job.JobId).CancelAsync()),
-        JobKind.Pretrain => Of(await client.GetGrain<IPretrainJobGrain>(job.JobId).CancelAsync()),
-        _ => Of(await client.GetGrain<IJobCoordinatorGrain>(job.JobId).CancelAsync()),
-    };
+    public static async Task<View> CancelAsync(IClusterClient client, JobSummary job) => Of(await JobView.CancelAsync(client, job));
 
     /// <summary>
     /// Follows a job until it ends: a map job with its progress bar, the other kinds with a line each time their status
@@ -53,6 +44,14 @@ public static class ClusterJobs
     }
 
     private static View Of(JobStatus s) => new(s.State, JobWatcher.Describe(s), s.CleaningUp);
+
+    // JobView reaches the kind's grain (shared with the HTTP API and the dashboard); the CLI only words its status.
+    private static View Of(JobView view) => view.Status switch
+    {
+        BankJobStatus bank => Of(bank),
+        PretrainJobStatus pretrain => Of(pretrain),
+        _ => Of((JobStatus)view.Status),
+    };
 
     private static View Of(BankJobStatus s) => new(s.State, JobWatcher.Describe(s), s.CleaningUp);
 

@@ -1,10 +1,12 @@
 using RangeOrleans.Abstractions;
 
-namespace RangeOrleans.Hosting.Api;
+namespace RangeOrleans.Hosting;
 
 /// <summary>
 /// A job as GET /v1/jobs/{id} and its events show it: what the registry records, and its kind's own status
-/// (<see cref="JobStatus"/>, <see cref="BankJobStatus"/> or <see cref="PretrainJobStatus"/>, as the CLI's status reads it).
+/// (<see cref="JobStatus"/>, <see cref="BankJobStatus"/> or <see cref="PretrainJobStatus"/>). The one place that reaches
+/// a job's grain by its kind to read or cancel it: <c>range status</c> and <c>range cancel</c>, <c>DELETE /v1/jobs/{id}</c>
+/// and the dashboard's Cancel button all go through it, so they cannot drift apart.
 /// </summary>
 public sealed record JobView(string JobId, JobKind Kind, JobState State, string Destination, DateTimeOffset SubmittedAt, bool CleaningUp, object Status)
 {
