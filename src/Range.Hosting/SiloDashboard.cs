@@ -28,7 +28,12 @@ public static class SiloDashboard
         if (!string.IsNullOrEmpty(settings.Password)) app.Use(BasicAuthentication.Require(DashboardSettings.User, settings.Password));
         var tokens = new DashboardCancelToken();
         app.MapGet("/jobs", async (HttpContext context, IGrainFactory grains) =>
-            Results.Content(await JobsPage.RenderAsync(grains, tokens, DashboardCancel.Line(context.Request.Query)), "text/html; charset=utf-8"));
+        {
+            // Its Cancel buttons must not be clickable through another site's frame (clickjacking).
+            context.Response.Headers.XFrameOptions = "DENY";
+            context.Response.Headers.ContentSecurityPolicy = "frame-ancestors 'none'";
+            return Results.Content(await JobsPage.RenderAsync(grains, tokens, DashboardCancel.Line(context.Request.Query)), "text/html; charset=utf-8");
+        });
         // POST only (a GET gets 405): a link or an image on another page must not cancel anything.
         app.MapPost("/jobs/{id}/cancel", (HttpContext context, string id, IGrainFactory grains) => DashboardCancel.HandleAsync(context, id, grains, tokens));
         app.MapOrleansDashboard();

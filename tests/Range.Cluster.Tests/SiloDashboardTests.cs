@@ -83,7 +83,9 @@ public sealed class SiloDashboardTests : IDisposable
         // What a browser does: GET the page (basic auth would be replayed by it), read the form, POST it.
         using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
         var page = new Uri($"http://127.0.0.1:{port}/jobs");
-        var form = Regex.Match(await http.GetStringAsync(page),
+        var listing = await http.GetAsync(page);
+        Assert.Equal(["DENY"], listing.Headers.GetValues("X-Frame-Options")); // no clicking Cancel through another site's frame
+        var form = Regex.Match(await listing.Content.ReadAsStringAsync(),
             "<form method=\"post\" action=\"(jobs/doomed-map/cancel)\"><input type=\"hidden\" name=\"token\" value=\"([^\"]+)\">");
         Assert.True(form.Success, "no cancel form for the running job");
         var cancel = new Uri(page, form.Groups[1].Value);
