@@ -12,9 +12,8 @@ public static class ImageEncoders
     public static IImageEncoder SatClip(string checkpointPath)
     {
         var checkpoint = TorchCheckpointReader.Read(checkpointPath);
-        var visual = SatClipCheckpoint.LoadImageEncoder(checkpoint);
-        var c = visual.Config;
-        return new TorchImageEncoder("satclip-visual", c.InChannels, c.TileSize, c.EmbedDim, visual, visual.forward);
+        var (visual, channels, tileSize, embedDim) = SatClipCheckpoint.LoadImageEncoder(checkpoint);
+        return new TorchImageEncoder("satclip-visual", channels, tileSize, embedDim, visual, visual.forward);
     }
 
     public static IImageEncoder Mae(MaskedAutoencoder mae) =>

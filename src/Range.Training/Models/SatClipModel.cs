@@ -18,21 +18,28 @@ public sealed class SatClipModel : nn.Module<(Tensor Images, Tensor Harmonics), 
     /// <summary>CLIP caps the logit scale at 100 so the temperature cannot collapse.</summary>
     public const double MaxLogitScale = 100;
 
-    private readonly ResNetImageEncoder visual;
+    private readonly nn.Module<Tensor, Tensor> visual;
     private readonly LocationEncoder location;
     private readonly Parameter logit_scale;
 
-    public SatClipModel(ResNetConfig vision, LocationEncoderConfig locationConfig, double dropout) : base(nameof(SatClipModel))
+    /// <summary>The joint mode: a small ResNet trained from scratch with the location encoder.</summary>
+    public SatClipModel(ResNetConfig vision, LocationEncoderConfig locationConfig, double dropout)
+        : this(new ResNetImageEncoder(vision), vision.EmbedDim, locationConfig, dropout)
     {
-        if (vision.EmbedDim != locationConfig.EmbedDim)
-            throw new ArgumentException($"image embedding {vision.EmbedDim} and location embedding {locationConfig.EmbedDim} must match");
-        visual = new ResNetImageEncoder(vision);
+    }
+
+    /// <summary>Any image tower giving [n, embed_dim]: e.g. a frozen <see cref="TorchvisionResNet"/> whose fc alone trains.</summary>
+    public SatClipModel(nn.Module<Tensor, Tensor> visual, int visualEmbedDim, LocationEncoderConfig locationConfig, double dropout) : base(nameof(SatClipModel))
+    {
+        if (visualEmbedDim != locationConfig.EmbedDim)
+            throw new ArgumentException($"image embedding {visualEmbedDim} and location embedding {locationConfig.EmbedDim} must match");
+        this.visual = visual;
         location = new LocationEncoder(locationConfig, dropout);
         logit_scale = nn.Parameter(tensor((float)InitialLogitScale));
         RegisterComponents();
     }
 
-    public ResNetImageEncoder Visual => visual;
+    public nn.Module<Tensor, Tensor> Visual => visual;
     public LocationEncoder Location => location;
     public Parameter LogitScale => logit_scale;
 
@@ -40,8 +47,15 @@ public sealed class SatClipModel : nn.Module<(Tensor Images, Tensor Harmonics), 
     public override Tensor forward((Tensor Images, Tensor Harmonics) batch)
     {
         using var scope = NewDisposeScope();
-        var image = nn.functional.normalize(visual.forward(batch.Images), dim: 1);
-        var loc = nn.functional.normalize(location.forward(batch.Harmonics).to(ScalarType.Float32), dim: 1);
+        return Logits(visual.forward(batch.Images), batch.Harmonics).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The logits from image embeddings already computed (e.g. fc of cached frozen features) and location features.</summary>
+    public Tensor Logits(Tensor imageEmbeddings, Tensor harmonics)
+    {
+        using var scope = NewDisposeScope();
+        var image = nn.functional.normalize(imageEmbeddings, dim: 1);
+        var loc = nn.functional.normalize(location.forward(harmonics).to(ScalarType.Float32), dim: 1);
         var scale = logit_scale.exp().clamp_max(MaxLogitScale);
         return (scale * image.matmul(loc.t())).MoveToOuterDisposeScope();
     }
