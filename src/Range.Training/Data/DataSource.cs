@@ -31,6 +31,9 @@ public static class DataSource
         if (entries < 1) throw new ArgumentException($"--entries must be at least 1, got {entries}");
     }
 
+    /// <summary>Channels of the tiles a (valid) spec gives, without reading its data.</summary>
+    public static int Channels(string spec) => S2Folder(spec) is null ? Imaging.EarthImagery.ChannelNames.Count : S2Dataset.BandCount;
+
     /// <summary>DIR of an <c>s2:DIR</c> spec; null for any other spec.</summary>
     public static string? S2Folder(string spec) => spec.StartsWith(S2Prefix, StringComparison.Ordinal) ? spec[S2Prefix.Length..] : null;
 }

@@ -66,6 +66,9 @@ public sealed class FrozenVisionBackbone
         }
     }
 
+    /// <summary>Loads and discards: the checks of <see cref="Load"/> before a job is submitted.</summary>
+    public static void Check(string path, int dataChannels, string dataName, int embedDim) => Load(path, dataChannels, dataName, embedDim).Model.Dispose();
+
     /// <summary>
     /// The frozen features [count, F] of every tile, computed once (eval mode, no gradient) in batches on the model's device:
     /// training then runs only fc and the location encoder, so large batches and many epochs are cheap.

@@ -1,7 +1,6 @@
 using RangeOrleans.Core.Embedding;
 using RangeOrleans.Core.Formats;
 using RangeOrleans.Core.Formats.Checkpoint;
-using RangeOrleans.Core.Formats.Pickle;
 using RangeOrleans.Training.Data;
 using RangeOrleans.Training.Encoders;
 using RangeOrleans.Training.Training;
@@ -24,8 +23,8 @@ public sealed class FrozenBackboneTrainingTests
     public void AFrozenTorchvisionResNetStaysBitIdenticalWhileItsFcAndTheLocationEncoderTrain()
     {
         using var dir = new TempDir();
-        var weights = TorchvisionState(inChannels: 5);
-        WriteStateDict(dir.File("resnet.pth"), weights);
+        var weights = TorchvisionStateDict.Create(inChannels: 5);
+        TorchvisionStateDict.Write(dir.File("resnet.pth"), weights);
         var data = EarthImageryDataset.Sample(96, seed: 3);
         var options = Tiny with { VisionBackbone = dir.File("resnet.pth") };
 
@@ -58,8 +57,8 @@ public sealed class FrozenBackboneTrainingTests
         Assert.Equal((5, 16, 16), (visual.Channels, visual.TileSize, visual.Dimension));
 
         // Resuming with other backbone weights is refused, not mixed.
-        var other = TorchvisionState(inChannels: 5, seed: 9);
-        WriteStateDict(dir.File("other.pth"), other);
+        var other = TorchvisionStateDict.Create(inChannels: 5, seed: 9);
+        TorchvisionStateDict.Write(dir.File("other.pth"), other);
         var refusal = Assert.Throws<ArgumentException>(() => SatClipTrainer.Train(data, options with { Epochs = 3, VisionBackbone = dir.File("other.pth") }, dir.File("trained")));
         Assert.Contains("vision_backbone_sha256", refusal.Message);
     }
@@ -72,12 +71,12 @@ public sealed class FrozenBackboneTrainingTests
     public void AStateDictThatDoesNotFitIsRefusedNamingTheParameter(string fault)
     {
         using var dir = new TempDir();
-        var weights = TorchvisionState(inChannels: fault == "channels" ? 13 : 5);
+        var weights = TorchvisionStateDict.Create(inChannels: fault == "channels" ? 13 : 5);
         string expected = "conv1.weight";
         switch (fault)
         {
             case "shape":
-                weights["layer1.0.conv2.weight"] = Random([8, 8, 1, 1], new Random(1));
+                weights["layer1.0.conv2.weight"] = TorchvisionStateDict.Random([8, 8, 1, 1], new Random(1));
                 expected = "layer1.0.conv2.weight";
                 break;
             case "name":
@@ -90,56 +89,11 @@ public sealed class FrozenBackboneTrainingTests
                 expected = "layer2.0.downsample.0.weight";
                 break;
         }
-        WriteStateDict(dir.File("resnet.pth"), weights);
+        TorchvisionStateDict.Write(dir.File("resnet.pth"), weights);
         var data = EarthImageryDataset.Sample(32, seed: 3);
         var e = Assert.Throws<RangeFormatException>(() => SatClipTrainer.Train(data, Tiny with { VisionBackbone = dir.File("resnet.pth") }, dir.File("out")));
         Assert.Contains($"'{expected}'", e.Message);
         Assert.Contains("resnet.pth", e.Message);
         Assert.False(File.Exists(dir.File("out/last.ckpt")));
-    }
-
-    /// <summary>torchvision resnet18's names and shapes, two stages of one BasicBlock, stem width 8; fc as an ImageNet head (ignored).</summary>
-    private static Dictionary<string, HostTensor> TorchvisionState(int inChannels, int seed = 0)
-    {
-        var random = new Random(seed);
-        var state = new Dictionary<string, HostTensor>(StringComparer.Ordinal);
-        void BatchNorm(string prefix, long width)
-        {
-            state[prefix + ".weight"] = Random([width], random, offset: 1);
-            state[prefix + ".bias"] = Random([width], random);
-            state[prefix + ".running_mean"] = Random([width], random);
-            state[prefix + ".running_var"] = Random([width], random, offset: 1.5);
-            state[prefix + ".num_batches_tracked"] = new HostTensor(TensorDType.Int64, [], new long[] { 1234 });
-        }
-        state["conv1.weight"] = Random([8, inChannels, 7, 7], random);
-        BatchNorm("bn1", 8);
-        state["layer1.0.conv1.weight"] = Random([8, 8, 3, 3], random);
-        BatchNorm("layer1.0.bn1", 8);
-        state["layer1.0.conv2.weight"] = Random([8, 8, 3, 3], random);
-        BatchNorm("layer1.0.bn2", 8);
-        state["layer2.0.conv1.weight"] = Random([16, 8, 3, 3], random);
-        BatchNorm("layer2.0.bn1", 16);
-        state["layer2.0.conv2.weight"] = Random([16, 16, 3, 3], random);
-        BatchNorm("layer2.0.bn2", 16);
-        state["layer2.0.downsample.0.weight"] = Random([16, 8, 1, 1], random);
-        BatchNorm("layer2.0.downsample.1", 16);
-        state["fc.weight"] = Random([1000, 16], random);
-        state["fc.bias"] = Random([1000], random);
-        return state;
-    }
-
-    private static HostTensor Random(long[] shape, Random random, double offset = 0)
-    {
-        var values = new float[shape.Aggregate(1L, (a, b) => a * b)];
-        for (int i = 0; i < values.Length; i++) values[i] = (float)(offset + (random.NextDouble() - 0.5) * 0.5);
-        return new HostTensor(TensorDType.Float32, shape, values);
-    }
-
-    /// <summary>What <c>torch.save(model.state_dict(), path)</c> writes: a zip whose pickle is a plain dict of tensors.</summary>
-    private static void WriteStateDict(string path, Dictionary<string, HostTensor> state)
-    {
-        var root = new PyDict("collections.OrderedDict");
-        foreach (var (name, tensor) in state) root.Set(name, tensor);
-        TorchCheckpointWriter.WriteRoot(path, root);
     }
 }
