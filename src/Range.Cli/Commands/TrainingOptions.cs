@@ -14,7 +14,9 @@ public sealed class TrainingOptions
 
     public Option<string> Data { get; } = new("--data")
     {
-        Description = "earth (the shipped Blue Marble + night lights imagery at locations uniform on the sphere), earth-land (land only), or s2:DIR (an S2-100K folder: index.csv + images/*.tif).",
+        Description = "earth (the shipped Blue Marble + night lights + relief imagery at locations uniform on the sphere), earth-land (land only), " +
+                      "earth-seasons / earth-seasons-land (a year of imagery: the RGB of January, March, May, July and August 2004 + night lights + relief, 17 channels), " +
+                      "or s2:DIR (an S2-100K folder: index.csv + images/*.tif).",
         Required = true,
     };
 

@@ -70,7 +70,7 @@ public class PretrainCommandTests
     }
 
     [Theory]
-    [InlineData("--data", "moon", "--data must be 'earth', 'earth-land' or 's2:DIR'")]
+    [InlineData("--data", "moon", "--data must be 'earth', 'earth-land', 'earth-seasons', 'earth-seasons-land' or 's2:DIR'")]
     [InlineData("--epochs", "-1", "epochs must be 0 (the untrained initialisation) or more")]
     [InlineData("--batch-size", "1", "batch size must be at least 2")]
     [InlineData("--entries", "0", "--entries must be at least 1")]
