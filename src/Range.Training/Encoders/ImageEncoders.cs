@@ -12,8 +12,8 @@ public static class ImageEncoders
     public static IImageEncoder SatClip(string checkpointPath)
     {
         var checkpoint = TorchCheckpointReader.Read(checkpointPath);
-        var (visual, channels, tileSize, embedDim) = SatClipCheckpoint.LoadImageEncoder(checkpoint);
-        return new TorchImageEncoder("satclip-visual", channels, tileSize, embedDim, visual, visual.forward);
+        var (visual, tileSize) = SatClipCheckpoint.LoadImageEncoder(checkpoint);
+        return new TorchImageEncoder("satclip-visual", visual.Layout.InChannels, tileSize, visual.EmbedDim, visual, visual.forward);
     }
 
     public static IImageEncoder Mae(MaskedAutoencoder mae) =>

@@ -18,28 +18,28 @@ public sealed class SatClipModel : nn.Module<(Tensor Images, Tensor Harmonics), 
     /// <summary>CLIP caps the logit scale at 100 so the temperature cannot collapse.</summary>
     public const double MaxLogitScale = 100;
 
-    private readonly nn.Module<Tensor, Tensor> visual;
+    private readonly ResNetImageEncoder visual;
     private readonly LocationEncoder location;
     private readonly Parameter logit_scale;
 
     /// <summary>The joint mode: a small ResNet trained from scratch with the location encoder.</summary>
     public SatClipModel(ResNetConfig vision, LocationEncoderConfig locationConfig, double dropout)
-        : this(new ResNetImageEncoder(vision), vision.EmbedDim, locationConfig, dropout)
+        : this(new ResNetImageEncoder(vision), locationConfig, dropout)
     {
     }
 
-    /// <summary>Any image tower giving [n, embed_dim]: e.g. a frozen <see cref="TorchvisionResNet"/> whose fc alone trains.</summary>
-    public SatClipModel(nn.Module<Tensor, Tensor> visual, int visualEmbedDim, LocationEncoderConfig locationConfig, double dropout) : base(nameof(SatClipModel))
+    /// <summary>On a given image tower: e.g. a frozen backbone whose fc alone trains (<see cref="ResNetImageEncoder.Freeze"/>).</summary>
+    public SatClipModel(ResNetImageEncoder visual, LocationEncoderConfig locationConfig, double dropout) : base(nameof(SatClipModel))
     {
-        if (visualEmbedDim != locationConfig.EmbedDim)
-            throw new ArgumentException($"image embedding {visualEmbedDim} and location embedding {locationConfig.EmbedDim} must match");
+        if (visual.EmbedDim != locationConfig.EmbedDim)
+            throw new ArgumentException($"image embedding {visual.EmbedDim} and location embedding {locationConfig.EmbedDim} must match");
         this.visual = visual;
         location = new LocationEncoder(locationConfig, dropout);
         logit_scale = nn.Parameter(tensor((float)InitialLogitScale));
         RegisterComponents();
     }
 
-    public nn.Module<Tensor, Tensor> Visual => visual;
+    public ResNetImageEncoder Visual => visual;
     public LocationEncoder Location => location;
     public Parameter LogitScale => logit_scale;
 

@@ -10,13 +10,13 @@ namespace RangeOrleans.Training.Training;
 /// <summary>
 /// The reference's frozen-backbone mode (SatCLIP <c>satclip/model.py</c>, <c>moco_resnet18 | moco_resnet50</c>): a ResNet
 /// state dict in torchvision/timm naming (torchgeo's SSL4EO-S12 MoCo weights, a <c>torch.save</c> zip: .pth/.pt) loaded into a
-/// <see cref="TorchvisionResNet"/> and frozen, so that only <c>fc</c> (the projection head) trains with the location encoder.
+/// <see cref="ResNetImageEncoder"/> and frozen, so that only <c>fc</c> (the projection head) trains with the location encoder.
 /// Every parameter and buffer but <c>fc.*</c> must be in the file with the shape the inferred layout needs; <c>fc.*</c> in the
 /// file is ignored (the head is new: its width is the embedding's). A mismatch is a RangeFormatException naming the parameter.
 /// </summary>
 public sealed class FrozenVisionBackbone
 {
-    private FrozenVisionBackbone(TorchvisionResNet model, string file, string sha256)
+    private FrozenVisionBackbone(ResNetImageEncoder model, string file, string sha256)
     {
         Model = model;
         File = file;
@@ -24,7 +24,7 @@ public sealed class FrozenVisionBackbone
     }
 
     /// <summary>The whole image tower: the frozen backbone and its trainable <c>fc</c>. Whoever holds it disposes it (a <see cref="SatClipModel"/> built on it does).</summary>
-    public TorchvisionResNet Model { get; }
+    public ResNetImageEncoder Model { get; }
 
     /// <summary>The state-dict file it came from.</summary>
     public string File { get; }
@@ -40,7 +40,7 @@ public sealed class FrozenVisionBackbone
         var layout = ResNetLayout.Infer(state, path);
         if (layout.InChannels != dataChannels)
             throw new RangeFormatException(path, $"'conv1.weight' takes {layout.InChannels} input channels, the data '{dataName}' has {dataChannels}");
-        var model = new TorchvisionResNet(layout, embedDim);
+        var model = new ResNetImageEncoder(layout, embedDim);
         try
         {
             var needed = model.state_dict();

@@ -1,7 +1,6 @@
 using RangeOrleans.Core.Formats;
 using RangeOrleans.Core.Formats.Checkpoint;
 using RangeOrleans.Training.Models;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace RangeOrleans.Training.Training;
@@ -17,10 +16,10 @@ public static class SatClipCheckpoint
 {
     public const string OptimizerFileEntry = "range_optimizer_file";
 
-    /// <summary>The joint mode's image tower (<see cref="ResNetImageEncoder"/>).</summary>
+    /// <summary>The joint mode's image tower (<see cref="ResNetImageEncoder"/> of a <see cref="ResNetConfig"/>).</summary>
     public const string RangeResNet = "range_resnet";
 
-    /// <summary>A frozen backbone's tower (<see cref="TorchvisionResNet"/>): <c>vision_layers</c> are its blocks per stage, <c>vision_width</c> its stem width.</summary>
+    /// <summary>A frozen backbone's tower (<see cref="ResNetImageEncoder"/> of a <see cref="ResNetLayout"/>): <c>vision_layers</c> are its blocks per stage, <c>vision_width</c> its stem width.</summary>
     public const string TorchvisionResNetType = "torchvision_resnet";
 
     public static string VisionType(FrozenVisionBackbone? backbone) => backbone is null ? RangeResNet : TorchvisionResNetType;
@@ -101,10 +100,10 @@ public static class SatClipCheckpoint
     }
 
     /// <summary>The image encoder (eval mode) of a checkpoint written by <see cref="Write"/>, either mode, with its tile size.</summary>
-    public static (nn.Module<Tensor, Tensor> Encoder, int InChannels, int TileSize, int EmbedDim) LoadImageEncoder(TorchCheckpoint checkpoint)
+    public static (ResNetImageEncoder Encoder, int TileSize) LoadImageEncoder(TorchCheckpoint checkpoint)
     {
-        nn.Module<Tensor, Tensor> encoder = checkpoint.GetString("vision_type", null) == TorchvisionResNetType
-            ? new TorchvisionResNet(new ResNetLayout(checkpoint.GetInt("in_channels"), checkpoint.GetInt("vision_width"), checkpoint.GetInt("vision_stem_kernel"),
+        var encoder = checkpoint.GetString("vision_type", null) == TorchvisionResNetType
+            ? new ResNetImageEncoder(new ResNetLayout(checkpoint.GetInt("in_channels"), checkpoint.GetInt("vision_width"), checkpoint.GetInt("vision_stem_kernel"),
                 ReadVisionLayers(checkpoint), checkpoint.GetString("vision_block") == "bottleneck"), checkpoint.GetInt("embed_dim"))
             : new ResNetImageEncoder(ReadVisionConfig(checkpoint));
         const string prefix = SatClipModel.StateDictPrefix + "visual.";
@@ -115,7 +114,7 @@ public static class SatClipCheckpoint
             TensorConversion.CopyInto(target, source, prefix + name, checkpoint.SourcePath);
         }
         encoder.eval();
-        return (encoder, checkpoint.GetInt("in_channels"), checkpoint.GetInt("image_resolution"), checkpoint.GetInt("embed_dim"));
+        return (encoder, checkpoint.GetInt("image_resolution"));
     }
 
     private static List<int> ReadVisionLayers(TorchCheckpoint checkpoint) =>

@@ -44,7 +44,7 @@ public static class SatClipTrainer
         var backbone = options.VisionBackbone is { } file ? FrozenVisionBackbone.Load(file, data.Channels, data.Name, options.EmbedDim) : null;
         using var model = backbone is null
             ? new SatClipModel(options.VisionConfig(data.Channels), options.LocationConfig, options.Dropout)
-            : new SatClipModel(backbone.Model, options.EmbedDim, options.LocationConfig, options.Dropout);
+            : new SatClipModel(backbone.Model, options.LocationConfig, options.Dropout);
         var split = DataSplit.Create(data.Count, options.ValidationFraction, options.Seed);
         using var optimizer = CreateOptimizer(model, options);
 
