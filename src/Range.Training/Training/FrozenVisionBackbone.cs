@@ -13,6 +13,8 @@ namespace RangeOrleans.Training.Training;
 /// <see cref="ResNetImageEncoder"/> and frozen, so that only <c>fc</c> (the projection head) trains with the location encoder.
 /// Every parameter and buffer but <c>fc.*</c> must be in the file with the shape the inferred layout needs; <c>fc.*</c> in the
 /// file is ignored (the head is new: its width is the embedding's). A mismatch is a RangeFormatException naming the parameter.
+/// A SatCLIP checkpoint's image tower (<c>model.visual.*</c>) loads the same way: e.g. the untrained tower that
+/// <c>range pretrain --epochs 0</c> stores, frozen, is a random-features baseline.
 /// </summary>
 public sealed class FrozenVisionBackbone
 {
@@ -36,7 +38,7 @@ public sealed class FrozenVisionBackbone
     public static FrozenVisionBackbone Load(string path, int dataChannels, string dataName, int embedDim)
     {
         if (!System.IO.File.Exists(path)) throw new FileNotFoundException($"vision backbone '{path}' does not exist", path);
-        var state = TorchCheckpointReader.Read(path).StateDict;
+        var state = ResNetWeights(TorchCheckpointReader.Read(path).StateDict);
         var layout = ResNetLayout.Infer(state, path);
         if (layout.InChannels != dataChannels)
             throw new RangeFormatException(path, $"'conv1.weight' takes {layout.InChannels} input channels, the data '{dataName}' has {dataChannels}");
@@ -64,6 +66,17 @@ public sealed class FrozenVisionBackbone
             model.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The ResNet's tensors: the whole state dict, or of a SatCLIP checkpoint (this project's or the reference's ResNet ones)
+    /// the image tower's, <c>model.visual.*</c> without that prefix, so a trained or untrained model's tower can be frozen too.
+    /// </summary>
+    private static IReadOnlyDictionary<string, HostTensor> ResNetWeights(IReadOnlyDictionary<string, HostTensor> state)
+    {
+        const string visual = SatClipModel.StateDictPrefix + "visual.";
+        if (!state.Keys.Any(k => k.StartsWith(visual, StringComparison.Ordinal))) return state;
+        return state.Where(kv => kv.Key.StartsWith(visual, StringComparison.Ordinal)).ToDictionary(kv => kv.Key[visual.Length..], kv => kv.Value, StringComparer.Ordinal);
     }
 
     /// <summary>Loads and discards: the checks of <see cref="Load"/> before a job is submitted.</summary>

@@ -63,6 +63,22 @@ public sealed class FrozenBackboneTrainingTests
         Assert.Contains("vision_backbone_sha256", refusal.Message);
     }
 
+    [Fact]
+    public void TheImageTowerOfASatClipCheckpointCanBeFrozenToo()
+    {
+        using var dir = new TempDir();
+        var data = EarthImageryDataset.Sample(64, seed: 3);
+        SatClipTrainer.Train(data, Tiny with { Epochs = 0, VisionWidth = 8, VisionLayers = [1, 1] }, dir.File("untrained"));
+        var reports = SatClipTrainer.Train(data, Tiny with { Epochs = 1, VisionBackbone = dir.File("untrained/last.ckpt") }, dir.File("frozen"));
+        Assert.True(double.IsFinite(Assert.Single(reports).TrainLoss));
+
+        var source = TorchCheckpointReader.Read(dir.File("untrained/last.ckpt"));
+        var frozen = TorchCheckpointReader.Read(dir.File("frozen/last.ckpt"));
+        Assert.Equal(3, frozen.GetInt("vision_stem_kernel"));
+        foreach (var name in new[] { "model.visual.conv1.weight", "model.visual.layer2.0.bn2.running_var", "model.visual.layer2.0.downsample.0.weight" })
+            Assert.Equal(source.StateDict[name].Data, frozen.StateDict[name].Data);
+    }
+
     [Theory]
     [InlineData("shape")]
     [InlineData("name")]
