@@ -25,4 +25,10 @@ public sealed record PretrainJobSpec
 
     /// <summary>Replace what DEST holds when it is a model of other settings (else such a DEST is refused and left as it is).</summary>
     [Id(9)] public bool Overwrite { get; init; }
+
+    /// <summary>
+    /// A ResNet state dict in torchvision naming (absolute path, readable by every silo) to freeze as the image tower, training only
+    /// its fc with the location encoder (SatCLIP's MoCo mode); null trains the small ResNet jointly from scratch.
+    /// </summary>
+    [Id(10)] public string? VisionBackbone { get; init; }
 }

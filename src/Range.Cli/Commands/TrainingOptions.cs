@@ -14,7 +14,9 @@ public sealed class TrainingOptions
 
     public Option<string> Data { get; } = new("--data")
     {
-        Description = "earth (the shipped Blue Marble + night lights imagery at locations uniform on the sphere), earth-land (land only), or s2:DIR (an S2-100K folder: index.csv + images/*.tif).",
+        Description = "earth (the shipped Blue Marble + night lights + relief imagery at locations uniform on the sphere), earth-land (land only), " +
+                      "earth-seasons / earth-seasons-land (a year of imagery: the RGB of January, March, May, July and August 2004 + night lights + relief, 17 channels), " +
+                      "or s2:DIR (an S2-100K folder: index.csv + images/*.tif).",
         Required = true,
     };
 
@@ -33,6 +35,14 @@ public sealed class TrainingOptions
         "DEST",
         "Destination: a local folder (created if needed) or az://CONTAINER/PREFIX (connection from AZURE_STORAGE_CONNECTION_STRING).", required: true, "--out");
 
+    public Option<string?> VisionBackbone { get; } = new("--vision-backbone")
+    {
+        HelpName = "FILE",
+        Description = "Freeze this ResNet as the image tower and train only its fc with the location encoder (SatCLIP's MoCo mode): a state dict in " +
+                      "torchvision/timm naming saved by torch.save (.pth/.pt), e.g. torchgeo's SSL4EO-S12 MoCo ResNet-18/50 weights; its conv1 must take the " +
+                      "data's channels. Without it the small ResNet trains jointly from scratch (docs/training.md).",
+    };
+
     public Option<bool> Overwrite { get; } = new("--overwrite")
     {
         Description = "Replace what DEST holds when it is a model of other settings (data, entries, batch size, seed, learning rate, tile size, " +
@@ -41,7 +51,7 @@ public sealed class TrainingOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Data, Entries, Epochs, BatchSize, Seed, LearningRate, TileSize, LegendrePolys, Output, Overwrite })
+        foreach (var option in new Option[] { Data, Entries, Epochs, BatchSize, Seed, LearningRate, TileSize, LegendrePolys, VisionBackbone, Output, Overwrite })
             command.Options.Add(option);
     }
 
@@ -52,6 +62,7 @@ public sealed class TrainingOptions
         var entries = result.GetValue(Entries);
         DataSource.Validate(data, entries);
         var s2 = DataSource.S2Folder(data);
+        var backbone = result.GetValue(VisionBackbone) is { } file ? Path.GetFullPath(file) : null;
         var spec = new PretrainJobSpec
         {
             Data = s2 is null ? data : DataSource.S2Prefix + Path.GetFullPath(s2),
@@ -64,8 +75,11 @@ public sealed class TrainingOptions
             LegendrePolys = result.GetValue(LegendrePolys),
             Destination = destination,
             Overwrite = result.GetValue(Overwrite),
+            VisionBackbone = backbone,
         };
         PretrainJobs.Validate(spec);
+        // Before any job starts: a file that does not fit is one error line naming the parameter (exit 2), not a failed job.
+        if (backbone is not null) FrozenVisionBackbone.Check(backbone, DataSource.Channels(data), data, Defaults.EmbedDim);
         return spec;
     }
 

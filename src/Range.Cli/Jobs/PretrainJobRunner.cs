@@ -34,7 +34,8 @@ public static class PretrainJobRunner
             if (!_data && status.DataName is not null)
             {
                 _data = true;
-                output.WriteLine($"pretrain on {status.DataName}: {status.Tiles:N0} tiles x {status.Channels} channels, {spec.TileSize} px; {spec.Epochs} epochs, batch {spec.BatchSize}, seed {spec.Seed}");
+                output.WriteLine($"pretrain on {status.DataName}: {status.Tiles:N0} tiles x {status.Channels} channels, {spec.TileSize} px; {spec.Epochs} epochs, batch {spec.BatchSize}, seed {spec.Seed}" +
+                    (spec.VisionBackbone is null ? "" : $"; frozen backbone {spec.VisionBackbone} (only fc and the location encoder train)"));
             }
             for (; _reports < status.Reports.Length; _reports++)
             {

@@ -14,6 +14,8 @@ public static class PretrainJobs
         DataSource.Validate(spec.Data, spec.Entries);
         if (DataSource.S2Folder(spec.Data) is { } folder && !Path.IsPathFullyQualified(folder))
             throw new ArgumentException($"--data '{spec.Data}': the S2 folder must be an absolute path (every silo reads it)");
+        if (spec.VisionBackbone is { } backbone && !Path.IsPathFullyQualified(backbone))
+            throw new ArgumentException($"--vision-backbone '{backbone}' must be an absolute path (every silo reads it)");
         TrainingOptions(spec).Validate();
         JobPoints.RequireDestination(spec.Destination);
     }
@@ -26,14 +28,17 @@ public static class PretrainJobs
         LearningRate = spec.LearningRate,
         TileSize = spec.TileSize,
         LegendrePolys = spec.LegendrePolys,
+        VisionBackbone = spec.VisionBackbone,
     };
 
     /// <summary>
     /// What decides the model a pretrain job stores, recorded in DEST/job.json (<see cref="OutputClaim.Pretrain"/>): every
-    /// setting but the epochs (a rerun with more resumes after the stored ones) and the destination.
+    /// setting but the epochs (a rerun with more resumes after the stored ones) and the destination. The joint mode's claim
+    /// is what it was before the frozen mode existed, so its stored models still resume.
     /// </summary>
-    public static object ClaimSettings(PretrainJobSpec spec) =>
-        new { spec.Data, spec.Entries, spec.BatchSize, spec.Seed, spec.LearningRate, spec.TileSize, spec.LegendrePolys };
+    public static object ClaimSettings(PretrainJobSpec spec) => spec.VisionBackbone is null
+        ? new { spec.Data, spec.Entries, spec.BatchSize, spec.Seed, spec.LearningRate, spec.TileSize, spec.LegendrePolys }
+        : new { spec.Data, spec.Entries, spec.BatchSize, spec.Seed, spec.LearningRate, spec.TileSize, spec.LegendrePolys, spec.VisionBackbone };
 
     public static PretrainEpochReport Report(EpochReport report, int attempt) => new()
     {

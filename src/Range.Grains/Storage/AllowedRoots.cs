@@ -86,11 +86,12 @@ public sealed class AllowedRoots
         RequireData(spec.Data);
     }
 
-    /// <summary>Every location of a pretrain job: DEST and an s2: dataset folder.</summary>
+    /// <summary>Every location of a pretrain job: DEST, an s2: dataset folder and a frozen backbone's state dict.</summary>
     public void Require(PretrainJobSpec spec)
     {
         Require(spec.Destination, "--output");
         RequireData(spec.Data);
+        Require(spec.VisionBackbone, "--vision-backbone");
     }
 
     /// <summary>

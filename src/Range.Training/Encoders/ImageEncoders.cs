@@ -12,9 +12,8 @@ public static class ImageEncoders
     public static IImageEncoder SatClip(string checkpointPath)
     {
         var checkpoint = TorchCheckpointReader.Read(checkpointPath);
-        var visual = SatClipCheckpoint.LoadImageEncoder(checkpoint);
-        var c = visual.Config;
-        return new TorchImageEncoder("satclip-visual", c.InChannels, c.TileSize, c.EmbedDim, visual, visual.forward);
+        var (visual, tileSize) = SatClipCheckpoint.LoadImageEncoder(checkpoint);
+        return new TorchImageEncoder("satclip-visual", visual.Layout.InChannels, tileSize, visual.EmbedDim, visual, visual.forward);
     }
 
     public static IImageEncoder Mae(MaskedAutoencoder mae) =>

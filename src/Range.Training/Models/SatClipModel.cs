@@ -22,11 +22,18 @@ public sealed class SatClipModel : nn.Module<(Tensor Images, Tensor Harmonics), 
     private readonly LocationEncoder location;
     private readonly Parameter logit_scale;
 
-    public SatClipModel(ResNetConfig vision, LocationEncoderConfig locationConfig, double dropout) : base(nameof(SatClipModel))
+    /// <summary>The joint mode: a small ResNet trained from scratch with the location encoder.</summary>
+    public SatClipModel(ResNetConfig vision, LocationEncoderConfig locationConfig, double dropout)
+        : this(new ResNetImageEncoder(vision), locationConfig, dropout)
     {
-        if (vision.EmbedDim != locationConfig.EmbedDim)
-            throw new ArgumentException($"image embedding {vision.EmbedDim} and location embedding {locationConfig.EmbedDim} must match");
-        visual = new ResNetImageEncoder(vision);
+    }
+
+    /// <summary>On a given image tower: e.g. a frozen backbone whose fc alone trains (<see cref="ResNetImageEncoder.Freeze"/>).</summary>
+    public SatClipModel(ResNetImageEncoder visual, LocationEncoderConfig locationConfig, double dropout) : base(nameof(SatClipModel))
+    {
+        if (visual.EmbedDim != locationConfig.EmbedDim)
+            throw new ArgumentException($"image embedding {visual.EmbedDim} and location embedding {locationConfig.EmbedDim} must match");
+        this.visual = visual;
         location = new LocationEncoder(locationConfig, dropout);
         logit_scale = nn.Parameter(tensor((float)InitialLogitScale));
         RegisterComponents();
@@ -40,8 +47,15 @@ public sealed class SatClipModel : nn.Module<(Tensor Images, Tensor Harmonics), 
     public override Tensor forward((Tensor Images, Tensor Harmonics) batch)
     {
         using var scope = NewDisposeScope();
-        var image = nn.functional.normalize(visual.forward(batch.Images), dim: 1);
-        var loc = nn.functional.normalize(location.forward(batch.Harmonics).to(ScalarType.Float32), dim: 1);
+        return Logits(visual.forward(batch.Images), batch.Harmonics).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The logits from image embeddings already computed (e.g. fc of cached frozen features) and location features.</summary>
+    public Tensor Logits(Tensor imageEmbeddings, Tensor harmonics)
+    {
+        using var scope = NewDisposeScope();
+        var image = nn.functional.normalize(imageEmbeddings, dim: 1);
+        var loc = nn.functional.normalize(location.forward(harmonics).to(ScalarType.Float32), dim: 1);
         var scale = logit_scale.exp().clamp_max(MaxLogitScale);
         return (scale * image.matmul(loc.t())).MoveToOuterDisposeScope();
     }

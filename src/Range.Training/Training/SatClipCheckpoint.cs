@@ -16,7 +16,16 @@ public static class SatClipCheckpoint
 {
     public const string OptimizerFileEntry = "range_optimizer_file";
 
-    public static void Write(string path, SatClipModel model, SatClipTrainingOptions options, int inChannels, string data, int epoch, long globalStep, string? optimizerFile)
+    /// <summary>The joint mode's image tower (<see cref="ResNetImageEncoder"/> of a <see cref="ResNetConfig"/>).</summary>
+    public const string RangeResNet = "range_resnet";
+
+    /// <summary>A frozen backbone's tower (<see cref="ResNetImageEncoder"/> of a <see cref="ResNetLayout"/>): <c>vision_layers</c> are its blocks per stage, <c>vision_width</c> its stem width.</summary>
+    public const string TorchvisionResNetType = "torchvision_resnet";
+
+    public static string VisionType(FrozenVisionBackbone? backbone) => backbone is null ? RangeResNet : TorchvisionResNetType;
+
+    public static void Write(string path, SatClipModel model, SatClipTrainingOptions options, int inChannels, string data, int epoch, long globalStep, string? optimizerFile,
+        FrozenVisionBackbone? backbone = null)
     {
         var state = model.state_dict()
             .Select(kv => new KeyValuePair<string, HostTensor>(SatClipModel.StateDictPrefix + kv.Key, TensorConversion.ToHost(kv.Value)))
@@ -25,9 +34,9 @@ public static class SatClipCheckpoint
         {
             ["embed_dim"] = options.EmbedDim,
             ["image_resolution"] = options.TileSize,
-            ["vision_layers"] = options.VisionLayers.Select(l => (object?)l).ToList(),
-            ["vision_width"] = options.VisionWidth,
-            ["vision_type"] = "range_resnet",
+            ["vision_layers"] = (backbone?.Model.Layout.Blocks ?? options.VisionLayers).Select(l => (object?)l).ToList(),
+            ["vision_width"] = backbone?.Model.Layout.StemWidth ?? options.VisionWidth,
+            ["vision_type"] = VisionType(backbone),
             ["in_channels"] = inChannels,
             ["le_type"] = "sphericalharmonics",
             ["pe_type"] = "siren",
@@ -55,6 +64,13 @@ public static class SatClipCheckpoint
             ["pytorch-lightning_version"] = "2.0.0",
             ["range_trainer"] = "RangeOrleans",
         };
+        if (backbone is not null)
+        {
+            hyper["vision_block"] = backbone.Model.Layout.Bottleneck ? "bottleneck" : "basic";
+            hyper["vision_stem_kernel"] = backbone.Model.Layout.StemKernel;
+            hyper["vision_backbone"] = Path.GetFileName(backbone.File);
+            hyper["vision_backbone_sha256"] = backbone.Sha256;
+        }
         if (optimizerFile is not null) extra[OptimizerFileEntry] = optimizerFile;
         TorchCheckpointWriter.Write(path, state, hyper, extra);
     }
@@ -75,21 +91,21 @@ public static class SatClipCheckpoint
     public static int FinishedEpochs(TorchCheckpoint checkpoint) =>
         checkpoint.GetEntry("epoch") is long epoch ? checked((int)epoch) + 1 : throw new RangeFormatException(checkpoint.SourcePath, "no integer 'epoch' entry");
 
-    /// <summary>The image tower described by a checkpoint written by <see cref="Write"/>.</summary>
+    /// <summary>The image tower described by a checkpoint written by <see cref="Write"/> in the joint mode.</summary>
     public static ResNetConfig ReadVisionConfig(TorchCheckpoint checkpoint)
     {
-        if (checkpoint.GetString("vision_type", null) != "range_resnet")
-            throw new RangeFormatException(checkpoint.SourcePath, "not a RangeOrleans-trained SatCLIP checkpoint (hyper-parameter vision_type is not 'range_resnet'): its image encoder cannot be rebuilt here");
-        var layers = checkpoint.HyperParameters.TryGetValue("vision_layers", out var v) && v is List<object?> list
-            ? list.Select(x => x is long l ? checked((int)l) : throw new RangeFormatException(checkpoint.SourcePath, "vision_layers must be integers")).ToList()
-            : throw new RangeFormatException(checkpoint.SourcePath, "hyper-parameter vision_layers is missing");
-        return new ResNetConfig(checkpoint.GetInt("in_channels"), checkpoint.GetInt("vision_width"), layers, checkpoint.GetInt("embed_dim"), checkpoint.GetInt("image_resolution"));
+        if (checkpoint.GetString("vision_type", null) != RangeResNet)
+            throw new RangeFormatException(checkpoint.SourcePath, $"not a RangeOrleans-trained SatCLIP checkpoint (hyper-parameter vision_type is not '{RangeResNet}'): its image encoder cannot be rebuilt here");
+        return new ResNetConfig(checkpoint.GetInt("in_channels"), checkpoint.GetInt("vision_width"), ReadVisionLayers(checkpoint), checkpoint.GetInt("embed_dim"), checkpoint.GetInt("image_resolution"));
     }
 
-    /// <summary>The frozen image encoder (eval mode) of a checkpoint written by <see cref="Write"/>.</summary>
-    public static ResNetImageEncoder LoadImageEncoder(TorchCheckpoint checkpoint)
+    /// <summary>The image encoder (eval mode) of a checkpoint written by <see cref="Write"/>, either mode, with its tile size.</summary>
+    public static (ResNetImageEncoder Encoder, int TileSize) LoadImageEncoder(TorchCheckpoint checkpoint)
     {
-        var encoder = new ResNetImageEncoder(ReadVisionConfig(checkpoint));
+        var encoder = checkpoint.GetString("vision_type", null) == TorchvisionResNetType
+            ? new ResNetImageEncoder(new ResNetLayout(checkpoint.GetInt("in_channels"), checkpoint.GetInt("vision_width"), checkpoint.GetInt("vision_stem_kernel"),
+                ReadVisionLayers(checkpoint), checkpoint.GetString("vision_block") == "bottleneck"), checkpoint.GetInt("embed_dim"))
+            : new ResNetImageEncoder(ReadVisionConfig(checkpoint));
         const string prefix = SatClipModel.StateDictPrefix + "visual.";
         foreach (var (name, target) in encoder.state_dict())
         {
@@ -98,6 +114,11 @@ public static class SatClipCheckpoint
             TensorConversion.CopyInto(target, source, prefix + name, checkpoint.SourcePath);
         }
         encoder.eval();
-        return encoder;
+        return (encoder, checkpoint.GetInt("image_resolution"));
     }
+
+    private static List<int> ReadVisionLayers(TorchCheckpoint checkpoint) =>
+        checkpoint.HyperParameters.TryGetValue("vision_layers", out var v) && v is List<object?> list
+            ? list.Select(x => x is long l ? checked((int)l) : throw new RangeFormatException(checkpoint.SourcePath, "vision_layers must be integers")).ToList()
+            : throw new RangeFormatException(checkpoint.SourcePath, "hyper-parameter vision_layers is missing");
 }

@@ -41,7 +41,10 @@ public static class SatClipTrainer
         Directory.CreateDirectory(outputFolder);
 
         torch.manual_seed(options.Seed);
-        using var model = new SatClipModel(options.VisionConfig(data.Channels), options.LocationConfig, options.Dropout);
+        var backbone = options.VisionBackbone is { } file ? FrozenVisionBackbone.Load(file, data.Channels, data.Name, options.EmbedDim) : null;
+        using var model = backbone is null
+            ? new SatClipModel(options.VisionConfig(data.Channels), options.LocationConfig, options.Dropout)
+            : new SatClipModel(backbone.Model, options.LocationConfig, options.Dropout);
         var split = DataSplit.Create(data.Count, options.ValidationFraction, options.Seed);
         using var optimizer = CreateOptimizer(model, options);
 
@@ -49,15 +52,21 @@ public static class SatClipTrainer
         int startEpoch = 0;
         long step = 0;
         if (File.Exists(checkpointPath))
-            (startEpoch, step) = Resume(checkpointPath, outputFolder, model, optimizer, options, data);
+            (startEpoch, step) = Resume(checkpointPath, outputFolder, model, optimizer, options, data, backbone);
 
         if (options.Epochs == 0 && !File.Exists(checkpointPath))
         {
             // The untrained baseline: the seed's initialisation, stored as a checkpoint of no finished epoch (epoch -1).
             SaveOptimizer(optimizer, Path.Combine(outputFolder, OptimizerFile(-1)));
-            SatClipCheckpoint.Write(checkpointPath, model, options, data.Channels, data.Name, -1, 0, OptimizerFile(-1));
+            SatClipCheckpoint.Write(checkpointPath, model, options, data.Channels, data.Name, -1, 0, OptimizerFile(-1), backbone);
             onCheckpoint?.Invoke(Path.Combine(outputFolder, OptimizerFile(-1)), checkpointPath);
         }
+
+        // Frozen: the backbone's features of every tile once, then each batch runs only fc on them (the backbone is fixed).
+        using var features = backbone is not null && startEpoch < options.Epochs ? backbone.Features(data, options.TileSize, cancellationToken: cancellationToken) : null;
+        Func<int[], Tensor> images = features is null
+            ? batch => model.Visual.forward(TileBatch.Tiles(data, batch, options.TileSize, model.Location.Device))
+            : batch => backbone!.Model.Fc.forward(features.index_select(0, tensor(Array.ConvertAll(batch, i => (long)i), device: features.device)));
         var reports = new List<EpochReport>();
         for (int epoch = startEpoch; epoch < options.Epochs; epoch++)
         {
@@ -72,7 +81,7 @@ public static class SatClipTrainer
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
-                var logits = model.forward((TileBatch.Tiles(data, batch, options.TileSize, model.Location.Device), TileBatch.Harmonics(data, batch, model.Location)));
+                var logits = model.Logits(images(batch), TileBatch.Harmonics(data, batch, model.Location));
                 var loss = SatClipModel.ContrastiveLoss(logits);
                 trainSum += FiniteGuard.Loss(loss, "SatCLIP", epoch, trainBatches);
                 optimizer.zero_grad();
@@ -81,11 +90,11 @@ public static class SatClipTrainer
                 trainBatches++;
                 step++;
             }
-            var (valLoss, chance) = Validate(model, data, split.Validation, options);
+            var (valLoss, chance) = Validate(model, images, data, split.Validation, options);
             FiniteGuard.Parameters(model, "SatCLIP", epoch);
             string optimizerFile = OptimizerFile(epoch);
             SaveOptimizer(optimizer, Path.Combine(outputFolder, optimizerFile));
-            SatClipCheckpoint.Write(checkpointPath, model, options, data.Channels, data.Name, epoch, step, optimizerFile);
+            SatClipCheckpoint.Write(checkpointPath, model, options, data.Channels, data.Name, epoch, step, optimizerFile, backbone);
             onCheckpoint?.Invoke(Path.Combine(outputFolder, optimizerFile), checkpointPath); // e.g. upload: the epoch counts once this returns
             DeleteOlderOptimizerFiles(outputFolder, optimizerFile);
             var report = new EpochReport(epoch, options.Epochs, trainBatches == 0 ? double.NaN : trainSum / trainBatches, valLoss, chance, step, clock.Elapsed, checkpointPath);
@@ -96,7 +105,7 @@ public static class SatClipTrainer
     }
 
     /// <summary>Mean validation loss over batches of the training batch size, and the untrained model's (mean log batch size).</summary>
-    public static (double Loss, double Chance) Validate(SatClipModel model, IGeoTileDataset data, int[] entries, SatClipTrainingOptions options)
+    private static (double Loss, double Chance) Validate(SatClipModel model, Func<int[], Tensor> images, IGeoTileDataset data, int[] entries, SatClipTrainingOptions options)
     {
         if (entries.Length < 2) return (double.NaN, double.NaN);
         model.eval();
@@ -106,7 +115,7 @@ public static class SatClipTrainer
         foreach (var batch in Batches(entries, options.BatchSize))
         {
             using var scope = NewDisposeScope();
-            var logits = model.forward((TileBatch.Tiles(data, batch, options.TileSize, model.Location.Device), TileBatch.Harmonics(data, batch, model.Location)));
+            var logits = model.Logits(images(batch), TileBatch.Harmonics(data, batch, model.Location));
             sum += SatClipModel.ContrastiveLoss(logits).item<float>();
             chance += Math.Log(batch.Length);
             batches++;
@@ -127,10 +136,13 @@ public static class SatClipTrainer
     private static AdamW CreateOptimizer(SatClipModel model, SatClipTrainingOptions options)
     {
         // Weight decay on weight matrices and conv kernels only: not on biases, norm scales or the logit scale.
+        // A frozen backbone's parameters are not optimised at all (decoupled weight decay would still move them).
         var decay = new List<Parameter>();
         var noDecay = new List<Parameter>();
         foreach (var (_, p) in model.named_parameters())
-            (p.dim() >= 2 ? decay : noDecay).Add(p);
+        {
+            if (p.requires_grad) (p.dim() >= 2 ? decay : noDecay).Add(p);
+        }
         return torch.optim.AdamW(
             [
                 new AdamW.ParamGroup(decay, new AdamW.Options { LearningRate = options.LearningRate, weight_decay = options.WeightDecay }),
@@ -139,17 +151,19 @@ public static class SatClipTrainer
             lr: options.LearningRate);
     }
 
-    private static (int StartEpoch, long Step) Resume(string checkpointPath, string folder, SatClipModel model, AdamW optimizer, SatClipTrainingOptions options, IGeoTileDataset data)
+    private static (int StartEpoch, long Step) Resume(string checkpointPath, string folder, SatClipModel model, AdamW optimizer, SatClipTrainingOptions options, IGeoTileDataset data,
+        FrozenVisionBackbone? backbone)
     {
         var checkpoint = TorchCheckpointReader.Read(checkpointPath);
         foreach (var (key, expected) in new (string, object)[]
         {
             ("embed_dim", options.EmbedDim), ("legendre_polys", options.LegendrePolys), ("capacity", options.Capacity),
-            ("num_hidden_layers", options.NumHiddenLayers), ("vision_width", options.VisionWidth), ("image_resolution", options.TileSize),
+            ("num_hidden_layers", options.NumHiddenLayers), ("vision_width", backbone?.Model.Layout.StemWidth ?? options.VisionWidth), ("image_resolution", options.TileSize),
             ("in_channels", data.Channels), ("batch_size", options.BatchSize), ("seed", options.Seed),
+            ("vision_type", SatClipCheckpoint.VisionType(backbone)), ("vision_backbone_sha256", backbone?.Sha256 ?? ""),
         })
         {
-            int found = checkpoint.GetInt(key);
+            object found = expected is string ? checkpoint.GetString(key, "") ?? "" : checkpoint.GetInt(key);
             if (!Equals(found, expected))
                 throw new ArgumentException($"cannot resume from {checkpointPath}: it was trained with {key} = {found}, this run asks for {expected} (use another --output, or the same settings)");
         }

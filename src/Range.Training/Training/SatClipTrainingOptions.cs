@@ -30,6 +30,13 @@ public sealed record SatClipTrainingOptions
     public double Dropout { get; init; } = 0.1;
     public HarmonicsEvaluation Harmonics { get; init; } = HarmonicsEvaluation.Compat;
 
+    /// <summary>
+    /// A ResNet state dict (torchvision naming) to freeze as the image tower, training only its fc with the location
+    /// encoder (the reference's MoCo mode, <see cref="FrozenVisionBackbone"/>); null trains the small ResNet of
+    /// <see cref="VisionWidth"/> and <see cref="VisionLayers"/> jointly from scratch.
+    /// </summary>
+    public string? VisionBackbone { get; init; }
+
     public LocationEncoderConfig LocationConfig => new(LegendrePolys, Capacity, NumHiddenLayers, EmbedDim, Harmonics);
 
     public ResNetConfig VisionConfig(int channels) => new(channels, VisionWidth, VisionLayers, EmbedDim, TileSize);

@@ -70,7 +70,7 @@ public class PretrainCommandTests
     }
 
     [Theory]
-    [InlineData("--data", "moon", "--data must be 'earth', 'earth-land' or 's2:DIR'")]
+    [InlineData("--data", "moon", "--data must be 'earth', 'earth-land', 'earth-seasons', 'earth-seasons-land' or 's2:DIR'")]
     [InlineData("--epochs", "-1", "epochs must be 0 (the untrained initialisation) or more")]
     [InlineData("--batch-size", "1", "batch size must be at least 2")]
     [InlineData("--entries", "0", "--entries must be at least 1")]
@@ -86,6 +86,28 @@ public class PretrainCommandTests
         Assert.Contains(expected, run.Error);
         Assert.Single(run.Error.Trim().Split('\n'));
         Assert.False(Directory.Exists(dir.File("model")));
+    }
+
+    [Fact]
+    public void AFrozenVisionBackboneTrainsOnlyItsFcAndAStateDictThatDoesNotFitTheDataIsRefusedBeforeAnyJob()
+    {
+        using var dir = new TempDir();
+        TorchvisionStateDict.Write(dir.File("resnet18.pth"), TorchvisionStateDict.Create(inChannels: 5));
+        var run = CliRunner.Run(["pretrain", .. Tiny, "--epochs", "1", "--vision-backbone", dir.File("resnet18.pth"), "--output", dir.File("model")]);
+        Assert.True(run.ExitCode == 0, run.Error + run.Output);
+        Assert.Contains($"frozen backbone {dir.File("resnet18.pth")} (only fc and the location encoder train)", run.Output);
+        Assert.Contains("epoch 1/1: train loss", run.Output);
+        var checkpoint = TorchCheckpointReader.Read(dir.File("model/last.ckpt"));
+        Assert.Equal("torchvision_resnet", checkpoint.GetString("vision_type"));
+
+        // 13 input channels (a Sentinel-2 MoCo ResNet) against the 5 of --data earth: exit 2, one line naming the parameter and file.
+        TorchvisionStateDict.Write(dir.File("s2.pth"), TorchvisionStateDict.Create(inChannels: 13));
+        var refused = CliRunner.Run(["pretrain", .. Tiny, "--epochs", "1", "--vision-backbone", dir.File("s2.pth"), "--output", dir.File("other")]);
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("'conv1.weight' takes 13 input channels, the data 'earth' has 5", refused.Error);
+        Assert.Contains("s2.pth", refused.Error);
+        Assert.Single(refused.Error.Trim().Split('\n'));
+        Assert.False(Directory.Exists(dir.File("other")));
     }
 
     public static TheoryData<string, string> SpecsOtherClientsMaySubmit => new()
