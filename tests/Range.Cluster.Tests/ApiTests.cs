@@ -146,7 +146,9 @@ public sealed class ApiTests(ApiClusterFixture fixture) : IClassFixture<ApiClust
         // A location outside the token's roots: refused before the cluster sees it.
         using var narrow = Api.Client(Api.NarrowToken);
         var outside = await narrow.PostAsync("/v1/jobs", Json(MapRequest("api-outside", destination, 10, 90)));
-        await AssertProblemAsync(outside, HttpStatusCode.Forbidden, "spec.destination");
+        var outsideProblem = await AssertProblemAsync(outside, HttpStatusCode.Forbidden, "spec.destination");
+        Assert.Matches("outside token '[^']+''s data roots", outsideProblem.GetProperty("detail").GetString()); // the token's roots, not a silo's options
+        Assert.Contains("range api token add --data-root", outsideProblem.GetProperty("detail").GetString());
         var inside = MapRequest("api-outside", Path.Combine(Api.NarrowRoot, "out"), 10, 90); // its checkpoint is outside
         await AssertProblemAsync(await narrow.PostAsync("/v1/jobs", Json(inside)), HttpStatusCode.Forbidden, "spec.model.checkpoint");
         await AssertProblemAsync(await narrow.PostAsJsonAsync("/v1/embed", EmbedBody([[1, 2]])), HttpStatusCode.Forbidden, "model.checkpoint");

@@ -27,6 +27,7 @@ public sealed class AllowedRoots
 
     private readonly string[]? _folders; // canonical; null: any
     private readonly string[]? _containers; // null or containing AnyContainer: any
+    private RootsHolder _holder = RootsHolder.Silo; // whose roots a refusal names, and how to widen them
 
     private AllowedRoots(string[]? folders, string[]? containers)
     {
@@ -56,6 +57,12 @@ public sealed class AllowedRoots
         }).Distinct(StringComparer.Ordinal).ToArray();
         return new AllowedRoots(roots, names);
     }
+
+    /// <summary>
+    /// The same roots as <paramref name="holder"/>'s (an HTTP API token's): refusals name it and how to widen its roots,
+    /// so a user is not sent to a silo's options when the silo would have allowed the location.
+    /// </summary>
+    public AllowedRoots HeldBy(RootsHolder holder) => new(_folders, _containers) { _holder = holder };
 
     /// <summary>Roots named by <see cref="DataRootsVariable"/> and <see cref="ContainersVariable"/> (empty when unset).</summary>
     public static (string[] Folders, string[] Containers) FromEnvironment() => (
@@ -96,7 +103,7 @@ public sealed class AllowedRoots
 
     /// <summary>
     /// One location (a local path or az://CONTAINER/...) named by <paramref name="option"/>; ArgumentException
-    /// naming it and the rule when it lies outside what this silo allows.
+    /// naming it and the rule when it lies outside what its holder (a silo, or an API token) allows.
     /// </summary>
     public void Require(string? location, string option)
     {
@@ -105,15 +112,15 @@ public sealed class AllowedRoots
         {
             var (container, _) = BlobStores.ParseAzure(location);
             if (_containers!.Contains(AnyContainer) || _containers!.Contains(container)) return;
-            throw new ArgumentException($"{option} '{location}': container '{container}' is not one this silo allows " +
-                $"({(_containers!.Length == 0 ? "none" : string.Join(", ", _containers))}; range silo --allow-container, {ContainersVariable})");
+            throw new ArgumentException($"{option} '{location}': container '{container}' is not one {_holder.Name} allows " +
+                $"({(_containers!.Length == 0 ? "none" : string.Join(", ", _containers))}; {_holder.WidenContainers})");
         }
         if (!Path.IsPathFullyQualified(location)) throw new ArgumentException($"{option} '{location}': a local path must be absolute (silos do not share a working folder)");
         var canonical = Canonical(Path.GetFullPath(location));
         if (_folders.Any(root => IsUnder(canonical, root))) return;
         string resolved = canonical == location ? "" : $" (resolves to '{canonical}')";
-        throw new ArgumentException($"{option} '{location}'{resolved}: outside this silo's data roots " +
-            $"({(_folders.Length == 0 ? "none" : string.Join(", ", _folders))}; range silo --data-root, {DataRootsVariable})");
+        throw new ArgumentException($"{option} '{location}'{resolved}: outside {_holder.Possessive} data roots " +
+            $"({(_folders.Length == 0 ? "none" : string.Join(", ", _folders))}; {_holder.WidenFolders})");
     }
 
     /// <summary>

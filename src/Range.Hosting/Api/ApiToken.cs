@@ -26,7 +26,7 @@ public sealed record ApiToken
 
     /// <summary>What this token's requests may name, as a silo's roots check them.</summary>
     [JsonIgnore]
-    public AllowedRoots Roots => _roots ??= AllowedRoots.Of(DataRoots, Containers);
+    public AllowedRoots Roots => _roots ??= AllowedRoots.Of(DataRoots, Containers).HeldBy(RootsHolder.Token(Name));
 
     /// <summary>ArgumentException naming what is wrong with a record read from or written to the tokens file.</summary>
     public void Validate(string source)

@@ -42,7 +42,7 @@ public static class EmbedEndpoints
             caller.Roots.Require(request.Model.Checkpoint, "--checkpoint");
             if (request.Model.Bank is not null) caller.Roots.Require(request.Model.Bank, "--bank");
         }
-        catch (ArgumentException e) { throw new ApiRefusal(403, ApiProblems.FieldOf(e.Message, ""), $"not allowed for token '{caller.Name}': {e.Message}"); }
+        catch (ArgumentException e) { throw new ApiRefusal(403, ApiProblems.FieldOf(e.Message, ""), e.Message); }
         var result = await client.GetGrain<IEmbedGrain>(0).EmbedAsync(request);
         return WantsArrow(context.Request) ? ArrowAnswer(request, result) : JsonAnswer(request, result);
     });

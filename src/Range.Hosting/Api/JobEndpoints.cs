@@ -100,7 +100,7 @@ public static class JobEndpoints
     private static void RequireRoots(ApiToken caller, Action<AllowedRoots> check)
     {
         try { check(caller.Roots); }
-        catch (ArgumentException e) { throw new ApiRefusal(403, ApiProblems.FieldOf(e.Message, "spec"), $"not allowed for token '{caller.Name}': {e.Message}"); }
+        catch (ArgumentException e) { throw new ApiRefusal(403, ApiProblems.FieldOf(e.Message, "spec"), e.Message); }
     }
 
     private static Task<IResult> ListAsync(HttpContext context, [FromServices] IClusterClient client) => ApiGuard.RunAsync("query", async () =>
