@@ -57,13 +57,24 @@ public sealed class PendingFileTests : IDisposable
     [Fact]
     public void OfManyExclusiveCreatesOfOneTargetAtOnceExactlyOneWins()
     {
-        var target = _dir.File("job.json");
-        var won = new bool[16];
-        Parallel.For(0, won.Length, i => won[i] = PendingFile.CreateNew(target, [(byte)i]));
-        int winner = Assert.Single(Enumerable.Range(0, won.Length), i => won[i]);
-        Assert.Equal([(byte)winner], File.ReadAllBytes(target));
-        Assert.False(PendingFile.CreateNew(target, [200]));
-        Assert.Equal([target], Directory.GetFiles(_dir.Path));
+        // Many rounds: a check-then-rename lets two win only now and then (once in two suite runs, before link(2)).
+        for (int round = 0; round < 100; round++)
+        {
+            var target = _dir.File($"job{round}.json");
+            var won = new bool[16];
+            using var start = new Barrier(won.Length);
+            var threads = Enumerable.Range(0, won.Length).Select(i => new Thread(() =>
+            {
+                start.SignalAndWait();
+                won[i] = PendingFile.CreateNew(target, [(byte)i]);
+            })).ToArray();
+            foreach (var thread in threads) thread.Start();
+            foreach (var thread in threads) thread.Join();
+            int winner = Assert.Single(Enumerable.Range(0, won.Length), i => won[i]);
+            Assert.Equal([(byte)winner], File.ReadAllBytes(target));
+            Assert.False(PendingFile.CreateNew(target, [200]));
+        }
+        Assert.Equal(100, Directory.GetFiles(_dir.Path).Length); // no temporary file left behind
     }
 
     public void Dispose() => _dir.Dispose();
