@@ -36,4 +36,21 @@ public static class EmbeddingPipeline
         }
         return done;
     }
+
+    /// <summary>
+    /// Embeds every point in order into one array (row-major, <see cref="ILocationEmbedder.Dimension"/> per point), in the
+    /// batches <see cref="Write"/> uses, so each row equals the one a file of the same points holds. For small requests.
+    /// </summary>
+    public static float[] Embed(ILocationEmbedder embedder, ReadOnlySpan<double> lon, ReadOnlySpan<double> lat, int batchRows = DefaultBatchRows)
+    {
+        if (lat.Length != lon.Length) throw new ArgumentException($"{lon.Length} longitudes but {lat.Length} latitudes");
+        int dim = embedder.Dimension;
+        var output = new float[(long)lon.Length * dim];
+        for (int start = 0; start < lon.Length; start += batchRows)
+        {
+            int n = Math.Min(batchRows, lon.Length - start);
+            embedder.Embed(lon.Slice(start, n), lat.Slice(start, n), output.AsSpan(start * dim, n * dim));
+        }
+        return output;
+    }
 }

@@ -28,7 +28,7 @@ public sealed class EmbedGrain(ModelReplicaCache replicas, AllowedRoots roots, A
         string? bankSha = model.Bank is null ? null : await hashes.Sha256Async(model.Bank, CancellationToken.None);
         using var lease = await replicas.AcquireAsync(model, modelSha, bankSha, CancellationToken.None);
         var embedder = lease.Embedder;
-        var output = await Task.Run(() => Embed(embedder, request.Lon, request.Lat));
+        var output = await Task.Run(() => EmbeddingPipeline.Embed(embedder, request.Lon, request.Lat));
         return new EmbedResult { Model = embedder.Model, Dimension = embedder.Dimension, CheckpointSha256 = modelSha, BankSha256 = bankSha, Embeddings = output };
     }
 
@@ -46,18 +46,5 @@ public sealed class EmbedGrain(ModelReplicaCache replicas, AllowedRoots roots, A
             try { PointColumns.Validate(request.Lon[i], request.Lat[i], "points", $"point {i}"); }
             catch (Core.Formats.RangeFormatException e) { throw new ArgumentException(e.Message); }
         }
-    }
-
-    // The loop of EmbeddingPipeline.Write (range embed, shards) without the Arrow writer: the same batches, the same rows.
-    private static float[] Embed(ILocationEmbedder embedder, double[] lon, double[] lat)
-    {
-        int dim = embedder.Dimension;
-        var output = new float[(long)lon.Length * dim];
-        for (int start = 0; start < lon.Length; start += EmbeddingPipeline.DefaultBatchRows)
-        {
-            int n = Math.Min(EmbeddingPipeline.DefaultBatchRows, lon.Length - start);
-            embedder.Embed(lon.AsSpan(start, n), lat.AsSpan(start, n), output.AsSpan(start * dim, n * dim));
-        }
-        return output;
     }
 }
