@@ -17,13 +17,18 @@ public sealed partial class PendingFile : IDisposable
     private FileStream? _stream;
     private bool _committed;
 
-    public PendingFile(string targetPath)
+    /// <param name="targetPath">The file to write.</param>
+    /// <param name="ownerOnly">Create it readable and writable by its owner only (0600 on Unix), for secrets: the mode is set
+    /// at creation, so no other user can open the file before it is complete.</param>
+    public PendingFile(string targetPath, bool ownerOnly = false)
     {
         TargetPath = Path.GetFullPath(targetPath);
         var folder = Path.GetDirectoryName(TargetPath)!;
         Directory.CreateDirectory(folder);
         TempPath = TargetPath + PartialMarker + Guid.NewGuid().ToString("N");
-        _stream = new FileStream(TempPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.ReadWrite, Share = FileShare.None, BufferSize = 1 << 16 };
+        if (ownerOnly && !OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        _stream = new FileStream(TempPath, options);
     }
 
     public string TargetPath { get; }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using RangeOrleans.Core.Formats;
 
 namespace RangeOrleans.Hosting.Api;
 
@@ -34,16 +35,11 @@ public static class ApiTokenFile
         var added = template with { Sha256 = HashOf(token) };
         added.Validate($"--tokens '{path}'");
         tokens.Add(added);
-        string full = Path.GetFullPath(path);
-        string pending = $"{full}.{Guid.NewGuid():N}.tmp";
-        try
+        using (var pending = new PendingFile(path, ownerOnly: true))
         {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            using (var stream = new FileStream(pending, options)) JsonSerializer.Serialize(stream, tokens, Json);
-            File.Move(pending, full, overwrite: true);
+            JsonSerializer.Serialize(pending.Stream, tokens, Json);
+            pending.Commit();
         }
-        finally { File.Delete(pending); }
         return token;
     }
 
