@@ -22,7 +22,7 @@ public static class MaeTrainer
         var mae = new MaskedAutoencoder(data.Channels, options.FeatureDim, options.TileSize, options.PatchSize, options.MaskRatio);
         try
         {
-            using var optimizer = torch.optim.AdamW(mae.parameters(), lr: options.LearningRate, weight_decay: options.WeightDecay);
+            using var optimizer = new AdamW(mae.parameters(), options.LearningRate, options.WeightDecay);
             var all = Enumerable.Range(0, data.Count).ToArray();
             for (int epoch = 0; epoch < options.Epochs; epoch++)
             {

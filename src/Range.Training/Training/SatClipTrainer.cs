@@ -143,12 +143,12 @@ public static class SatClipTrainer
         {
             if (p.requires_grad) (p.dim() >= 2 ? decay : noDecay).Add(p);
         }
-        return torch.optim.AdamW(
+        return new AdamW(
             [
                 new AdamW.ParamGroup(decay, new AdamW.Options { LearningRate = options.LearningRate, weight_decay = options.WeightDecay }),
                 new AdamW.ParamGroup(noDecay, new AdamW.Options { LearningRate = options.LearningRate, weight_decay = 0 }),
             ],
-            lr: options.LearningRate);
+            options.LearningRate);
     }
 
     private static (int StartEpoch, long Step) Resume(string checkpointPath, string folder, SatClipModel model, AdamW optimizer, SatClipTrainingOptions options, IGeoTileDataset data,
