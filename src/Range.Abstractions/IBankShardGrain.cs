@@ -18,11 +18,14 @@ public interface IBankShardGrain : IGrainWithStringKey
 
 /// <summary>
 /// A bank shard's state: running, done (with the blob's SHA-256), failed (with why; <c>Permanent</c> when a retry
-/// would fail the same way), or idle (never started here).
+/// would fail the same way, <c>SiloDependent</c> when another silo may succeed, with the <c>Silo</c> it failed on), or
+/// idle (never started here).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("range.BankShardProgress")]
 public sealed record BankShardProgress(
     [property: Id(0)] ShardRunState State,
     [property: Id(1)] string? Sha256 = null,
     [property: Id(2)] string? Error = null,
-    [property: Id(3)] bool Permanent = false);
+    [property: Id(3)] bool Permanent = false,
+    [property: Id(4)] bool SiloDependent = false,
+    [property: Id(5)] string? Silo = null);

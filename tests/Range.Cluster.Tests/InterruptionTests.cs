@@ -7,7 +7,7 @@ namespace RangeOrleans.Cluster.Tests;
 /// <summary>
 /// SIGTERM to a running `range map` (the real command as a process, its in-process silo), or to `range pipeline` while
 /// its value encoder trains: it stops within a few seconds with exit 130, leaves no partial file and no manifest, and the
-/// same command run again completes.
+/// same command run again completes. A map failed by one shard keeps what the others finished: the rerun computes that shard.
 /// </summary>
 public sealed class InterruptionTests : IDisposable
 {
@@ -72,6 +72,41 @@ public sealed class InterruptionTests : IDisposable
         var manifest = JobManifest.Parse(await File.ReadAllBytesAsync(Path.Combine(dest, "manifest.json")), "manifest");
         Assert.Equal(totalShards - finished.Count, manifest.Shards.Count(s => File.GetLastWriteTimeUtc(Path.Combine(dest, s.Name)) > finished.Values.Max(f => f.Time)));
         Assert.Empty(await MapJobs.NamesAsync(store, "_receipts/")); // the manifest lists the shards now
+    }
+
+    [Fact]
+    public async Task AMapFailedByOneShardAfterTheOthersFinishedIsFinishedByARerunThatComputesOnlyThatShard()
+    {
+        const long points = 100_000;
+        const int totalShards = 72;
+        var dest = Path.Combine(_folder.FullName, "failed");
+        // A real fault: a folder where one shard's file goes, so that shard's write fails on every attempt.
+        string blocked = Path.Combine(dest, JobManifest.ShardBlobName("t+150+60"));
+        Directory.CreateDirectory(blocked);
+        string[] map(string jobId) => ["map", "--fibonacci", points.ToString(), "--checkpoint", TestData.Fixture("satclip_l10/satclip.ckpt"), "--model", "satclip",
+            "--out", dest, "--job-id", jobId];
+
+        var failed = await RangeCli.Start(map("first"), timeout: TimeSpan.FromMinutes(5)).Result;
+        Assert.True(failed.ExitCode == 1, failed.ToString());
+        Assert.Contains("shard t+150+60: no silo could run it", failed.Output + failed.Error);
+        Assert.Contains("Is a directory", failed.Output + failed.Error);
+        Assert.False(File.Exists(Path.Combine(dest, "manifest.json")));
+        var receipts = Path.Combine(dest, "_receipts");
+        var finished = Directory.GetFiles(receipts, "*.json").Select(f => $"shards/{Path.GetFileNameWithoutExtension(f)}.arrow")
+            .ToDictionary(name => name, name => (Sha: ContentHash.OfFile(Path.Combine(dest, name)), Time: File.GetLastWriteTimeUtc(Path.Combine(dest, name))));
+        Assert.Equal(totalShards - 1, finished.Count); // the others ran to the end
+
+        Directory.Delete(blocked);
+        var rerun = await RangeCli.Start(map("second"), timeout: TimeSpan.FromMinutes(5)).Result;
+        Assert.True(rerun.ExitCode == 0, rerun.ToString());
+        Assert.Contains($"reused {totalShards - 1} of {totalShards} shards", rerun.Error);
+        Assert.Contains("computing 1", rerun.Error);
+        await MapJobs.AssertOutputCompleteAsync(BlobStores.Open(dest), points, totalShards);
+        foreach (var (name, (sha, time)) in finished)
+        {
+            Assert.Equal(sha, ContentHash.OfFile(Path.Combine(dest, name)));
+            Assert.Equal(time, File.GetLastWriteTimeUtc(Path.Combine(dest, name)));
+        }
     }
 
     [Fact]

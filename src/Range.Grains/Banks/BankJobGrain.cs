@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
+using Orleans.Runtime.Placement;
 using RangeOrleans.Abstractions;
 using RangeOrleans.Core.Banks;
 using RangeOrleans.Grains.Jobs;
@@ -174,6 +175,19 @@ public sealed class BankJobGrain(
                     shard.Running = false;
                     await FailAsync($"shard {shard.Index} failed: {progress.Error}");
                     return (true, true);
+                case ShardRunState.Failed when progress is { SiloDependent: true, Silo: { } failedOn }:
+                    shard.Running = false;
+                    changed = true;
+                    if (!shard.FailedOnSilos.Contains(failedOn)) shard.FailedOnSilos.Add(failedOn);
+                    var active = await ActiveSiloAddressesAsync();
+                    if ((active.Count > 0 && active.All(silo => shard.FailedOnSilos.Contains(silo.ToString()))) || shard.Attempts >= MaxAttempts)
+                    {
+                        await FailAsync($"shard {shard.Index}: no silo could run it (failed on {string.Join(", ", shard.FailedOnSilos)}); last: {progress.Error}");
+                        return (true, true);
+                    }
+                    logger.LogWarning("Bank job {Job}: shard {Shard} will be retried on another silo: {Reason}", JobId, shard.Index, progress.Error);
+                    S.Retries++;
+                    break;
                 // Cancelled here means its silo is stopping (a cancelled job does not poll): run it again elsewhere.
                 case ShardRunState.Failed or ShardRunState.Idle or ShardRunState.Cancelled:
                     shard.Running = false;
@@ -193,17 +207,25 @@ public sealed class BankJobGrain(
     /// <summary>Starts pending shards into the cluster's free slots.</summary>
     private async Task StartShardsAsync()
     {
-        int slots = await ActiveSilosAsync() * Math.Max(1, Options.ShardsInFlightPerSilo) - S.Shards.Count(s => s.Running);
+        var silos = await ActiveSiloAddressesAsync();
+        int slots = Math.Max(1, silos.Count) * Math.Max(1, Options.ShardsInFlightPerSilo) - S.Shards.Count(s => s.Running);
         foreach (var shard in S.Shards.Where(s => !s.Running && s.Sha256 is null).Take(Math.Max(0, slots)).ToList())
         {
             shard.Attempts++;
             shard.Running = true;
+            // Set here, cleared after: the hint travels with this one call (as the map coordinator places its retries).
+            var placeOn = RetryPlacement.Choose(shard.FailedOnSilos, silos, Random.Shared);
+            if (placeOn is not null) RequestContext.Set(IPlacementDirector.PlacementHintKey, placeOn);
             try { await Shard(shard).StartAsync(S.Spec!, shard.Index, shard.Start, shard.Count).WaitAsync(Options.PollTimeout); }
             catch (Exception e) when (IsTransient(e))
             {
                 // Not a run (see JobCoordinatorGrain): a start placed on a silo not yet declared dead fails at once.
                 shard.Attempts--;
                 shard.Running = false;
+            }
+            finally
+            {
+                if (placeOn is not null) RequestContext.Remove(IPlacementDirector.PlacementHintKey);
             }
         }
     }

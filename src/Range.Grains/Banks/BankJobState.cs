@@ -32,4 +32,7 @@ public sealed class BankShardRecord
     [Id(3)] public bool Running { get; set; }
     [Id(4)] public string? Sha256 { get; set; }
     [Id(5)] public int Attempts { get; set; }
+
+    /// <summary>Silos it failed on for their own reason (<see cref="SiloDependentFailures"/>): its next run goes elsewhere.</summary>
+    [Id(6)] public List<string> FailedOnSilos { get; set; } = [];
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Placement;
+using Orleans.Runtime;
 using RangeOrleans.Abstractions;
 using RangeOrleans.Grains.Jobs;
 using RangeOrleans.Grains.Shards;
@@ -16,7 +17,8 @@ namespace RangeOrleans.Grains.Banks;
 /// an s2: dataset's every tile) are checked against this silo's roots before any is opened.
 /// </summary>
 [RandomPlacement]
-public sealed class BankShardGrain(BankEncoderCache cache, IBlobStoreFactory stores, ComputeThreads compute, AllowedRoots roots, ILogger<BankShardGrain> logger)
+public sealed class BankShardGrain(BankEncoderCache cache, IBlobStoreFactory stores, ComputeThreads compute, AllowedRoots roots, ILocalSiloDetails silo,
+    ILogger<BankShardGrain> logger)
     : ShardRunGrain, IBankShardGrain
 {
     private BankShardProgress _progress = new(ShardRunState.Idle);
@@ -59,9 +61,12 @@ public sealed class BankShardGrain(BankEncoderCache cache, IBlobStoreFactory sto
         }
         catch (Exception e)
         {
-            bool permanent = DeterministicFailures.IsDeterministic(e);
-            logger.LogWarning(e, "Bank shard {Shard} failed", this.GetPrimaryKeyString());
-            result = new BankShardProgress(ShardRunState.Failed, Error: $"{e.GetType().Name}: {e.Message}", Permanent: permanent);
+            // Classified as a map shard's failure is (ShardGrain): its silo's own first, then deterministic.
+            bool siloDependent = SiloDependentFailures.DependsOnSilo(e);
+            bool permanent = !siloDependent && DeterministicFailures.IsDeterministic(e);
+            logger.LogWarning(e, "Bank shard {Shard} failed on {Silo}", this.GetPrimaryKeyString(), silo.SiloAddress);
+            result = new BankShardProgress(ShardRunState.Failed, Error: $"{e.GetType().Name} on silo {silo.SiloAddress}: {e.Message}",
+                Permanent: permanent, SiloDependent: siloDependent, Silo: silo.SiloAddress.ToString());
         }
         lock (Gate) _progress = result;
     }
