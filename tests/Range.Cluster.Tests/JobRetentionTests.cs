@@ -6,7 +6,7 @@ namespace RangeOrleans.Cluster.Tests;
 /// <summary>
 /// Bounded state (issue 23): finished jobs are retired, by `range jobs --prune` or by the silos after `--job-retention`.
 /// The bound: once retired, Redis holds no key of a retired job; what it holds beyond the keys it had before any job ran
-/// (membership) is the registry's one key and the keys of the jobs still listed, and its memory is back within
+/// (membership) is the registry's page holding the running job and that job's keys, and its memory is back within
 /// <see cref="MemoryBound"/> of what it was before the jobs.
 /// </summary>
 public sealed class JobRetentionTests : IDisposable
