@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Orleans.Runtime;
 using RangeOrleans.Abstractions;
 using RangeOrleans.Storage;
+using RangeOrleans.Testing;
 using Xunit.Abstractions;
 
 namespace RangeOrleans.Cluster.Tests;
@@ -10,7 +11,7 @@ namespace RangeOrleans.Cluster.Tests;
 /// <summary>
 /// The silos' production failure detection (`range silo` without --membership): a killed silo is still declared dead
 /// and its shards retried, and a cluster whose CPU is saturated by other processes, with many jobs and pollers, loses no
-/// silo. The load test is marked Category=Load (scripts/load-test.sh runs it several times in a row); figures go to the
+/// silo, nor do ten `range submit` at once while a silo is stopped for 4 s. The load tests are marked Category=Load (scripts/load-test.sh runs it several times in a row); figures go to the
 /// test output and docs/cluster.md.
 /// </summary>
 public sealed class MembershipTests(ITestOutputHelper output)
@@ -91,6 +92,62 @@ public sealed class MembershipTests(ITestOutputHelper output)
             output.WriteLine($"{silos} silos, {burners.Count} CPU burners on {Environment.ProcessorCount} cores: {jobs} jobs x ~{pointsPerJob:N0} points " +
                 $"({final.Sum(s => s.TotalShards)} shards) in {elapsed.TotalSeconds:F0} s; {latencies.Length} polls, latency p50 {Percentile(latencies, 0.5)} ms, " +
                 $"p95 {Percentile(latencies, 0.95)} ms, max {latencies[^1]} ms; no silo declared dead, no shard retried");
+        }
+        finally
+        {
+            foreach (var (host, _) in connections)
+            {
+                await host.StopAsync();
+                host.Dispose();
+            }
+        }
+    }
+
+    [Fact, Trait("Category", "Load")]
+    public async Task TenCliSubmitsAtOnceWhileASiloIsStalledFourSecondsAllCompleteAndNoSiloIsLost()
+    {
+        const int jobs = 10, pollers = 10;
+        const long pointsPerJob = 20_000;
+        using var cluster = new LocalCluster(membership: "production");
+        await cluster.StartSilosAsync(2, maxConcurrentShards: 2);
+        var connections = await Task.WhenAll(Enumerable.Range(0, pollers).Select(_ => cluster.ConnectAsync()));
+        using var burners = new CpuBurners(8);
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            // Ten `range submit` processes at once; one silo stopped (SIGSTOP) for 4 s while they connect and submit.
+            var jobIds = Enumerable.Range(0, jobs).Select(i => $"stalled-{i:00}").ToArray();
+            var environment = new Dictionary<string, string>(cluster.Environment) { ["AZURE_STORAGE_CONNECTION_STRING"] = cluster.Azurite.ConnectionString };
+            var submits = jobIds.Select((id, i) => RangeCli.Start(["submit", "--cluster", cluster.Redis.ConnectionString, "--job-id", id,
+                "--fibonacci", (pointsPerJob + i).ToString(), "--shard-degrees", "90", "--checkpoint", TestData.Fixture("satclip_l10/satclip.ckpt"),
+                "--model", "satclip", "--output", $"az://maps/{id}"], environment, TimeSpan.FromMinutes(5))).ToList();
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            var stalled = cluster.Silos[1];
+            Assert.True(ProcessSignals.Freeze(stalled.Id));
+            try { await Task.Delay(TimeSpan.FromSeconds(4)); }
+            finally { Assert.True(ProcessSignals.Thaw(stalled.Id)); }
+            foreach (var submit in submits)
+            {
+                var result = await submit.Result;
+                Assert.True(result.ExitCode == 0, result.ToString());
+                submit.Dispose();
+            }
+
+            using var stop = new CancellationTokenSource();
+            var polling = connections.Select((c, i) => PollAsync(c.Client, jobIds, i, stop.Token)).ToArray();
+            var final = new List<JobStatus>();
+            foreach (var id in jobIds) final.Add(await cluster.WaitAsync(connections[0].Client, id, s => s.IsFinal, TimeSpan.FromMinutes(20) - clock.Elapsed));
+            await stop.CancelAsync();
+            var latencies = (await Task.WhenAll(polling)).SelectMany(l => l).Order().ToArray();
+
+            foreach (var status in final) Assert.True(status.State == JobState.Completed, $"{status.JobId} {status.State}: {status.Error}");
+            for (int i = 0; i < jobs; i++)
+                await MapJobs.AssertOutputCompleteAsync(BlobStores.Open($"az://maps/{jobIds[i]}", cluster.Azurite.ConnectionString), pointsPerJob + i, final[i].TotalShards);
+            Assert.All(cluster.Silos, s => Assert.False(s.HasExited, $"silo {s.Id} exited: {s.Tail()}"));
+            var hosts = await connections[0].Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: false);
+            Assert.True(hosts.Count == 2 && hosts.Values.All(h => h == SiloStatus.Active), $"membership: {string.Join(", ", hosts)}; {cluster.SiloLogsAbout("dead")}");
+            output.WriteLine($"2 silos, {burners.Count} CPU burners, one silo stopped 4 s: {jobs} `range submit` at once, all completed in {clock.Elapsed.TotalSeconds:F0} s; " +
+                $"{latencies.Length} polls, p50 {Percentile(latencies, 0.5)} ms, max {latencies[^1]} ms; no silo declared dead");
         }
         finally
         {
