@@ -6,28 +6,9 @@
 #   scripts/bench-api.sh [REQUESTS_PER_SIZE] [THROUGHPUT_SECONDS]      e.g. scripts/bench-api.sh 200 20
 # CONFIG=Debug uses a Debug build (default Release).
 set -euo pipefail
-cd "$(dirname "$0")/.."
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_gcServer=0
 requests=${1:-200}
 seconds=${2:-20}
-config=${CONFIG:-Release}
-dotnet build src/Range.Cli -c "$config" -v quiet -nologo >/dev/null
-range="dotnet src/Range.Cli/bin/$config/net10.0/range.dll"
-checkpoint="$PWD/tests/fixtures/satclip_l10/satclip.ckpt"
-work=$(mktemp -d)
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-redis_port=$(free_port)
-api_port=$(free_port)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" >"$work/redis.log" 2>&1 &
-pids+=($!)
-until redis-cli -p "$redis_port" ping >/dev/null 2>&1; do sleep 0.2; done
+source "$(dirname "$0")/bench-redis-setup.sh"
 $range silo --cluster "127.0.0.1:$redis_port" --data-root "$PWD/tests/fixtures" --max-concurrent-shards 2 >"$work/silo.log" 2>&1 &
 pids+=($!)
 until grep -q "^silo started" "$work/silo.log"; do sleep 0.5; done
