@@ -17,4 +17,7 @@ public sealed record BankJobSpec
 
     /// <summary>Output root: a local folder or az://CONTAINER/PREFIX; gets shards/*.arrow, shards.sha256, bank.arrow.</summary>
     [Id(6)] public required string Destination { get; init; }
+
+    /// <summary>Replace what DEST holds when it is a bank of other settings (else such a DEST is refused and left as it is).</summary>
+    [Id(7)] public bool Overwrite { get; init; }
 }

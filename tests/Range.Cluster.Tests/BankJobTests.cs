@@ -111,6 +111,41 @@ public sealed class BankJobTests(BankEncoders encoders) : IClassFixture<BankEnco
         await host.StopAsync();
     }
 
+    [Fact]
+    public async Task ABankJobOntoADestHoldingAnotherSettingsBankIsRefusedAndReusesNoneOfItsShardsUnlessItOverwrites()
+    {
+        await _cluster.StartSilosAsync(1);
+        var (host, client) = await _cluster.ConnectAsync();
+        using (host)
+        {
+            var first = client.GetGrain<IBankJobGrain>("bank-claimed");
+            await first.SubmitAsync(encoders.Spec(300, 100, "az://banks/claimed"));
+            var built = await WaitAsync(first, s => s.IsFinal);
+            Assert.True(built.State == JobState.Completed, $"{built.State}: {built.Error}");
+            var store = Store("claimed");
+            var recorded = await store.ReadAllTextAsync(LocalBankJob.ShardHashesFile);
+
+            // Another seed samples other entries: none of the recorded shards is this job's. Submitted as the HTTP API
+            // does, straight to the grain (no client made a claim first).
+            var other = encoders.Spec(300, 100, "az://banks/claimed") with { Seed = 5 };
+            var refused = await Assert.ThrowsAsync<ArgumentException>(() => client.GetGrain<IBankJobGrain>("bank-claimed-other").SubmitAsync(other));
+            Assert.Contains("bank of bank job 'bank-claimed' with other settings: seed 4 (this job: 5)", refused.Message);
+            Assert.Contains("--overwrite", refused.Message);
+            Assert.Equal(recorded, await store.ReadAllTextAsync(LocalBankJob.ShardHashesFile));
+            Assert.Equal(built.BankSha256, await store.Sha256Async(LocalBankJob.BankFile));
+            Assert.Null(await client.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.Key).FindAsync("bank-claimed-other"));
+
+            // Overwrite removes the other bank first: every shard is built again.
+            var replacing = client.GetGrain<IBankJobGrain>("bank-claimed-overwrite");
+            await replacing.SubmitAsync(other with { Overwrite = true });
+            var replaced = await WaitAsync(replacing, s => s.IsFinal);
+            Assert.True(replaced.State == JobState.Completed, $"{replaced.State}: {replaced.Error}");
+            Assert.Equal((0, 3), (replaced.ReusedShards, replaced.DoneShards));
+            Assert.NotEqual(recorded, await store.ReadAllTextAsync(LocalBankJob.ShardHashesFile));
+            await host.StopAsync();
+        }
+    }
+
     /// <summary>
     /// Two silos and a client; job bank-NAME (3,000 entries in 30 shards, to az://banks/NAME) submitted and running with
     /// <paramref name="doneShards"/> shards done. Dispose the host (after StopAsync) when done.

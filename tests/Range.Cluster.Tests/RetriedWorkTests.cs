@@ -32,4 +32,15 @@ public sealed class RetriedWorkTests
         Assert.Equal(RetriedWorkState.GaveUp, work.Advance());
         Assert.Equal($"unreachable {attempts}", work.Error!.Message);
     }
+
+    [Fact]
+    public async Task WorkWhoseFailureWouldRepeatGivesUpAtOnceWithoutAnotherAttempt()
+    {
+        int attempts = 0;
+        var work = new RetriedWork(() => ++attempts < 2 ? throw new IOException("unreachable") : throw new InvalidDataException("shard 3 does not match its SHA-256"),
+            TimeSpan.FromMinutes(1), DeterministicFailures.IsDeterministic);
+        Assert.Equal(RetriedWorkState.GaveUp, await RunAsync(work, []));
+        Assert.Equal(2, attempts); // the transient failure was retried, the deterministic one was not
+        Assert.Equal("shard 3 does not match its SHA-256", work.Error!.Message);
+    }
 }

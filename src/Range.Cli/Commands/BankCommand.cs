@@ -6,6 +6,7 @@ using RangeOrleans.Core.Banks;
 using RangeOrleans.Core.Formats;
 using RangeOrleans.Core.Formats.Arrow;
 using RangeOrleans.Core.Jobs;
+using RangeOrleans.Grains.Banks;
 using RangeOrleans.Grains.Jobs;
 using RangeOrleans.Storage;
 using RangeOrleans.Training.Banks;
@@ -127,7 +128,8 @@ internal static class BankBuild
     /// </summary>
     public static void Claim(string dest, string jobId, string checkpoint, string data, int? entries, int seed, int shardSize, string? maePath, int maeEpochs, bool overwrite)
     {
-        var settings = new { data, entries, seed, shardSize, valueEncoder = maePath is null ? $"trained here, {maeEpochs} epochs" : $"SHA-256 {ContentHash.OfFile(maePath)}" };
+        var settings = BankClaim.Settings(data, entries, seed, shardSize,
+            maePath is null ? BankClaim.TrainedValueEncoder(maeEpochs) : BankClaim.GivenValueEncoder(ContentHash.OfFile(maePath)));
         bool removed = OutputClaim.Bank.ClaimAsync(BlobStores.Open(dest), jobId, settings, new ArtifactIdentity(checkpoint, ContentHash.OfFile(checkpoint)), overwrite)
             .GetAwaiter().GetResult();
         // The local copy of an az:// DEST's value encoder went with the bank it made.

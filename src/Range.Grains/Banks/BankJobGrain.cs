@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
-using Orleans.Runtime.Placement;
 using RangeOrleans.Abstractions;
 using RangeOrleans.Core.Banks;
 using RangeOrleans.Grains.Jobs;
@@ -14,9 +13,10 @@ namespace RangeOrleans.Grains.Banks;
 
 /// <summary>
 /// One bank job. A grain timer drives it: plan the shards (<see cref="BankShard.Plan"/>) off the scheduler,
-/// then every tick poll running shards, record finished ones (SHA-256 in the durable state and in
+/// then every tick poll running shards (in parallel), record finished ones (SHA-256 in the durable state and in
 /// shards.sha256), restart those whose silo died or whose run failed (up to <see cref="MaxAttempts"/> runs),
-/// dispatch pending ones, and when all are recorded merge them into bank.arrow. A finished shard stays
+/// dispatch pending ones (recorded running before they start, as the map coordinator does), and when all are
+/// recorded merge them into bank.arrow (tried again while storage fails, as a map's manifest is). A finished shard stays
 /// finished across silo deaths: its blob is committed and its hash persisted before it counts.
 /// Cancel (<see cref="DurableJobGrain{TState}"/>) stops dispatch at once; then the running shards are stopped (one
 /// that finished meanwhile is recorded), and what unrecorded shards left is removed (unfinished uploads, and blobs no
@@ -34,7 +34,8 @@ public sealed class BankJobGrain(
 {
     public const int MaxAttempts = 8;
     private Task<(List<BankShardRecord> Shards, long Entries)>? _planning;
-    private Task<string>? _merging;
+    private RetriedWork? _merging;
+    private string? _mergedSha256;
     private readonly HashSet<int> _stopped = []; // shards seen stopped during this activation's cleanup
 
     protected override string Kind => "Bank job";
@@ -54,6 +55,8 @@ public sealed class BankJobGrain(
             if (S.Spec != spec) throw new ArgumentException($"bank job '{JobId}' already exists with a different spec; choose another job id");
             return Status();
         }
+        // Off the scheduler: it hashes the checkpoint and the value encoder.
+        await Task.Run(() => BankClaim.ClaimAsync(stores.Open(spec.Destination), JobId, spec, stores, CancellationToken.None));
         await RegisterAsync(spec.Destination, DateTimeOffset.UtcNow, JobState.Preparing);
         S.Spec = spec;
         S.State = JobState.Preparing;
@@ -135,35 +138,49 @@ public sealed class BankJobGrain(
         {
             var spec = S.Spec!;
             var shards = S.Shards.Select(s => (s.Index, s.Sha256!)).ToList();
-            _merging = Task.Run(() => Merge(stores.Open(spec.Destination), shards));
+            var destination = stores.Open(spec.Destination);
+            _merging = new RetriedWork(() => Task.FromResult(_mergedSha256 = Merge(destination, shards)), Options.TransientFailureLimit,
+                DeterministicFailures.IsDeterministic);
             return;
         }
         await StartShardsAsync();
-        await SaveAsync();
     }
 
     private async Task AdvanceMergeAsync()
     {
-        if (!_merging!.IsCompleted) return;
-        var merging = _merging;
+        switch (_merging!.Advance())
+        {
+            case RetriedWorkState.Running:
+                return;
+            case RetriedWorkState.Retrying:
+                logger.LogWarning("Bank job {Job}: merging the bank failed ({Error}); will retry", JobId, _merging.Error!.Message);
+                return;
+            case RetriedWorkState.GaveUp:
+                var error = _merging.Error!.Message;
+                _merging = null;
+                await FailAsync($"merging the bank: {error}");
+                return;
+        }
         _merging = null;
-        if (merging.IsFaulted) { await FailAsync($"merging the bank: {merging.Exception!.InnerException!.Message}"); return; }
-        S.BankSha256 = merging.Result;
+        S.BankSha256 = _mergedSha256;
         S.State = JobState.Completed;
         await SaveAsync();
         await Registry.UpdateAsync(JobId, JobState.Completed);
         logger.LogInformation("Bank job {Job} completed: {Entries} entries", JobId, S.Entries);
     }
 
-    /// <summary>Asks each running shard how it is; Changed: a shard ended; Failed: the job failed (nothing more this tick).</summary>
+    /// <summary>Asks the running shards how they are, all at once; Changed: a shard ended; Failed: the job failed (nothing more this tick).</summary>
     private async Task<(bool Changed, bool Failed)> PollRunningShardsAsync()
     {
         bool changed = false;
-        foreach (var shard in S.Shards.Where(s => s.Running).ToList())
+        var polled = await Task.WhenAll(S.Shards.Where(s => s.Running).Select(async shard =>
         {
-            BankShardProgress progress;
-            try { progress = await Shard(shard).GetProgressAsync().WaitAsync(Options.PollTimeout); }
-            catch (Exception e) when (IsTransient(e)) { progress = new BankShardProgress(ShardRunState.Idle); }
+            // No answer: its silo died (or the run is lost); it runs again.
+            try { return (shard, await Shard(shard).GetProgressAsync().WaitAsync(Options.PollTimeout)); }
+            catch (Exception e) when (IsTransient(e)) { return (shard, new BankShardProgress(ShardRunState.Idle)); }
+        }));
+        foreach (var (shard, progress) in polled)
+        {
             switch (progress.State)
             {
                 case ShardRunState.Done:
@@ -204,30 +221,41 @@ public sealed class BankJobGrain(
         return (changed, false);
     }
 
-    /// <summary>Starts pending shards into the cluster's free slots.</summary>
+    /// <summary>
+    /// Starts pending shards into the cluster's free slots: recorded running in one write first (a job that dies in
+    /// between leaves them "running", found idle and started again by its successor; never started but unrecorded, where
+    /// a cancel would not stop them), then started in parallel, a retry placed off the silos it failed on.
+    /// </summary>
     private async Task StartShardsAsync()
     {
         var silos = await ActiveSiloAddressesAsync();
         int slots = Math.Max(1, silos.Count) * Math.Max(1, Options.ShardsInFlightPerSilo) - S.Shards.Count(s => s.Running);
-        foreach (var shard in S.Shards.Where(s => !s.Running && s.Sha256 is null).Take(Math.Max(0, slots)).ToList())
+        var starting = S.Shards.Where(s => !s.Running && s.Sha256 is null).Take(Math.Max(0, slots)).ToList();
+        if (starting.Count == 0) return;
+        foreach (var shard in starting) (shard.Attempts, shard.Running) = (shard.Attempts + 1, true);
+        try { await SaveAsync(); }
+        catch
         {
-            shard.Attempts++;
-            shard.Running = true;
-            // Set here, cleared after: the hint travels with this one call (as the map coordinator places its retries).
-            var placeOn = RetryPlacement.Choose(shard.FailedOnSilos, silos, Random.Shared);
-            if (placeOn is not null) RequestContext.Set(IPlacementDirector.PlacementHintKey, placeOn);
-            try { await Shard(shard).StartAsync(S.Spec!, shard.Index, shard.Start, shard.Count).WaitAsync(Options.PollTimeout); }
-            catch (Exception e) when (IsTransient(e))
-            {
-                // Not a run (see JobCoordinatorGrain): a start placed on a silo not yet declared dead fails at once.
-                shard.Attempts--;
-                shard.Running = false;
-            }
-            finally
-            {
-                if (placeOn is not null) RequestContext.Remove(IPlacementDirector.PlacementHintKey);
-            }
+            foreach (var shard in starting) (shard.Attempts, shard.Running) = (shard.Attempts - 1, false);
+            throw;
         }
+        var started = await Task.WhenAll(starting.Select(async shard =>
+        {
+            try
+            {
+                await RetryPlacement.CallAsync(RetryPlacement.Choose(shard.FailedOnSilos, silos, Random.Shared),
+                    () => Shard(shard).StartAsync(S.Spec!, shard.Index, shard.Start, shard.Count).WaitAsync(Options.PollTimeout));
+                return (shard, Failure: (Exception?)null);
+            }
+            catch (Exception e) when (IsTransient(e)) { return (shard, Failure: e); }
+        }));
+        // Not a run (see JobCoordinatorGrain): a start placed on a silo not yet declared dead fails at once.
+        foreach (var (shard, failure) in started.Where(s => s.Failure is not null))
+        {
+            (shard.Attempts, shard.Running) = (shard.Attempts - 1, false);
+            logger.LogWarning("Bank job {Job}: starting shard {Shard} failed ({Error}); will start it again", JobId, shard.Index, failure!.Message);
+        }
+        if (started.Any(s => s.Failure is not null)) await SaveAsync();
     }
 
     /// <summary>
@@ -279,7 +307,7 @@ public sealed class BankJobGrain(
 
     /// <summary>
     /// Marks built the shards an earlier job onto this DEST recorded in shards.sha256 (an interrupted, cancelled or failed
-    /// one, under any job id: the claim made at submit says DEST holds this settings' bank) whose blobs still match.
+    /// one, under any job id: the claim made at submit (<see cref="BankClaim"/>) says DEST holds this settings' bank) whose blobs still match.
     /// </summary>
     private static async Task ReuseRecordedShardsAsync(IBlobStore destination, List<BankShardRecord> shards)
     {
@@ -309,7 +337,7 @@ public sealed class BankJobGrain(
             var name = LocalBankJob.ShardBlob(index);
             var bytes = store.ReadAllBytesAsync(name).GetAwaiter().GetResult();
             using var stream = new MemoryStream(bytes, writable: false);
-            if (Core.Jobs.ContentHash.OfStream(stream) != sha) throw new InvalidOperationException($"{store.Location}/{name} does not match the SHA-256 recorded when it was built");
+            if (Core.Jobs.ContentHash.OfStream(stream) != sha) throw new InvalidDataException($"{store.Location}/{name} does not match the SHA-256 recorded when it was built");
             stream.Position = 0;
             banks.Add(ArrowBankFile.Read(stream, $"{store.Location}/{name}"));
         }

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
-using Orleans.Runtime.Placement;
 using RangeOrleans.Abstractions;
 
 namespace RangeOrleans.Grains.Jobs;
@@ -58,18 +57,12 @@ public sealed partial class JobCoordinatorGrain
     /// <param name="placeOn">Where a new activation of the shard's grain goes (<see cref="RetryPlacement"/>); null: anywhere.</param>
     private async Task<(ShardRecord Shard, Exception? Failure)> StartAsync(ShardRecord shard, SiloAddress? placeOn)
     {
-        // Set in this async method's own context: it travels with this call only.
-        if (placeOn is not null) RequestContext.Set(IPlacementDirector.PlacementHintKey, placeOn);
         try
         {
-            await Shard(shard).StartAsync(Assignment(shard)).WaitAsync(Options.PollTimeout);
+            await RetryPlacement.CallAsync(placeOn, () => Shard(shard).StartAsync(Assignment(shard)).WaitAsync(Options.PollTimeout));
             return (shard, null);
         }
         catch (Exception e) when (IsTransient(e)) { return (shard, e); }
-        finally
-        {
-            if (placeOn is not null) RequestContext.Remove(IPlacementDirector.PlacementHintKey);
-        }
     }
 
     private ShardAssignment Assignment(ShardRecord shard) => new()

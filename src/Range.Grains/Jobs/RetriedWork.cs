@@ -17,19 +17,22 @@ public enum RetriedWorkState
 /// <summary>
 /// Work a job grain runs off its scheduler and polls on its ticks (removing temporary blobs once a job has ended),
 /// started again each time it fails until it has been failing for <c>limit</c>: storage that is briefly unreachable
-/// leaves nothing behind, and storage that stays unreachable does not hold the job open for ever.
+/// leaves nothing behind, and storage that stays unreachable does not hold the job open for ever. A failure that
+/// <c>repeats</c> says a retry would repeat (a corrupt file) gives up at once.
 /// </summary>
 public sealed class RetriedWork
 {
     private readonly Func<Task> _work;
     private readonly TimeSpan _limit;
+    private readonly Func<Exception, bool> _repeats;
     private Task _running;
     private DateTime? _failingSince;
 
-    public RetriedWork(Func<Task> work, TimeSpan limit)
+    public RetriedWork(Func<Task> work, TimeSpan limit, Func<Exception, bool>? repeats = null)
     {
         _work = work;
         _limit = limit;
+        _repeats = repeats ?? (_ => false);
         _running = Task.Run(work);
     }
 
@@ -42,7 +45,7 @@ public sealed class RetriedWork
         if (!_running.IsCompleted) return RetriedWorkState.Running;
         Error = FailureOf(_running);
         if (Error is null) return RetriedWorkState.Succeeded;
-        if (DateTime.UtcNow - (_failingSince ??= DateTime.UtcNow) >= _limit) return RetriedWorkState.GaveUp;
+        if (_repeats(Error) || DateTime.UtcNow - (_failingSince ??= DateTime.UtcNow) >= _limit) return RetriedWorkState.GaveUp;
         _running = Task.Run(_work);
         return RetriedWorkState.Retrying;
     }

@@ -1,4 +1,5 @@
 using Orleans.Runtime;
+using Orleans.Runtime.Placement;
 
 namespace RangeOrleans.Grains.Jobs;
 
@@ -15,5 +16,19 @@ public static class RetryPlacement
         if (failedOn.Count == 0) return null;
         var candidates = active.Where(silo => !failedOn.Contains(silo.ToString())).ToArray();
         return candidates.Length == 0 ? null : candidates[random.Next(candidates.Length)];
+    }
+
+    /// <summary>
+    /// Makes <paramref name="call"/> with <paramref name="placeOn"/> as its placement hint (null: anywhere). Set in this
+    /// async method's own context and removed after: the hint travels with this one call only.
+    /// </summary>
+    public static async Task<T> CallAsync<T>(SiloAddress? placeOn, Func<Task<T>> call)
+    {
+        if (placeOn is not null) RequestContext.Set(IPlacementDirector.PlacementHintKey, placeOn);
+        try { return await call(); }
+        finally
+        {
+            if (placeOn is not null) RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+        }
     }
 }
