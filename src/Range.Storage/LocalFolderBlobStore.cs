@@ -82,6 +82,8 @@ public sealed partial class LocalFolderBlobStore : IBlobStore
     public Task DeleteAsync(string name, CancellationToken cancellationToken = default)
     {
         var path = Resolve(name);
+        // A folder under the name is no blob (ExistsAsync says false): nothing of ours to delete, and not ours to remove.
+        if (Directory.Exists(path)) return Task.CompletedTask;
         try { File.Delete(path); } // no error if absent
         catch (DirectoryNotFoundException) { /* nor if its folder is */ }
         return Task.CompletedTask;

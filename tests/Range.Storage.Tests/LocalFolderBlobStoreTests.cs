@@ -24,6 +24,17 @@ public sealed class LocalFolderBlobStoreTests : BlobStoreContract, IDisposable
     public void Dispose() => _dir.Dispose();
 
     [Fact]
+    public async Task Delete_of_a_name_where_a_folder_stands_succeeds_and_leaves_the_folder()
+    {
+        // What a failed job's cleanup meets when something else made a folder where its shard file goes.
+        Directory.CreateDirectory(_dir.File("root/shards/s4.arrow"));
+        File.WriteAllText(_dir.File("root/shards/s4.arrow/keep"), "not ours");
+        await _store.DeleteAsync("shards/s4.arrow");
+        Assert.False(await _store.ExistsAsync("shards/s4.arrow"));
+        Assert.True(File.Exists(_dir.File("root/shards/s4.arrow/keep")));
+    }
+
+    [Fact]
     public async Task Writing_goes_to_a_partial_file_that_commit_renames_and_abandon_deletes()
     {
         await using (var writer = await _store.CreateAsync("s/a.bin"))
