@@ -9,6 +9,12 @@ public sealed record RangeClusterOptions
     /// <summary>StackExchange.Redis connection string for membership and grain state; null: localhost clustering, in-memory state (one process).</summary>
     public string? Redis { get; init; }
 
+    /// <summary>
+    /// A second Redis for grain state (jobs, their shard tables, the registry) apart from membership (silos only); null:
+    /// <see cref="Redis"/> holds both. Apart, job state that fills its Redis cannot stop the silos' heartbeats.
+    /// </summary>
+    public string? StateRedis { get; init; }
+
     public string ClusterId { get; init; } = DefaultClusterId;
     public string ServiceId { get; init; } = DefaultServiceId;
 

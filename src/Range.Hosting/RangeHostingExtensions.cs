@@ -17,7 +17,7 @@ public static class RangeHostingExtensions
     /// <summary>
     /// A silo that runs mapping jobs: the grains, a <see cref="ModelReplicaCache"/> and a blob-store factory
     /// as singletons, the job resumer, Redis membership and grain state when <see cref="RangeClusterOptions.Redis"/>
-    /// is set (else localhost clustering and in-memory state), mutual TLS when <see cref="RangeClusterOptions.Tls"/> is set, and <see cref="RangeClusterOptions.Membership"/>'s failure detection.
+    /// is set (grain state in <see cref="RangeClusterOptions.StateRedis"/> when that is; else localhost clustering and in-memory state), mutual TLS when <see cref="RangeClusterOptions.Tls"/> is set, and <see cref="RangeClusterOptions.Membership"/>'s failure detection.
     /// Jobs touch only what <paramref name="roots"/> allows (default: anything, for a silo in the command's own process).
     /// </summary>
     public static ISiloBuilder AddRangeSilo(this ISiloBuilder silo, RangeClusterOptions cluster,
@@ -53,9 +53,10 @@ public static class RangeHostingExtensions
         }
         var redis = RedisConnection.Parse(cluster.Redis, cluster.Tls);
         silo.UseRedisClustering(o => o.ConfigurationOptions = redis);
+        var stateRedis = cluster.StateRedis is null ? redis : RedisConnection.Parse(cluster.StateRedis, cluster.Tls, "--state-redis");
         silo.AddRedisGrainStorage(RangeStorage.Name, o =>
         {
-            o.ConfigurationOptions = redis;
+            o.ConfigurationOptions = stateRedis;
             o.DeleteStateOnClear = true; // a retired job's keys go away (by default a clear leaves a key behind)
         });
         if (cluster.Tls is not null) silo.UseRangeTls(cluster.Tls);

@@ -19,12 +19,13 @@ public static partial class RedisConnection
     public const string PasswordFileVariable = "RANGE_REDIS_PASSWORD_FILE";
     public const string UserVariable = "RANGE_REDIS_USER";
 
-    public static ConfigurationOptions Parse(string connection, ClusterTls? tls)
+    /// <param name="option">The option that gave <paramref name="connection"/>, for errors.</param>
+    public static ConfigurationOptions Parse(string connection, ClusterTls? tls, string option = "--cluster")
     {
         ConfigurationOptions options;
         try { options = ConfigurationOptions.Parse(connection); }
-        catch (ArgumentException e) { throw new ArgumentException($"--cluster '{Display(connection)}': {Redact(e.Message)}"); }
-        if (options.EndPoints.Count == 0) throw new ArgumentException($"--cluster '{Display(connection)}': no Redis host:port in it");
+        catch (ArgumentException e) { throw new ArgumentException($"{option} '{Display(connection)}': {Redact(e.Message)}"); }
+        if (options.EndPoints.Count == 0) throw new ArgumentException($"{option} '{Display(connection)}': no Redis host:port in it");
         if (string.IsNullOrEmpty(options.Password) && PasswordFromEnvironment() is { } password) options.Password = password;
         if (string.IsNullOrEmpty(options.User) && Environment.GetEnvironmentVariable(UserVariable) is { Length: > 0 } user) options.User = user;
         if (options.Ssl && tls is not null)

@@ -10,6 +10,8 @@ namespace RangeOrleans.Cli.Commands;
 /// <summary><c>range silo</c>: a cluster member that runs job coordinators and shards, until Ctrl+C or SIGTERM.</summary>
 public static class SiloCommand
 {
+    public const string StateRedisVariable = "RANGE_STATE_REDIS";
+
     public static Command Create()
     {
         var cluster = new ClusterOption(required: true);
@@ -60,8 +62,14 @@ public static class SiloCommand
             Description = $"File holding the key only the silos of the cluster share (at least {ClusterSecret.MinimumBytes} random bytes; default {ClusterSecret.FileVariable}): " +
                 "silos stamp their internal calls with it, so no client can pass for a silo. Needed with TLS; never give it to a client (docs/security.md).",
         };
+        var stateRedis = new Option<string?>("--state-redis")
+        {
+            Description = $"A second Redis (HOST:PORT, as --cluster; the same password and TLS) for job state, so that jobs filling it cannot stop membership " +
+                $"(default {StateRedisVariable}; none: --cluster's Redis holds both). Every silo of a cluster must give the same one.",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable(StateRedisVariable) is { Length: > 0 } value ? value : null,
+        };
         var command = new Command("silo", "Run a silo of a Redis-clustered mapping cluster until stopped (Ctrl+C / SIGTERM).");
-        foreach (var option in new Option[] { device, slots, siloPort, gatewayPort, advertise, cache, membership, health, healthHost, dataRoots, containers, dashboardPort, dashboardHost, retention, secret }) command.Options.Add(option);
+        foreach (var option in new Option[] { device, slots, siloPort, gatewayPort, advertise, cache, membership, health, healthHost, dataRoots, containers, dashboardPort, dashboardHost, retention, secret, stateRedis }) command.Options.Add(option);
         cluster.AddTo(command);
         command.SetAction(result =>
         {
@@ -79,6 +87,7 @@ public static class SiloCommand
                 AdvertisedHost = result.GetValue(advertise),
                 Membership = MembershipSettings.Parse(result.GetValue(membership)),
                 Secret = ClusterSecret.Load(result.GetValue(secret)),
+                StateRedis = result.GetValue(stateRedis),
             };
             var (envFolders, envContainers) = AllowedRoots.FromEnvironment();
             var roots = AllowedRoots.Of([.. result.GetValue(dataRoots) ?? [], .. envFolders], [.. result.GetValue(containers) ?? [], .. envContainers]);
