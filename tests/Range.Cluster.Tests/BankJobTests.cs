@@ -33,6 +33,38 @@ public sealed class BankJobTests(BankEncoders encoders) : IClassFixture<BankEnco
     }
 
     [Fact]
+    public async Task ABankJobWhoseSilosAllDieIsFinishedByNewSilosWithoutRebuildingARecordedShard()
+    {
+        var (host, _, _, _) = await StartJobAsync("restart", doneShards: 3);
+        Dictionary<string, DateTimeOffset> times = [];
+        var container = StagedBlocks.Container(_cluster.Azurite.ConnectionString, "banks");
+        using (host)
+        {
+            // Every silo, the job grain's included, killed at once.
+            _cluster.KillAllSilos();
+            foreach (var name in (await RecordedShardsAsync(Store("restart"))).Keys)
+                times[name] = (await container.GetBlobClient($"restart/{name}").GetPropertiesAsync()).Value.LastModified;
+        }
+        Assert.InRange(times.Count, 3, 29);
+
+        await _cluster.StartSilosAsync(2);
+        var (again, client) = await _cluster.ConnectAsync();
+        using (again)
+        {
+            // The silos resume it from its stored state (JobResumer): no resubmit.
+            var status = await WaitAsync(client.GetGrain<IBankJobGrain>("bank-restart"), s => s.IsFinal);
+            Assert.True(status.State == JobState.Completed, $"{status.State}: {status.Error}");
+            Assert.Equal((30, 3000L), (status.DoneShards, status.Entries));
+            var recorded = await RecordedShardsAsync(Store("restart"));
+            foreach (var (name, time) in times)
+                Assert.Equal(time, (await container.GetBlobClient($"restart/{name}").GetPropertiesAsync()).Value.LastModified);
+            foreach (var (name, sha) in recorded) Assert.Equal(sha, await Store("restart").Sha256Async(name));
+            Assert.Equal(status.BankSha256, await Store("restart").Sha256Async(LocalBankJob.BankFile));
+            await again.StopAsync();
+        }
+    }
+
+    [Fact]
     public async Task CancelledBankJobKeepsOnlyItsRecordedShardsAndLeavesNoUnfinishedUploadOrBank()
     {
         var (host, client, job, running) = await StartJobAsync("cancel", doneShards: 2);
