@@ -32,7 +32,9 @@ issue() {
 }
 issue silo serverAuth,clientAuth "DNS:silo1,DNS:silo2,DNS:silo3,DNS:range-silo,$names"
 issue client clientAuth ""
-issue redis serverAuth "DNS:redis,DNS:range-redis,$names"
+# One certificate for both Redis servers: membership (redis, range-redis) and job state (redis-state, range-redis-state).
+# A redis.crt made before redis-state existed lacks those names: remove redis.crt and redis.key and run this again.
+issue redis serverAuth "DNS:redis,DNS:range-redis,DNS:redis-state,DNS:range-redis-state,$names"
 [ -f redis-password ] || { openssl rand -hex 24 | tr -d '\n' > redis-password; echo "made $dir/redis-password"; }
 [ -f cluster-secret ] || { openssl rand -hex 32 | tr -d '\n' > cluster-secret; echo "made $dir/cluster-secret (silos only)"; }
 # Keys, the password and the secret readable by their owner only (containers read them as root); certificates by anyone.

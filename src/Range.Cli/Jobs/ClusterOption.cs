@@ -7,7 +7,8 @@ using RangeOrleans.Storage;
 namespace RangeOrleans.Cli.Jobs;
 
 /// <summary>
-/// --cluster, the Redis connection string that holds the cluster's membership and job state, and the mutual-TLS files
+/// --cluster, the Redis connection string that holds the cluster's membership (and its job state, unless its silos give
+/// --state-redis), and the mutual-TLS files
 /// (--tls-cert, --tls-key, --tls-ca; else RANGE_TLS_*) of every command that talks to a cluster.
 /// </summary>
 public sealed class ClusterOption
