@@ -150,6 +150,12 @@ public sealed class BankJobTests(BankEncoders encoders) : IClassFixture<BankEnco
         var (host, client) = await _cluster.ConnectAsync();
         using (host)
         {
+            // A value encoder the silo cannot read: refused at submit, naming the silo and the file (the API's 400).
+            var missing = encoders.Spec(300, 100, "az://banks/claimed") with { Mae = Path.Combine(Path.GetTempPath(), $"no-such-mae-{Guid.NewGuid():N}.ckpt") };
+            var unreadable = await Assert.ThrowsAsync<ArgumentException>(() => client.GetGrain<IBankJobGrain>("bank-claimed-missing").SubmitAsync(missing));
+            Assert.Contains("which coordinates bank job 'bank-claimed-missing'", unreadable.Message);
+            Assert.Contains($"'{missing.Mae}' does not exist", unreadable.Message);
+
             var first = client.GetGrain<IBankJobGrain>("bank-claimed");
             await first.SubmitAsync(encoders.Spec(300, 100, "az://banks/claimed"));
             var built = await WaitAsync(first, s => s.IsFinal);

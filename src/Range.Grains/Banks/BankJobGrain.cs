@@ -56,7 +56,7 @@ public sealed class BankJobGrain(
             return Status();
         }
         // Off the scheduler: it hashes the checkpoint and the value encoder.
-        await Task.Run(() => BankClaim.ClaimAsync(stores.Open(spec.Destination), JobId, spec, stores, CancellationToken.None));
+        await CheckOnThisSiloAsync(() => Task.Run(() => BankClaim.ClaimAsync(stores.Open(spec.Destination), JobId, spec, stores, CancellationToken.None)));
         await RegisterAsync(spec.Destination, DateTimeOffset.UtcNow, JobState.Preparing);
         S.Spec = spec;
         S.State = JobState.Preparing;

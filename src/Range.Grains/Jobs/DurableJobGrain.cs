@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 using Orleans.Storage;
@@ -95,6 +96,20 @@ public abstract class DurableJobGrain<TState>(
     /// </summary>
     protected Task RegisterAsync(string destination, DateTimeOffset submittedAt, JobState initial) =>
         Registry.RegisterAsync(new JobSummary { JobId = JobId, Kind = JobKind, Destination = destination, SubmittedAt = submittedAt, State = initial });
+
+    /// <summary>
+    /// A submit-time check that reads files (the claim on DEST, checksums of the checkpoint): a failure of this silo's own
+    /// (a missing file, storage not configured here) is for the submitter to fix, so it reaches them as an
+    /// ArgumentException naming the silo (the HTTP API's 400), not as an error of the cluster.
+    /// </summary>
+    protected async Task CheckOnThisSiloAsync(Func<Task> check)
+    {
+        try { await check(); }
+        catch (Exception e) when (SiloDependentFailures.DependsOnSilo(e))
+        {
+            throw new ArgumentException($"silo {ServiceProvider.GetRequiredService<ILocalSiloDetails>().SiloAddress}, which coordinates {Kind.ToLowerInvariant()} '{JobId}': {e.Message}");
+        }
+    }
 
     /// <summary>
     /// The cluster's active silos (at least 1), for sizing how much runs at once. Membership is asked at most every 5 s

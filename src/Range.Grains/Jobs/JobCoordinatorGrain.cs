@@ -61,16 +61,9 @@ public sealed partial class JobCoordinatorGrain(
             return Status();
         }
         // Refused here, before anything is stored, so that the client hears why (the planner checks again).
-        try
-        {
-            await DestinationClaim.CheckAsync(spec, stores.Open(spec.Destination), () => Task.Run(async () =>
-                (await ArtifactLocation.Sha256Async(spec.Model.Checkpoint, stores, CancellationToken.None),
-                 spec.Model.Bank is null ? null : await ArtifactLocation.Sha256Async(spec.Model.Bank, stores, CancellationToken.None))), CancellationToken.None);
-        }
-        catch (Exception e) when (SiloDependentFailures.DependsOnSilo(e))
-        {
-            throw new ArgumentException($"silo {silo.SiloAddress}, which coordinates job '{JobId}': {e.Message}");
-        }
+        await CheckOnThisSiloAsync(() => DestinationClaim.CheckAsync(spec, stores.Open(spec.Destination), () => Task.Run(async () =>
+            (await ArtifactLocation.Sha256Async(spec.Model.Checkpoint, stores, CancellationToken.None),
+             spec.Model.Bank is null ? null : await ArtifactLocation.Sha256Async(spec.Model.Bank, stores, CancellationToken.None))), CancellationToken.None));
         var submittedAt = DateTimeOffset.UtcNow;
         await RegisterAsync(spec.Destination, submittedAt, JobState.Preparing);
         S.Spec = spec;

@@ -53,7 +53,7 @@ public sealed class PretrainJobGrain(
         if (DataSource.S2Folder(spec.Data) is { } folder && !Directory.Exists(folder))
             throw new DirectoryNotFoundException($"S2 dataset folder '{folder}' does not exist (it must be readable by every silo)");
         // Before the job exists: a DEST holding another settings' model is refused and left as it is.
-        await OutputClaim.Pretrain.ClaimAsync(stores.Open(spec.Destination), JobId, PretrainJobs.ClaimSettings(spec), model: null, spec.Overwrite);
+        await CheckOnThisSiloAsync(() => OutputClaim.Pretrain.ClaimAsync(stores.Open(spec.Destination), JobId, PretrainJobs.ClaimSettings(spec), model: null, spec.Overwrite));
         await RegisterAsync(spec.Destination, DateTimeOffset.UtcNow, JobState.Running);
         S.Spec = spec;
         S.State = JobState.Running;
