@@ -12,7 +12,8 @@ namespace RangeOrleans.Grains.Jobs;
 /// <see cref="JobClaim"/> (job.json) names. A job onto a DEST holding another spec's output (other points, model,
 /// checkpoint or bank bytes, model options, tiles or precision) is refused, naming what differs, unless its spec says
 /// <see cref="JobSpec.Overwrite"/>; then the old output is removed (manifest first, so DEST never claims to be finished
-/// meanwhile) before anything new is written. The same spec's output is reused (reprocessing).
+/// meanwhile) before anything new is written. The same spec's output is reused (reprocessing). Another kind's output
+/// (a bank, a model) is refused even with Overwrite.
 /// </summary>
 public static class DestinationClaim
 {
@@ -27,6 +28,9 @@ public static class DestinationClaim
         else if (await destination.ExistsAsync(JobClaim.FileName, cancellationToken))
             claim = JobClaim.Parse(await destination.ReadAllBytesAsync(JobClaim.FileName, cancellationToken), source);
         else return null;
+        // A bank's or a model's DEST is never a map's, --overwrite or not (as OutputClaim refuses a map's DEST).
+        if (claim.Kind != JobClaim.MapKind)
+            throw new ArgumentException($"{destination.Location} holds the output of {claim.Kind} job '{claim.JobId}', not a map; give another --output");
         return (claim, SpecOf(claim, source), finished);
     }
 
@@ -37,7 +41,10 @@ public static class DestinationClaim
     public static async Task CheckAsync(JobSpec spec, IBlobStore destination, Func<Task<(string Model, string? Bank)>> checksums,
         CancellationToken cancellationToken)
     {
-        if (spec.Overwrite || await ReadAsync(destination, cancellationToken) is not { } held) return;
+        (JobClaim Claim, JobSpec Spec, bool Finished)? read;
+        try { read = await ReadAsync(destination, cancellationToken); } // another kind's DEST is refused even with Overwrite
+        catch (RangeFormatException) when (spec.Overwrite) { return; }
+        if (spec.Overwrite || read is not { } held) return;
         var difference = Difference(held.Spec, held.Claim, spec, null, null);
         if (difference is null)
         {

@@ -61,6 +61,26 @@ public class MapDestinationClaimTests
         Assert.Equal(replacedBefore, Snapshot(dest));
     }
 
+    [Fact]
+    public void AModelsDestIsNeverAMapsEvenWithOverwrite()
+    {
+        using var dir = new TempDir();
+        var model = dir.File("model");
+        var pretrain = CliRunner.Run("pretrain", "--data", "earth", "--entries", "48", "--epochs", "1", "--batch-size", "16", "--legendre-polys", "4", "--output", model);
+        Assert.True(pretrain.ExitCode == 0, pretrain.Error + pretrain.Output);
+        var before = Snapshot(model);
+
+        foreach (var overwrite in new[] { false, true })
+        {
+            string[] map = ["map", "--checkpoint", Path.Combine(model, "last.ckpt"), "--model", "satclip", "--grid", "10", "--output", model];
+            var refused = CliRunner.Run(overwrite ? [.. map, "--overwrite"] : map);
+            Assert.True(refused.ExitCode == 2, $"exit {refused.ExitCode}: {refused.Error}{refused.Output}");
+            var line = Assert.Single(refused.Error.Trim().Split('\n'));
+            Assert.Matches(@"^error: \S+ holds the output of pretrain job '[^']+', not a map; give another --output$", line);
+            Assert.Equal(before, Snapshot(model));
+        }
+    }
+
     internal static void AssertRefused(CliRunner.Result result, params string[] parts)
     {
         Assert.True(result.ExitCode == 2, $"exit {result.ExitCode}: {result.Error}{result.Output}");
