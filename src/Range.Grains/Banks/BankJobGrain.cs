@@ -57,11 +57,7 @@ public sealed class BankJobGrain(
         }
         // Off the scheduler: it hashes the checkpoint and the value encoder.
         await CheckOnThisSiloAsync(() => Task.Run(() => BankClaim.ClaimAsync(stores.Open(spec.Destination), JobId, spec, stores, CancellationToken.None)));
-        await RegisterAsync(spec.Destination, DateTimeOffset.UtcNow, JobState.Preparing);
-        S.Spec = spec;
-        S.State = JobState.Preparing;
-        await SaveAsync();
-        EnsureTimer();
+        await BeginAsync(spec.Destination, DateTimeOffset.UtcNow, JobState.Preparing, () => S.Spec = spec);
         return Status();
     }
 

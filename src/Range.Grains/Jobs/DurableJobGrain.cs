@@ -91,11 +91,18 @@ public abstract class DurableJobGrain<TState>(
     }
 
     /// <summary>
-    /// Lists a new job in the registry, as <paramref name="initial"/>. Called before the job's own state is written:
-    /// an id another kind of job has is refused (ArgumentException) with nothing stored.
+    /// A first submit, once its checks passed: the job listed in the registry as <paramref name="initial"/> (an id another
+    /// kind of job has is refused, ArgumentException, with nothing stored), then its state (<paramref name="record"/> sets
+    /// the kind's own fields) written as <paramref name="initial"/>, then its timer started.
     /// </summary>
-    protected Task RegisterAsync(string destination, DateTimeOffset submittedAt, JobState initial) =>
-        Registry.RegisterAsync(new JobSummary { JobId = JobId, Kind = JobKind, Destination = destination, SubmittedAt = submittedAt, State = initial });
+    protected async Task BeginAsync(string destination, DateTimeOffset submittedAt, JobState initial, Action record)
+    {
+        await Registry.RegisterAsync(new JobSummary { JobId = JobId, Kind = JobKind, Destination = destination, SubmittedAt = submittedAt, State = initial });
+        record();
+        S.State = initial;
+        await SaveAsync();
+        EnsureTimer();
+    }
 
     /// <summary>
     /// A submit-time check that reads files (the claim on DEST, checksums of the checkpoint): a failure of this silo's own

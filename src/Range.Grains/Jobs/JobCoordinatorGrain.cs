@@ -65,12 +65,7 @@ public sealed partial class JobCoordinatorGrain(
             (await ArtifactLocation.Sha256Async(spec.Model.Checkpoint, stores, CancellationToken.None),
              spec.Model.Bank is null ? null : await ArtifactLocation.Sha256Async(spec.Model.Bank, stores, CancellationToken.None))), CancellationToken.None));
         var submittedAt = DateTimeOffset.UtcNow;
-        await RegisterAsync(spec.Destination, submittedAt, JobState.Preparing);
-        S.Spec = spec;
-        S.State = JobState.Preparing;
-        S.SubmittedAt = submittedAt;
-        await SaveAsync();
-        EnsureTimer();
+        await BeginAsync(spec.Destination, submittedAt, JobState.Preparing, () => (S.Spec, S.SubmittedAt) = (spec, submittedAt));
         logger.LogInformation("Job {Job} submitted: {Points} to {Destination}", JobId, spec.Points.Kind, spec.Destination);
         return Status();
     }

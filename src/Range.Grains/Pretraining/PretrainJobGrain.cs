@@ -54,11 +54,7 @@ public sealed class PretrainJobGrain(
             throw new DirectoryNotFoundException($"S2 dataset folder '{folder}' does not exist (it must be readable by every silo)");
         // Before the job exists: a DEST holding another settings' model is refused and left as it is.
         await CheckOnThisSiloAsync(() => OutputClaim.Pretrain.ClaimAsync(stores.Open(spec.Destination), JobId, PretrainJobs.ClaimSettings(spec), model: null, spec.Overwrite));
-        await RegisterAsync(spec.Destination, DateTimeOffset.UtcNow, JobState.Running);
-        S.Spec = spec;
-        S.State = JobState.Running;
-        await SaveAsync();
-        EnsureTimer();
+        await BeginAsync(spec.Destination, DateTimeOffset.UtcNow, JobState.Running, () => S.Spec = spec);
         logger.LogInformation("Pretrain job {Job}: {Epochs} epochs on {Data} -> {Destination}", JobId, spec.Epochs, spec.Data, spec.Destination);
         return Status();
     }
