@@ -49,7 +49,7 @@ public static class BankClaim
         JobClaim held;
         try { held = JobClaim.Parse(await destination.ReadAllBytesAsync(JobClaim.FileName, cancellationToken), $"{destination.Location}/{JobClaim.FileName}"); }
         catch (RangeFormatException) { return null; } // the claim itself refuses it, naming the file
-        if (held.Kind != "bank" || !held.Spec.TryGetProperty("valueEncoder", out var value) || value.ValueKind != System.Text.Json.JsonValueKind.String
+        if (held.Kind != OutputClaim.Bank.Kind || !held.Spec.TryGetProperty("valueEncoder", out var value) || value.ValueKind != System.Text.Json.JsonValueKind.String
             || value.GetString() is not { } encoder || !encoder.StartsWith(TrainedPrefix, StringComparison.Ordinal)) return null;
         if (!await destination.ExistsAsync(MaeTrainer.CheckpointFile, cancellationToken)) return null;
         return await destination.Sha256Async(MaeTrainer.CheckpointFile, cancellationToken) == maeSha ? encoder : null;

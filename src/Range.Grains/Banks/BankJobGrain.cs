@@ -235,16 +235,8 @@ public sealed class BankJobGrain(
             foreach (var shard in starting) (shard.Attempts, shard.Running) = (shard.Attempts - 1, false);
             throw;
         }
-        var started = await Task.WhenAll(starting.Select(async shard =>
-        {
-            try
-            {
-                await RetryPlacement.CallAsync(RetryPlacement.Choose(shard.FailedOnSilos, silos, Random.Shared),
-                    () => Shard(shard).StartAsync(S.Spec!, shard.Index, shard.Start, shard.Count).WaitAsync(Options.PollTimeout));
-                return (shard, Failure: (Exception?)null);
-            }
-            catch (Exception e) when (IsTransient(e)) { return (shard, Failure: e); }
-        }));
+        var started = await Task.WhenAll(starting.Select(async shard => (shard, Failure: await TryStartAsync(
+            RetryPlacement.Choose(shard.FailedOnSilos, silos, Random.Shared), () => Shard(shard).StartAsync(S.Spec!, shard.Index, shard.Start, shard.Count)))));
         // Not a run (see JobCoordinatorGrain): a start placed on a silo not yet declared dead fails at once.
         foreach (var (shard, failure) in started.Where(s => s.Failure is not null))
         {

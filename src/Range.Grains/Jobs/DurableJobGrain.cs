@@ -114,8 +114,25 @@ public abstract class DurableJobGrain<TState>(
         try { await check(); }
         catch (Exception e) when (SiloDependentFailures.DependsOnSilo(e))
         {
-            throw new ArgumentException($"silo {ServiceProvider.GetRequiredService<ILocalSiloDetails>().SiloAddress}, which coordinates {Kind.ToLowerInvariant()} '{JobId}': {e.Message}");
+            throw new ArgumentException($"silo {LocalSilo}, which coordinates {Kind.ToLowerInvariant()} '{JobId}': {e.Message}");
         }
+    }
+
+    /// <summary>The silo this job grain runs on, for messages that name where something failed.</summary>
+    protected SiloAddress LocalSilo => ServiceProvider.GetRequiredService<ILocalSiloDetails>().SiloAddress;
+
+    /// <summary>
+    /// Starts a run (a shard) with <paramref name="placeOn"/> as its placement hint (<see cref="RetryPlacement"/>; null:
+    /// anywhere): null once started, or the transient failure of the start (not a run: the caller starts it again).
+    /// </summary>
+    protected async Task<Exception?> TryStartAsync(SiloAddress? placeOn, Func<Task> start)
+    {
+        try
+        {
+            await RetryPlacement.CallAsync(placeOn, () => start().WaitAsync(options.PollTimeout));
+            return null;
+        }
+        catch (Exception e) when (IsTransient(e)) { return e; }
     }
 
     /// <summary>

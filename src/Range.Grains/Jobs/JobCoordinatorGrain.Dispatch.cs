@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Orleans.Runtime;
 using RangeOrleans.Abstractions;
 
 namespace RangeOrleans.Grains.Jobs;
@@ -37,7 +36,8 @@ public sealed partial class JobCoordinatorGrain
             throw;
         }
         var started = DateTime.UtcNow;
-        foreach (var (shard, failure) in await Task.WhenAll(starting.Select(shard => StartAsync(shard, RetryPlacement.Choose(shard.FailedOnSilos, silos, Random.Shared)))))
+        foreach (var (shard, failure) in await Task.WhenAll(starting.Select(async shard =>
+            (shard, await TryStartAsync(RetryPlacement.Choose(shard.FailedOnSilos, silos, Random.Shared), () => Shard(shard).StartAsync(Assignment(shard)))))))
         {
             if (failure is null)
             {
@@ -52,17 +52,6 @@ public sealed partial class JobCoordinatorGrain
             _table.StartFailed(shard);
             logger.LogWarning("Job {Job}: starting shard {Tile} failed ({Error}); will start it again", JobId, shard.TileId, failure.Message);
         }
-    }
-
-    /// <param name="placeOn">Where a new activation of the shard's grain goes (<see cref="RetryPlacement"/>); null: anywhere.</param>
-    private async Task<(ShardRecord Shard, Exception? Failure)> StartAsync(ShardRecord shard, SiloAddress? placeOn)
-    {
-        try
-        {
-            await RetryPlacement.CallAsync(placeOn, () => Shard(shard).StartAsync(Assignment(shard)).WaitAsync(Options.PollTimeout));
-            return (shard, null);
-        }
-        catch (Exception e) when (IsTransient(e)) { return (shard, e); }
     }
 
     private ShardAssignment Assignment(ShardRecord shard) => new()

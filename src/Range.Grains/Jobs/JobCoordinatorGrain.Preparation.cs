@@ -24,7 +24,7 @@ public sealed partial class JobCoordinatorGrain
                 return;
             }
             await FailAsync(SiloDependentFailures.DependsOnSilo(error)
-                ? $"preparing the job on silo {silo.SiloAddress}: {error.Message}"
+                ? $"preparing the job on silo {LocalSilo}: {error.Message}"
                 : $"preparing the job: {error.Message}");
             return;
         }

@@ -32,7 +32,6 @@ public sealed partial class JobCoordinatorGrain(
     AllowedRoots roots,
     IOptions<CoordinatorOptions> options,
     TransientFailures transientFailures,
-    ILocalSiloDetails silo,
     ILogger<JobCoordinatorGrain> logger)
     : DurableJobGrain<JobCoordinatorState>(state, options.Value, transientFailures, logger), IJobCoordinatorGrain
 {

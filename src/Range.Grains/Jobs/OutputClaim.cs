@@ -29,6 +29,9 @@ public sealed class OutputClaim
     private OutputClaim(string kind, string output, string[] names, string[] prefixes) =>
         (_kind, _output, _names, _prefixes) = (kind, output, names, prefixes);
 
+    /// <summary>The job kind job.json records for this output ("bank", "pretrain").</summary>
+    public string Kind => _kind;
+
     /// <summary>The blob names of this kind's output.</summary>
     public IReadOnlyList<string> OutputNames => _names;
 

@@ -22,10 +22,10 @@ public static class RetryPlacement
     /// Makes <paramref name="call"/> with <paramref name="placeOn"/> as its placement hint (null: anywhere). Set in this
     /// async method's own context and removed after: the hint travels with this one call only.
     /// </summary>
-    public static async Task<T> CallAsync<T>(SiloAddress? placeOn, Func<Task<T>> call)
+    public static async Task CallAsync(SiloAddress? placeOn, Func<Task> call)
     {
         if (placeOn is not null) RequestContext.Set(IPlacementDirector.PlacementHintKey, placeOn);
-        try { return await call(); }
+        try { await call(); }
         finally
         {
             if (placeOn is not null) RequestContext.Remove(IPlacementDirector.PlacementHintKey);
