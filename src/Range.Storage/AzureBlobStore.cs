@@ -91,7 +91,7 @@ public sealed class AzureBlobStore : IBlobStore
     {
         var blob = _container.GetBlockBlobClient(FullName(name));
         await EnsureContainerAsync(cancellationToken).ConfigureAwait(false);
-        return new AzureBlockBlobWriter(blob, _blockSize);
+        return new AzureBlockBlobWriter(blob, _blockSize, cancellationToken);
     }
 
     public async Task<bool> CreateIfAbsentAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)

@@ -12,9 +12,10 @@ internal sealed class AzureBlockBlobWriter : IBlobWriter
     private readonly BlockStagingStream _stream;
     private bool _committed;
 
-    public AzureBlockBlobWriter(BlockBlobClient blob, int blockSize)
+    /// <param name="cancellationToken">Stops the stream's synchronous writes (see <see cref="BlockStagingStream"/>).</param>
+    public AzureBlockBlobWriter(BlockBlobClient blob, int blockSize, CancellationToken cancellationToken)
     {
-        _stream = new BlockStagingStream(blob, blockSize);
+        _stream = new BlockStagingStream(blob, blockSize, cancellationToken);
     }
 
     public Stream Stream => _stream;

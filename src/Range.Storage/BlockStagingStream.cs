@@ -6,11 +6,14 @@ namespace RangeOrleans.Storage;
 /// <summary>
 /// A write-only stream that buffers one block and stages it with StageBlock when full. Block ids carry a
 /// per-writer random part, so two writers of the same blob name never stage over each other's blocks.
-/// Disposing the stream (a format writer that owns it) keeps the buffered bytes for the commit.
+/// Disposing the stream (a format writer that owns it) keeps the buffered bytes for the commit. A synchronous write
+/// takes no token, so the one given at creation stops the StageBlock it makes: a cancelled writer is not left retrying
+/// an upload while storage is down, to stage a block once it is back.
 /// </summary>
 internal sealed class BlockStagingStream : Stream
 {
     private readonly BlockBlobClient _blob;
+    private readonly CancellationToken _cancellation;
     private readonly byte[] _writerId = Guid.NewGuid().ToByteArray();
     private readonly List<string> _blockIds = [];
     private byte[]? _buffer;
@@ -18,9 +21,10 @@ internal sealed class BlockStagingStream : Stream
     private long _length;
     private bool _closed;
 
-    public BlockStagingStream(BlockBlobClient blob, int blockSize)
+    public BlockStagingStream(BlockBlobClient blob, int blockSize, CancellationToken cancellationToken)
     {
         _blob = blob;
+        _cancellation = cancellationToken;
         _buffer = ArrayPool<byte>.Shared.Rent(blockSize);
         BlockSize = blockSize;
     }
@@ -105,7 +109,8 @@ internal sealed class BlockStagingStream : Stream
     {
         var id = NextBlockId();
         using var content = new MemoryStream(_buffer!, 0, _filled, writable: false);
-        _blob.StageBlock(id, content);
+        try { _blob.StageBlock(id, content, cancellationToken: _cancellation); }
+        catch (Exception e) when (e is not OperationCanceledException && _cancellation.IsCancellationRequested) { throw Cancelled(e, _cancellation); }
         Staged(id);
     }
 
@@ -113,9 +118,14 @@ internal sealed class BlockStagingStream : Stream
     {
         var id = NextBlockId();
         using var content = new MemoryStream(_buffer!, 0, _filled, writable: false);
-        await _blob.StageBlockAsync(id, content, cancellationToken: cancellationToken).ConfigureAwait(false);
+        try { await _blob.StageBlockAsync(id, content, cancellationToken: cancellationToken).ConfigureAwait(false); }
+        catch (Exception e) when (e is not OperationCanceledException && cancellationToken.IsCancellationRequested) { throw Cancelled(e, cancellationToken); }
         Staged(id);
     }
+
+    // Cancelled between retries, the SDK throws the failures it retried: the caller asked to stop, so it is told so.
+    private static OperationCanceledException Cancelled(Exception failure, CancellationToken cancellationToken) =>
+        new("the block upload was cancelled", failure, cancellationToken);
 
     private void Staged(string id)
     {

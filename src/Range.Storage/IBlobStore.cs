@@ -16,7 +16,10 @@ public interface IBlobStore
     /// <summary>Opens a committed blob for reading; <see cref="FileNotFoundException"/> if absent.</summary>
     Task<Stream> OpenReadAsync(string name, CancellationToken cancellationToken = default);
 
-    /// <summary>Starts a blob that becomes visible (replacing any previous one) only at <see cref="IBlobWriter.CommitAsync"/>.</summary>
+    /// <summary>
+    /// Starts a blob that becomes visible (replacing any previous one) only at <see cref="IBlobWriter.CommitAsync"/>. The
+    /// token also stops the writer stream's synchronous writes, which take none of their own.
+    /// </summary>
     Task<IBlobWriter> CreateAsync(string name, CancellationToken cancellationToken = default);
 
     /// <summary>

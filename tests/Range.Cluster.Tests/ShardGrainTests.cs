@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using RangeOrleans.Abstractions;
+using RangeOrleans.Grains.Shards;
 
 namespace RangeOrleans.Cluster.Tests;
 
@@ -41,6 +42,62 @@ public sealed class ShardGrainTests : IDisposable
         var again = await shard.GetProgressAsync();
         Assert.Equal((ShardRunState.Failed, true, 1, failed.Error), (again.State, again.SiloDependent, again.Attempt, again.Error));
         await host.StopAsync();
+    }
+
+    /// <summary>
+    /// Orleans deactivates an activation whose directory entry lived on a silo that died, while its run may still be
+    /// writing. The grain's next activation reports Idle, which the coordinator of a cancelled job reads as "nothing
+    /// runs" before it removes staged blocks: so that activation answers only once the old one's run has stopped.
+    /// </summary>
+    [Fact]
+    public async Task AShardsNextActivationAnswersOnlyOnceTheDeactivatedOnesRunHasStopped()
+    {
+        var runner = new SlowToStopRunner(TimeSpan.FromSeconds(2));
+        using var host = await InProcessSilo.StartAsync(services: s => s.AddSingleton<IShardRunner>(runner));
+        var grains = host.Services.GetRequiredService<IGrainFactory>();
+        var shard = grains.GetGrain<IShardGrain>("zombie/t0");
+        await shard.StartAsync(new ShardAssignment
+        {
+            JobId = "zombie", TileId = "t0", Attempt = 1, Spec = MapJobs.Fibonacci(100, _dest, 30), OutputBlob = "shards/t0.arrow",
+            ModelSha256 = new string('0', 64), ExpectedRows = 1,
+        });
+        await runner.Started.Task.WaitAsync(Timeout);
+
+        await grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        var deadline = DateTime.UtcNow + Timeout;
+        ShardProgress progress;
+        while ((progress = await shard.GetProgressAsync()).State == ShardRunState.Running)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the shard grain was never deactivated");
+            await Task.Delay(50);
+        }
+        Assert.Equal(ShardRunState.Idle, progress.State);
+        Assert.True(runner.Stopped, "a new activation answered while the deactivated one's run was still writing");
+        await host.StopAsync();
+    }
+
+    /// <summary>A run that, once cancelled, takes a while to stop: an upload in flight when the cancel came.</summary>
+    private sealed class SlowToStopRunner(TimeSpan stopping) : IShardRunner
+    {
+        private volatile bool _stopped;
+
+        public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public bool Stopped => _stopped;
+
+        public async Task<ShardResult> RunAsync(ShardAssignment assignment, IProgress<long> progress, CancellationToken cancellationToken)
+        {
+            Started.TrySetResult();
+            try
+            {
+                await Task.Delay(System.Threading.Timeout.Infinite, cancellationToken);
+                throw new InvalidOperationException("the delay ended without a cancel");
+            }
+            finally
+            {
+                Thread.Sleep(stopping);
+                _stopped = true;
+            }
+        }
     }
 
     public void Dispose()

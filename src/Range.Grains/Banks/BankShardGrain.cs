@@ -29,8 +29,7 @@ public sealed class BankShardGrain(BankEncoderCache cache, IBlobStoreFactory sto
         {
             if (_progress.State is ShardRunState.Running or ShardRunState.Done) return Task.FromResult(_progress);
             _progress = new BankShardProgress(ShardRunState.Running);
-            var token = NewRun();
-            _ = compute.RunAsync(() => RunAsync(spec, new BankShard(index, start, count), token));
+            StartRun(compute, token => RunAsync(spec, new BankShard(index, start, count), token));
             return Task.FromResult(_progress);
         }
     }

@@ -39,7 +39,6 @@ public sealed class ShardGrain(IShardRunner runner, ComputeThreads compute, ILoc
         {
             if (_assignment is not null && _state is ShardRunState.Running or ShardRunState.Done)
                 return Task.FromResult(ProgressLocked());
-            var token = NewRun();
             _assignment = assignment;
             _state = ShardRunState.Running;
             _rowsDone = 0;
@@ -47,7 +46,7 @@ public sealed class ShardGrain(IShardRunner runner, ComputeThreads compute, ILoc
             _error = null;
             _permanent = false;
             _siloDependent = false;
-            _ = compute.RunAsync(() => RunAsync(assignment, token));
+            StartRun(compute, token => RunAsync(assignment, token));
             logger.LogInformation("Shard {Job}/{Tile} attempt {Attempt} started on {Silo}", assignment.JobId, assignment.TileId, assignment.Attempt, silo.SiloAddress);
             return Task.FromResult(ProgressLocked());
         }

@@ -1,22 +1,25 @@
 namespace RangeOrleans.Grains.Shards;
 
 /// <summary>
-/// What map and bank shard grains share: one run at a time, off the scheduler, with a cancellation token that
-/// <see cref="CancelAsync"/> and deactivation cancel (the run stops at its next batch, and commits nothing).
+/// What map and bank shard grains share: one run at a time on the silo's <see cref="ComputeThreads"/>, with a
+/// cancellation token that <see cref="CancelAsync"/> and deactivation cancel (the run stops at its next batch, or its
+/// upload, and commits nothing).
 /// </summary>
 public abstract class ShardRunGrain : Grain
 {
     private CancellationTokenSource? _cancellation;
+    private Task _run = Task.CompletedTask;
 
     /// <summary>Guards the run's progress and its cancellation.</summary>
     protected Lock Gate { get; } = new();
 
-    /// <summary>The token of a new run; the previous run's is cancelled. Call under <see cref="Gate"/>.</summary>
-    protected CancellationToken NewRun()
+    /// <summary>Starts <paramref name="run"/> on <paramref name="compute"/>; the previous run's token is cancelled. Call under <see cref="Gate"/>.</summary>
+    protected void StartRun(ComputeThreads compute, Func<CancellationToken, Task> run)
     {
         _cancellation?.Cancel();
         _cancellation = new CancellationTokenSource();
-        return _cancellation.Token;
+        var token = _cancellation.Token;
+        _run = compute.RunAsync(() => run(token));
     }
 
     public Task CancelAsync()
@@ -25,9 +28,21 @@ public abstract class ShardRunGrain : Grain
         return Task.CompletedTask;
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    /// <summary>
+    /// Returns once the run has stopped (or Orleans' deactivation timeout has passed). The grain's next activation
+    /// reports Idle, which a coordinator reads as "nothing runs here": a run outliving its activation could stage blocks
+    /// after the coordinator removed a cancelled job's temporary blobs (seen when Orleans deactivated every activation
+    /// whose directory entry lived on a silo that died).
+    /// </summary>
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        lock (Gate) _cancellation?.Cancel();
-        return Task.CompletedTask;
+        Task run;
+        lock (Gate)
+        {
+            _cancellation?.Cancel();
+            run = _run;
+        }
+        try { await run.WaitAsync(cancellationToken); }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { }
     }
 }

@@ -8,19 +8,19 @@ namespace RangeOrleans.Training.Models;
 public sealed class BasicBlock : nn.Module<Tensor, Tensor>
 {
     private readonly BlockAlignedConv2d conv1;
-    private readonly BatchNorm2d bn1;
+    private readonly ScalarSafeBatchNorm2d bn1;
     private readonly BlockAlignedConv2d conv2;
-    private readonly BatchNorm2d bn2;
+    private readonly ScalarSafeBatchNorm2d bn2;
     private readonly Sequential? downsample;
 
     public BasicBlock(long inChannels, long outChannels, long stride) : base(nameof(BasicBlock))
     {
         conv1 = new BlockAlignedConv2d(inChannels, outChannels, 3, stride: stride, padding: 1, bias: false);
-        bn1 = nn.BatchNorm2d(outChannels);
+        bn1 = new ScalarSafeBatchNorm2d(outChannels);
         conv2 = new BlockAlignedConv2d(outChannels, outChannels, 3, stride: 1, padding: 1, bias: false);
-        bn2 = nn.BatchNorm2d(outChannels);
+        bn2 = new ScalarSafeBatchNorm2d(outChannels);
         if (stride != 1 || inChannels != outChannels)
-            downsample = nn.Sequential(("0", new BlockAlignedConv2d(inChannels, outChannels, 1, stride: stride, bias: false)), ("1", nn.BatchNorm2d(outChannels)));
+            downsample = nn.Sequential(("0", new BlockAlignedConv2d(inChannels, outChannels, 1, stride: stride, bias: false)), ("1", new ScalarSafeBatchNorm2d(outChannels)));
         RegisterComponents();
     }
 

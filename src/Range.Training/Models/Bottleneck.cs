@@ -13,24 +13,24 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>
     public const int Expansion = 4;
 
     private readonly BlockAlignedConv2d conv1;
-    private readonly BatchNorm2d bn1;
+    private readonly ScalarSafeBatchNorm2d bn1;
     private readonly BlockAlignedConv2d conv2;
-    private readonly BatchNorm2d bn2;
+    private readonly ScalarSafeBatchNorm2d bn2;
     private readonly BlockAlignedConv2d conv3;
-    private readonly BatchNorm2d bn3;
+    private readonly ScalarSafeBatchNorm2d bn3;
     private readonly Sequential? downsample;
 
     public Bottleneck(long inChannels, long width, long stride) : base(nameof(Bottleneck))
     {
         long outChannels = width * Expansion;
         conv1 = new BlockAlignedConv2d(inChannels, width, 1, bias: false);
-        bn1 = nn.BatchNorm2d(width);
+        bn1 = new ScalarSafeBatchNorm2d(width);
         conv2 = new BlockAlignedConv2d(width, width, 3, stride: stride, padding: 1, bias: false);
-        bn2 = nn.BatchNorm2d(width);
+        bn2 = new ScalarSafeBatchNorm2d(width);
         conv3 = new BlockAlignedConv2d(width, outChannels, 1, bias: false);
-        bn3 = nn.BatchNorm2d(outChannels);
+        bn3 = new ScalarSafeBatchNorm2d(outChannels);
         if (stride != 1 || inChannels != outChannels)
-            downsample = nn.Sequential(("0", new BlockAlignedConv2d(inChannels, outChannels, 1, stride: stride, bias: false)), ("1", nn.BatchNorm2d(outChannels)));
+            downsample = nn.Sequential(("0", new BlockAlignedConv2d(inChannels, outChannels, 1, stride: stride, bias: false)), ("1", new ScalarSafeBatchNorm2d(outChannels)));
         RegisterComponents();
     }
 

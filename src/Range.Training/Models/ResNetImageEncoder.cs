@@ -16,7 +16,7 @@ namespace RangeOrleans.Training.Models;
 public sealed class ResNetImageEncoder : nn.Module<Tensor, Tensor>
 {
     private readonly BlockAlignedConv2d conv1;
-    private readonly BatchNorm2d bn1;
+    private readonly ScalarSafeBatchNorm2d bn1;
     private readonly Sequential layer1;
     private readonly Sequential? layer2;
     private readonly Sequential? layer3;
@@ -34,7 +34,7 @@ public sealed class ResNetImageEncoder : nn.Module<Tensor, Tensor>
         Layout = layout;
         bool torchvisionStem = layout.StemKernel == 7;
         conv1 = new BlockAlignedConv2d(layout.InChannels, layout.StemWidth, layout.StemKernel, stride: torchvisionStem ? 2 : 1, padding: layout.StemKernel / 2, bias: false);
-        bn1 = nn.BatchNorm2d(layout.StemWidth);
+        bn1 = new ScalarSafeBatchNorm2d(layout.StemWidth);
         var stages = new Sequential?[4];
         long channels = layout.StemWidth;
         for (int s = 0; s < layout.Blocks.Count; s++)
