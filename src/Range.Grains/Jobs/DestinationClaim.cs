@@ -69,13 +69,17 @@ public static class DestinationClaim
         };
         for (int round = 0; ; round++)
         {
-            var held = await ReadAsync(destination, cancellationToken);
-            if (held is not null && Difference(held.Value.Spec, held.Value.Claim, spec, modelSha, bankSha) is { } difference)
+            (JobClaim Claim, JobSpec Spec, bool Finished)? held = null;
+            string? replaced; // why what DEST holds goes, or null when it stays
+            try
             {
-                if (!spec.Overwrite) throw Refusal(destination, held.Value.Claim, held.Value.Finished, difference);
-                await RemoveOutputAsync(destination, cancellationToken);
+                held = await ReadAsync(destination, cancellationToken);
+                replaced = held is { } h ? Difference(h.Spec, h.Claim, spec, modelSha, bankSha) : null;
+                if (replaced is not null && !spec.Overwrite) throw Refusal(destination, held!.Value.Claim, held.Value.Finished, replaced);
             }
-            if (await WriteClaimAsync(destination, claim, replacing: held is not null, round, cancellationToken)) return;
+            catch (RangeFormatException) when (spec.Overwrite) { replaced = "unreadable"; } // a corrupt manifest or claim is replaced too
+            if (replaced is not null) await RemoveOutputAsync(destination, cancellationToken);
+            if (await WriteClaimAsync(destination, claim, replacing: held is not null || replaced is not null, round, cancellationToken)) return;
         }
     }
 

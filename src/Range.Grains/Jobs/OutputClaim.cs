@@ -1,4 +1,5 @@
 using System.Text.Json;
+using RangeOrleans.Core.Formats;
 using RangeOrleans.Core.Jobs;
 using RangeOrleans.Storage;
 using RangeOrleans.Training.Banks;
@@ -66,7 +67,9 @@ public sealed class OutputClaim
         if (await destination.ExistsAsync(JobManifest.FileName, cancellationToken)) throw AnotherKind(destination, "a finished map");
         if (!await destination.ExistsAsync(JobClaim.FileName, cancellationToken))
             return await HeldOutputAsync(destination, cancellationToken) is { } unclaimed ? $"a {_output} no job claims ({unclaimed})" : null;
-        var held = JobClaim.Parse(await destination.ReadAllBytesAsync(JobClaim.FileName, cancellationToken), $"{destination.Location}/{JobClaim.FileName}");
+        JobClaim held;
+        try { held = JobClaim.Parse(await destination.ReadAllBytesAsync(JobClaim.FileName, cancellationToken), $"{destination.Location}/{JobClaim.FileName}"); }
+        catch (RangeFormatException e) { return $"a {JobClaim.FileName} that cannot be read ({e.Message})"; } // refused, or with --overwrite replaced
         if (held.Kind != _kind) throw AnotherKind(destination, $"the output of {held.Kind} job '{held.JobId}'");
         string of = $"the {_output} of {_kind} job '{held.JobId}'";
         if (SettingDifference(held.Spec, spec) is { } setting) return $"{of} with other settings: {setting}";

@@ -81,6 +81,38 @@ public class MapDestinationClaimTests
         }
     }
 
+    /// <summary>
+    /// A DEST whose manifest (a finished map) or claim (an unfinished one) cannot be read: refused with one line naming
+    /// the file, DEST as it was; `--overwrite` replaces it as it replaces another spec's map.
+    /// </summary>
+    [Fact]
+    public void AnUnreadableManifestOrClaimIsRefusedNamingItAndOverwriteReplacesIt()
+    {
+        foreach (var file in new[] { JobManifest.FileName, JobClaim.FileName })
+        {
+            using var dir = new TempDir();
+            var dest = dir.File("map");
+            string[] map = ["map", "--checkpoint", F("satclip.ckpt"), "--model", "satclip", "--grid", "10", "--shard-degrees", "90", "--output", dest];
+            var made = CliRunner.Run(map);
+            Assert.True(made.ExitCode == 0, made.Error + made.Output);
+            if (file == JobClaim.FileName) File.Delete(Path.Combine(dest, JobManifest.FileName)); // unfinished: the claim is what is read
+            File.WriteAllText(Path.Combine(dest, file), "{ \"jobId\": ");
+            var before = Snapshot(dest);
+
+            var refused = CliRunner.Run(map);
+            Assert.True(refused.ExitCode == 2, $"{file}: exit {refused.ExitCode}: {refused.Error}{refused.Output}");
+            var line = Assert.Single(refused.Error.Trim().Split('\n'));
+            Assert.Contains(Path.Combine(dest, file), line);
+            Assert.Equal(before, Snapshot(dest));
+
+            var replaced = CliRunner.Run([.. map, "--overwrite"]);
+            Assert.True(replaced.ExitCode == 0, $"{file}: {replaced.Error}{replaced.Output}");
+            var manifest = JobManifest.Parse(File.ReadAllBytes(Path.Combine(dest, JobManifest.FileName)), "manifest");
+            Assert.Equal(36 * 18, manifest.TotalRows);
+            Assert.Equal(manifest.JobId, JobClaim.Parse(File.ReadAllBytes(Path.Combine(dest, JobClaim.FileName)), "claim").JobId);
+        }
+    }
+
     internal static void AssertRefused(CliRunner.Result result, params string[] parts)
     {
         Assert.True(result.ExitCode == 2, $"exit {result.ExitCode}: {result.Error}{result.Output}");

@@ -34,6 +34,14 @@ public class TrainingDestinationClaimTests
         Assert.Equal(unclaimed, Snapshot(dest));
         File.Move(dir.File("claim.json"), Path.Combine(dest, JobClaim.FileName));
 
+        // A claim that cannot be read is refused naming it, DEST as it was.
+        File.Copy(Path.Combine(dest, JobClaim.FileName), dir.File("claim.json"));
+        File.WriteAllText(Path.Combine(dest, JobClaim.FileName), "{ \"kind\": ");
+        var corrupt = Snapshot(dest);
+        AssertRefused(CliRunner.Run([.. Pretrain, "--output", dest]), $"holds a {JobClaim.FileName} that cannot be read ({Path.Combine(dest, JobClaim.FileName)}");
+        Assert.Equal(corrupt, Snapshot(dest));
+        File.Copy(dir.File("claim.json"), Path.Combine(dest, JobClaim.FileName), overwrite: true);
+
         var same = CliRunner.Run([.. Pretrain, "--output", dest]);
         Assert.True(same.ExitCode == 0, same.Error + same.Output);
         Assert.Contains("untrained initialisation (seed 0)", same.Output);
@@ -42,6 +50,13 @@ public class TrainingDestinationClaimTests
         Assert.True(replaced.ExitCode == 0, replaced.Error + replaced.Output);
         Assert.Equal(1, TorchCheckpointReader.Read(Path.Combine(dest, "last.ckpt")).GetInt("seed"));
         Assert.Contains("\"seed\": 1", File.ReadAllText(Path.Combine(dest, JobClaim.FileName)));
+
+        // --overwrite replaces a DEST whose claim cannot be read, too.
+        File.WriteAllText(Path.Combine(dest, JobClaim.FileName), "{ \"kind\": ");
+        var overCorrupt = CliRunner.Run([.. Pretrain, "--overwrite", "--output", dest]);
+        Assert.True(overCorrupt.ExitCode == 0, overCorrupt.Error + overCorrupt.Output);
+        Assert.Equal(0, TorchCheckpointReader.Read(Path.Combine(dest, "last.ckpt")).GetInt("seed"));
+        Assert.Equal("pretrain", JobClaim.Parse(File.ReadAllBytes(Path.Combine(dest, JobClaim.FileName)), "claim").Kind);
     }
 
     [Fact]
