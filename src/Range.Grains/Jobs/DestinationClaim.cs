@@ -70,16 +70,17 @@ public static class DestinationClaim
         for (int round = 0; ; round++)
         {
             (JobClaim Claim, JobSpec Spec, bool Finished)? held = null;
-            string? replaced; // why what DEST holds goes, or null when it stays
+            bool replace;
             try
             {
                 held = await ReadAsync(destination, cancellationToken);
-                replaced = held is { } h ? Difference(h.Spec, h.Claim, spec, modelSha, bankSha) : null;
-                if (replaced is not null && !spec.Overwrite) throw Refusal(destination, held!.Value.Claim, held.Value.Finished, replaced);
+                var difference = held is { } h ? Difference(h.Spec, h.Claim, spec, modelSha, bankSha) : null;
+                if (difference is not null && !spec.Overwrite) throw Refusal(destination, held!.Value.Claim, held.Value.Finished, difference);
+                replace = difference is not null;
             }
-            catch (RangeFormatException) when (spec.Overwrite) { replaced = "unreadable"; } // a corrupt manifest or claim is replaced too
-            if (replaced is not null) await RemoveOutputAsync(destination, cancellationToken);
-            if (await WriteClaimAsync(destination, claim, replacing: held is not null || replaced is not null, round, cancellationToken)) return;
+            catch (RangeFormatException) when (spec.Overwrite) { replace = true; } // a corrupt manifest or claim is replaced too
+            if (replace) await RemoveOutputAsync(destination, cancellationToken);
+            if (await WriteClaimAsync(destination, claim, replacing: held is not null || replace, round, cancellationToken)) return;
         }
     }
 
