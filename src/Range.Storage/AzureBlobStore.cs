@@ -78,12 +78,17 @@ public sealed class AzureBlobStore : IBlobStore
         try
         {
             // Seekable, reads in ranges, and fails if the blob is replaced while being read.
-            return await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = ReadBufferSize }, cancellationToken)
+            var stream = await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = ReadBufferSize }, cancellationToken)
                 .ConfigureAwait(false);
+            return new VersionPinnedReadStream(stream, Location, name);
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
             throw new FileNotFoundException($"blob '{name}' not found in {Location}", name, e);
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            throw new BlobReplacedWhileReadingException(Location, name, e);
         }
     }
 

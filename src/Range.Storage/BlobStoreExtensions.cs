@@ -16,14 +16,18 @@ public static class BlobStoreExtensions
         await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public static async Task<byte[]> ReadAllBytesAsync(this IBlobStore store, string name,
-        CancellationToken cancellationToken = default)
-    {
-        await using var stream = await store.OpenReadAsync(name, cancellationToken).ConfigureAwait(false);
-        using var copy = stream.CanSeek ? new MemoryStream(checked((int)stream.Length)) : new MemoryStream();
-        await stream.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
-        return copy.Length == copy.Capacity ? copy.GetBuffer() : copy.ToArray();
-    }
+    // Whole-blob reads of a blob that a writer keeps replacing (a live job's status, shards.sha256) read it again rather
+    // than fail: each replacement is whole, so a later attempt sees the newer version.
+    private const int ReadAttempts = 5;
+
+    public static Task<byte[]> ReadAllBytesAsync(this IBlobStore store, string name,
+        CancellationToken cancellationToken = default) =>
+        store.ReadWholeAsync(name, async stream =>
+        {
+            using var copy = stream.CanSeek ? new MemoryStream(checked((int)stream.Length)) : new MemoryStream();
+            await stream.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
+            return copy.Length == copy.Capacity ? copy.GetBuffer() : copy.ToArray();
+        }, cancellationToken);
 
     /// <summary>Writes UTF-8 without a byte-order mark.</summary>
     public static Task WriteAllTextAsync(this IBlobStore store, string name, string text,
@@ -31,13 +35,13 @@ public static class BlobStoreExtensions
         store.WriteAllBytesAsync(name, Utf8NoBom.GetBytes(text), cancellationToken);
 
     /// <summary>Reads UTF-8 (a byte-order mark, if any, is dropped).</summary>
-    public static async Task<string> ReadAllTextAsync(this IBlobStore store, string name,
-        CancellationToken cancellationToken = default)
-    {
-        await using var stream = await store.OpenReadAsync(name, cancellationToken).ConfigureAwait(false);
-        using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        return await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public static Task<string> ReadAllTextAsync(this IBlobStore store, string name,
+        CancellationToken cancellationToken = default) =>
+        store.ReadWholeAsync(name, async stream =>
+        {
+            using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            return await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
 
     /// <summary>Deletes every committed blob whose name starts with <paramref name="prefix"/> (listed first, then deleted).</summary>
     public static async Task DeleteUnderAsync(this IBlobStore store, string prefix, CancellationToken cancellationToken = default)
@@ -48,11 +52,25 @@ public static class BlobStoreExtensions
     }
 
     /// <summary>The SHA-256 of a blob's content, lower-case hex, computed while streaming it.</summary>
-    public static async Task<string> Sha256Async(this IBlobStore store, string name,
-        CancellationToken cancellationToken = default)
+    public static Task<string> Sha256Async(this IBlobStore store, string name,
+        CancellationToken cancellationToken = default) =>
+        store.ReadWholeAsync(name, async stream =>
+            Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false)),
+            cancellationToken);
+
+    private static async Task<T> ReadWholeAsync<T>(this IBlobStore store, string name, Func<Stream, Task<T>> read,
+        CancellationToken cancellationToken)
     {
-        await using var stream = await store.OpenReadAsync(name, cancellationToken).ConfigureAwait(false);
-        var hash = await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false);
-        return Convert.ToHexStringLower(hash);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var stream = await store.OpenReadAsync(name, cancellationToken).ConfigureAwait(false);
+                return await read(stream).ConfigureAwait(false);
+            }
+            catch (BlobReplacedWhileReadingException) when (attempt < ReadAttempts)
+            {
+            }
+        }
     }
 }

@@ -13,7 +13,11 @@ public interface IBlobStore
 
     Task<bool> ExistsAsync(string name, CancellationToken cancellationToken = default);
 
-    /// <summary>Opens a committed blob for reading; <see cref="FileNotFoundException"/> if absent.</summary>
+    /// <summary>
+    /// Opens a committed blob for reading; <see cref="FileNotFoundException"/> if absent. The stream reads one version: if a
+    /// writer replaces the blob meanwhile, either the old version reads on whole (a local file) or a read throws
+    /// <see cref="BlobReplacedWhileReadingException"/> (Azure); never a mix of the two.
+    /// </summary>
     Task<Stream> OpenReadAsync(string name, CancellationToken cancellationToken = default);
 
     /// <summary>

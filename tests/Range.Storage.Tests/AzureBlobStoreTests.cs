@@ -45,6 +45,19 @@ public sealed class AzureBlobStoreTests : BlobStoreContract, IClassFixture<Azuri
     }
 
     [Fact]
+    public async Task A_read_of_a_blob_replaced_after_it_was_opened_stops_naming_the_blob_instead_of_mixing_versions()
+    {
+        await _store.WriteAllTextAsync("status.json", "old");
+        await using var stream = await _store.OpenReadAsync("status.json");
+        await _store.WriteAllTextAsync("status.json", "new");
+
+        var e = await Assert.ThrowsAsync<BlobReplacedWhileReadingException>(() => new StreamReader(stream).ReadToEndAsync());
+        Assert.Equal("status.json", e.BlobName);
+        Assert.Contains($"'status.json' in {_store.Location} was replaced", e.Message);
+        Assert.Equal("new", await _store.ReadAllTextAsync("status.json"));
+    }
+
+    [Fact]
     public async Task Reading_and_listing_before_the_container_exists_behave_as_empty()
     {
         Assert.Empty(await List());

@@ -57,6 +57,34 @@ public abstract class BlobStoreContract
     }
 
     [Fact]
+    public async Task Whole_reads_of_a_blob_a_writer_keeps_replacing_each_return_one_whole_version()
+    {
+        // A live job rewrites its status and shards.sha256 while clients read them: a read must neither fail nor mix.
+        static string Version(int i) => $"version {i} " + new string((char)('a' + i % 26), 2000);
+        await Store.WriteAllTextAsync("live.txt", Version(0));
+        using var stop = new CancellationTokenSource();
+        var writer = Task.Run(async () =>
+        {
+            for (var i = 1; !stop.IsCancellationRequested; i++) await Store.WriteAllTextAsync("live.txt", Version(i));
+        });
+        try
+        {
+            for (var read = 0; read < 150; read++)
+            {
+                var text = await Store.ReadAllTextAsync("live.txt");
+                var i = int.Parse(text.Split(' ')[1]);
+                Assert.Equal(Version(i), text);
+                await Store.Sha256Async("live.txt");
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+            await writer;
+        }
+    }
+
+    [Fact]
     public async Task Of_many_creates_if_absent_of_one_name_at_once_exactly_one_wins_and_its_content_stays()
     {
         var writers = Enumerable.Range(0, 8).Select(i => RandomBytes(100, seed: 10 + i)).ToArray();
