@@ -48,9 +48,9 @@ public static class EarthImagery
     private static EquirectangularRaster Stack(string[] rgbFiles, string? folder)
     {
         string Locate(string file) => folder is null ? SampleData.Find(file) : Path.Combine(folder, Path.GetFileName(file));
-        var layers = rgbFiles.Select(f => EquirectangularRaster.Decode(Locate(f))).ToList();
-        layers.Add(EquirectangularRaster.Decode(Locate(NightLightsFile), grayscale: true));
-        layers.Add(EquirectangularRaster.Decode(Locate(TopologyFile), grayscale: true));
-        return EquirectangularRaster.Stack([.. layers]);
+        // Decoded in parallel: seven JPEG/PNG decodes one after another were most of a training run's startup.
+        (string File, bool Gray)[] files = [.. rgbFiles.Select(f => (f, false)), (NightLightsFile, true), (TopologyFile, true)];
+        var layers = files.AsParallel().AsOrdered().Select(f => EquirectangularRaster.Decode(Locate(f.File), grayscale: f.Gray)).ToArray();
+        return EquirectangularRaster.Stack(layers);
     }
 }

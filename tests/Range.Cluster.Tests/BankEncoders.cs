@@ -14,7 +14,7 @@ public sealed class BankEncoders : IDisposable
 
     public BankEncoders()
     {
-        var data = EarthImageryDataset.Sample(64, seed: 4);
+        var data = DataSource.Open("earth", entries: 64, seed: 4);
         SatClipTrainer.Train(data, new SatClipTrainingOptions { Epochs = 1, BatchSize = 16, TileSize = 16, LegendrePolys = 4 }, _folder);
         using (MaeTrainer.Train(data, new MaeTrainingOptions { Epochs = 1, TileSize = 16 }, Mae)) { }
     }

@@ -31,7 +31,7 @@ public static class BankCommand
     private static Command Build()
     {
         var checkpoint = new Option<FileInfo>("--checkpoint") { Description = "SatCLIP checkpoint trained by 'range pretrain' (its image encoder makes the keys).", Required = true };
-        var data = new Option<string>("--data") { Description = "earth, earth-land, earth-seasons, earth-seasons-land or s2:DIR (as for pretrain).", Required = true };
+        var data = new Option<string>("--data") { Description = "earth, earth-land, earth-one-season, earth-one-season-land or s2:DIR (as for pretrain).", Required = true };
         var entries = new Option<int?>("--entries") { Description = "Bank entries: locations sampled for earth (default 10,000), or a random subset of an s2 folder (default all)." };
         var seed = new Option<int>("--seed") { Description = "Seed for sampling and MAE training.", DefaultValueFactory = _ => 0 };
         var mae = new Option<FileInfo?>("--mae") { Description = "A masked-autoencoder checkpoint for the values; without it one is trained on the same tiles and saved as DEST/mae.ckpt." };

@@ -14,9 +14,9 @@ public sealed class TrainingOptions
 
     public Option<string> Data { get; } = new("--data")
     {
-        Description = "earth (the shipped Blue Marble + night lights + relief imagery at locations uniform on the sphere), earth-land (land only), " +
-                      "earth-seasons / earth-seasons-land (a year of imagery: the RGB of January, March, May, July and August 2004 + night lights + relief, 17 channels), " +
-                      "or s2:DIR (an S2-100K folder: index.csv + images/*.tif).",
+        Description = "earth (the shipped imagery at locations uniform on the sphere, a year of it: the RGB of January, March, May, July and August 2004 " +
+                      "+ night lights + relief, 17 channels), earth-land (land only), earth-one-season / earth-one-season-land (one Blue Marble + night " +
+                      "lights + relief, 5 channels), or s2:DIR (an S2-100K folder: index.csv + images/*.tif).",
         Required = true,
     };
 
@@ -35,12 +35,18 @@ public sealed class TrainingOptions
         "DEST",
         "Destination: a local folder (created if needed) or az://CONTAINER/PREFIX (connection from AZURE_STORAGE_CONNECTION_STRING).", required: true, "--out");
 
-    public Option<string?> VisionBackbone { get; } = new("--vision-backbone")
+    /// <summary>The <see cref="VisionBackbone"/> value of the joint mode: no frozen backbone, the whole small ResNet trains.</summary>
+    public const string JointVisionBackbone = "joint";
+
+    public Option<string> VisionBackbone { get; } = new("--vision-backbone")
     {
-        HelpName = "FILE",
-        Description = "Freeze this ResNet as the image tower and train only its fc with the location encoder (SatCLIP's MoCo mode): a state dict in " +
-                      "torchvision/timm naming saved by torch.save (.pth/.pt), e.g. torchgeo's SSL4EO-S12 MoCo ResNet-18/50 weights; its conv1 must take the " +
-                      "data's channels. Without it the small ResNet trains jointly from scratch (docs/training.md).",
+        HelpName = "random|joint|FILE",
+        Description = "The image tower. 'random' (default): the small ResNet at the seed's initialisation, frozen, so only its fc trains with the " +
+                      "location encoder (random features: best on the validation continents, docs/evaluation.md). 'joint': the small ResNet trains " +
+                      "with it from scratch. FILE: freeze this ResNet (SatCLIP's MoCo mode): a state dict in torchvision/timm naming saved by " +
+                      "torch.save (.pth/.pt), e.g. torchgeo's SSL4EO-S12 MoCo ResNet-18/50 weights, or a SatCLIP checkpoint's image tower; its conv1 " +
+                      "must take the data's channels (docs/training.md).",
+        DefaultValueFactory = _ => SatClipTrainingOptions.RandomVisionBackbone,
     };
 
     public Option<bool> Overwrite { get; } = new("--overwrite")
@@ -62,7 +68,12 @@ public sealed class TrainingOptions
         var entries = result.GetValue(Entries);
         DataSource.Validate(data, entries);
         var s2 = DataSource.S2Folder(data);
-        var backbone = result.GetValue(VisionBackbone) is { } file ? Path.GetFullPath(file) : null;
+        var backbone = result.GetValue(VisionBackbone) switch
+        {
+            JointVisionBackbone => null,
+            SatClipTrainingOptions.RandomVisionBackbone => SatClipTrainingOptions.RandomVisionBackbone,
+            var path => Path.GetFullPath(path!),
+        };
         var spec = new PretrainJobSpec
         {
             Data = s2 is null ? data : DataSource.S2Prefix + Path.GetFullPath(s2),
@@ -79,7 +90,7 @@ public sealed class TrainingOptions
         };
         PretrainJobs.Validate(spec);
         // Before any job starts: a file that does not fit is one error line naming the parameter (exit 2), not a failed job.
-        if (backbone is not null) FrozenVisionBackbone.Check(backbone, DataSource.Channels(data), data, Defaults.EmbedDim);
+        if (PretrainJobs.BackboneFile(spec) is { } file) FrozenVisionBackbone.Check(file, DataSource.Channels(data), data, Defaults.EmbedDim);
         return spec;
     }
 

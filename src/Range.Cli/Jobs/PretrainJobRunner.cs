@@ -1,6 +1,7 @@
 using RangeOrleans.Abstractions;
 using RangeOrleans.Grains.Pretraining;
 using RangeOrleans.Hosting;
+using RangeOrleans.Training.Training;
 
 namespace RangeOrleans.Cli.Jobs;
 
@@ -35,7 +36,12 @@ public static class PretrainJobRunner
             {
                 _data = true;
                 output.WriteLine($"pretrain on {status.DataName}: {status.Tiles:N0} tiles x {status.Channels} channels, {spec.TileSize} px; {spec.Epochs} epochs, batch {spec.BatchSize}, seed {spec.Seed}" +
-                    (spec.VisionBackbone is null ? "" : $"; frozen backbone {spec.VisionBackbone} (only fc and the location encoder train)"));
+                    spec.VisionBackbone switch
+                    {
+                        null => "; joint: the image tower trains with the location encoder",
+                        SatClipTrainingOptions.RandomVisionBackbone => "; frozen random image tower (only its fc and the location encoder train)",
+                        var file => $"; frozen backbone {file} (only fc and the location encoder train)",
+                    });
             }
             for (; _reports < status.Reports.Length; _reports++)
             {

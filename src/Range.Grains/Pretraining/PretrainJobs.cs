@@ -14,11 +14,15 @@ public static class PretrainJobs
         DataSource.Validate(spec.Data, spec.Entries);
         if (DataSource.S2Folder(spec.Data) is { } folder && !Path.IsPathFullyQualified(folder))
             throw new ArgumentException($"--data '{spec.Data}': the S2 folder must be an absolute path (every silo reads it)");
-        if (spec.VisionBackbone is { } backbone && !Path.IsPathFullyQualified(backbone))
+        if (BackboneFile(spec) is { } backbone && !Path.IsPathFullyQualified(backbone))
             throw new ArgumentException($"--vision-backbone '{backbone}' must be an absolute path (every silo reads it)");
         TrainingOptions(spec).Validate();
         JobPoints.RequireDestination(spec.Destination);
     }
+
+    /// <summary>The state-dict file a frozen-backbone job reads; null for the joint mode and the seeded random tower.</summary>
+    public static string? BackboneFile(PretrainJobSpec spec) =>
+        spec.VisionBackbone is SatClipTrainingOptions.RandomVisionBackbone ? null : spec.VisionBackbone;
 
     public static SatClipTrainingOptions TrainingOptions(PretrainJobSpec spec) => new()
     {

@@ -98,7 +98,7 @@ public sealed class AllowedRoots
     {
         Require(spec.Destination, "--output");
         RequireData(spec.Data);
-        Require(spec.VisionBackbone, "--vision-backbone");
+        Require(Pretraining.PretrainJobs.BackboneFile(spec), "--vision-backbone");
     }
 
     /// <summary>

@@ -34,10 +34,10 @@ public sealed class EarthImageryDataset : IGeoTileDataset
     {
         var sampler = new Samplers.UniformSphereSampler(landOnly ? Core.Geography.LandMask.Load() : null);
         var (lon, lat) = sampler.Sample(count, seed);
-        return new EarthImageryDataset(raster ?? (seasons ? EarthImagery.LoadSeasons() : EarthImagery.Load()), lon, lat, name: seasons ? "earth-seasons" : "earth");
+        return new EarthImageryDataset(raster ?? (seasons ? EarthImagery.LoadSeasons() : EarthImagery.Load()), lon, lat, name: seasons ? "earth" : "earth-one-season");
     }
 
-    /// <summary>"earth", or "earth-seasons" for a year of imagery.</summary>
+    /// <summary>"earth" (a year of imagery), or "earth-one-season".</summary>
     public string Name { get; }
     public int Count => _lon.Length;
     public int Channels => _raster.Channels;

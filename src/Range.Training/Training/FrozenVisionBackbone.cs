@@ -28,11 +28,34 @@ public sealed class FrozenVisionBackbone
     /// <summary>The whole image tower: the frozen backbone and its trainable <c>fc</c>. Whoever holds it disposes it (a <see cref="SatClipModel"/> built on it does).</summary>
     public ResNetImageEncoder Model { get; }
 
-    /// <summary>The state-dict file it came from.</summary>
+    /// <summary>The state-dict file it came from, or <see cref="SatClipTrainingOptions.RandomVisionBackbone"/>.</summary>
     public string File { get; }
 
-    /// <summary>SHA-256 of the file (hex): a resumed run must use the same weights.</summary>
+    /// <summary>SHA-256 of the file (hex): a resumed run must use the same weights. Empty for the random tower (the seed decides it).</summary>
     public string Sha256 { get; }
+
+    /// <summary>
+    /// The backbone <paramref name="options"/> name for data of <paramref name="dataChannels"/> channels: a file's (<see cref="Load"/>),
+    /// the small ResNet as the current torch seed initialises it (<see cref="SatClipTrainingOptions.RandomVisionBackbone"/>), or null
+    /// (the joint mode trains the whole tower).
+    /// </summary>
+    public static FrozenVisionBackbone? For(SatClipTrainingOptions options, int dataChannels, string dataName) => options.VisionBackbone switch
+    {
+        null => null,
+        SatClipTrainingOptions.RandomVisionBackbone => Initial(options.VisionConfig(dataChannels)),
+        var file => Load(file, dataChannels, dataName, options.EmbedDim),
+    };
+
+    /// <summary>
+    /// The joint mode's small ResNet at its initialisation, frozen: fixed random features, of which only fc trains. Built from the
+    /// same seed in the same order as the joint mode's tower, so it is the tower <c>range pretrain --epochs 0</c> stores.
+    /// </summary>
+    public static FrozenVisionBackbone Initial(ResNetConfig config)
+    {
+        var model = new ResNetImageEncoder(config);
+        model.Freeze();
+        return new FrozenVisionBackbone(model, SatClipTrainingOptions.RandomVisionBackbone, "");
+    }
 
     /// <summary>Reads and checks <paramref name="path"/> against the data's channels; the result is frozen (eval mode, no gradient but fc's).</summary>
     public static FrozenVisionBackbone Load(string path, int dataChannels, string dataName, int embedDim)

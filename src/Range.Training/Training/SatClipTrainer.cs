@@ -41,7 +41,7 @@ public static class SatClipTrainer
         Directory.CreateDirectory(outputFolder);
 
         torch.manual_seed(options.Seed);
-        var backbone = options.VisionBackbone is { } file ? FrozenVisionBackbone.Load(file, data.Channels, data.Name, options.EmbedDim) : null;
+        var backbone = FrozenVisionBackbone.For(options, data.Channels, data.Name);
         using var model = backbone is null
             ? new SatClipModel(options.VisionConfig(data.Channels), options.LocationConfig, options.Dropout)
             : new SatClipModel(backbone.Model, options.LocationConfig, options.Dropout);

@@ -32,10 +32,14 @@ public sealed record SatClipTrainingOptions
 
     /// <summary>
     /// A ResNet state dict (torchvision naming) to freeze as the image tower, training only its fc with the location
-    /// encoder (the reference's MoCo mode, <see cref="FrozenVisionBackbone"/>); null trains the small ResNet of
+    /// encoder (the reference's MoCo mode, <see cref="FrozenVisionBackbone"/>); <see cref="RandomVisionBackbone"/> freezes the
+    /// small ResNet at the seed's initialisation (random features: what measured best, docs/evaluation.md); null trains the small ResNet of
     /// <see cref="VisionWidth"/> and <see cref="VisionLayers"/> jointly from scratch.
     /// </summary>
     public string? VisionBackbone { get; init; }
+
+    /// <summary>The <see cref="VisionBackbone"/> that names no file: the small ResNet as the seed initialises it, frozen.</summary>
+    public const string RandomVisionBackbone = "random";
 
     public LocationEncoderConfig LocationConfig => new(LegendrePolys, Capacity, NumHiddenLayers, EmbedDim, Harmonics);
 

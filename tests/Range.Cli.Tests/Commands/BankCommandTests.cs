@@ -42,7 +42,7 @@ public class BankCommandTests
         Assert.True(pretrain.ExitCode == 0, pretrain.Error + pretrain.Output);
         // An MAE whose weights are NaN: every value it encodes is NaN, which the bank refuses. Retrying on another silo
         // would fail the same way, so the first failure must end the job.
-        using (var mae = MaeTrainer.Train(EarthImageryDataset.Sample(16, seed: 1), new MaeTrainingOptions { Epochs = 1, TileSize = 16, FeatureDim = 16 }))
+        using (var mae = MaeTrainer.Train(DataSource.Open("earth", entries: 16, seed: 1), new MaeTrainingOptions { Epochs = 1, TileSize = 16, FeatureDim = 16 }))
         {
             using (no_grad())
             {

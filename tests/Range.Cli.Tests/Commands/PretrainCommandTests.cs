@@ -16,7 +16,7 @@ public class PretrainCommandTests
         var dest = dir.File("model");
         var first = CliRunner.Run(["pretrain", .. Tiny, "--epochs", "2", "--output", dest]);
         Assert.True(first.ExitCode == 0, first.Error + first.Output);
-        Assert.Contains("pretrain on earth: 48 tiles x 5 channels, 16 px; 2 epochs, batch 16, seed 0", first.Output);
+        Assert.Contains("pretrain on earth: 48 tiles x 17 channels, 16 px; 2 epochs, batch 16, seed 0; frozen random image tower (only its fc and the location encoder train)", first.Output);
         Assert.Contains("epoch 1/2: train loss", first.Output);
         Assert.Contains("epoch 2/2: train loss", first.Output);
         Assert.Contains($"checkpoint: {dest}/last.ckpt", first.Output);
@@ -48,6 +48,21 @@ public class PretrainCommandTests
     }
 
     [Fact]
+    public void TheJointModeTrainsTheWholeImageTowerAndIsAnotherModelThanTheDefaultsFrozenRandomOne()
+    {
+        using var dir = new TempDir();
+        var joint = CliRunner.Run(["pretrain", .. Tiny, "--epochs", "1", "--vision-backbone", "joint", "--output", dir.File("joint")]);
+        Assert.True(joint.ExitCode == 0, joint.Error + joint.Output);
+        Assert.Contains("; joint: the image tower trains with the location encoder", joint.Output);
+        Assert.Equal("range_resnet", TorchCheckpointReader.Read(dir.File("joint/last.ckpt")).GetString("vision_type"));
+
+        // The default onto the joint model's DEST: other settings, refused naming the tower.
+        var frozen = CliRunner.Run(["pretrain", .. Tiny, "--epochs", "2", "--output", dir.File("joint")]);
+        Assert.True(frozen.ExitCode == 2, frozen.Error + frozen.Output);
+        Assert.Contains("visionBackbone", frozen.Error);
+    }
+
+    [Fact]
     public void ZeroEpochsStoresTheSeedsUntrainedInitialisationAsALoadableCheckpoint()
     {
         using var dir = new TempDir();
@@ -70,7 +85,7 @@ public class PretrainCommandTests
     }
 
     [Theory]
-    [InlineData("--data", "moon", "--data must be 'earth', 'earth-land', 'earth-seasons', 'earth-seasons-land' or 's2:DIR'")]
+    [InlineData("--data", "moon", "--data must be 'earth', 'earth-land', 'earth-one-season', 'earth-one-season-land' or 's2:DIR'")]
     [InlineData("--epochs", "-1", "epochs must be 0 (the untrained initialisation) or more")]
     [InlineData("--batch-size", "1", "batch size must be at least 2")]
     [InlineData("--entries", "0", "--entries must be at least 1")]
@@ -92,7 +107,7 @@ public class PretrainCommandTests
     public void AFrozenVisionBackboneTrainsOnlyItsFcAndAStateDictThatDoesNotFitTheDataIsRefusedBeforeAnyJob()
     {
         using var dir = new TempDir();
-        TorchvisionStateDict.Write(dir.File("resnet18.pth"), TorchvisionStateDict.Create(inChannels: 5));
+        TorchvisionStateDict.Write(dir.File("resnet18.pth"), TorchvisionStateDict.Create(inChannels: 17));
         var run = CliRunner.Run(["pretrain", .. Tiny, "--epochs", "1", "--vision-backbone", dir.File("resnet18.pth"), "--output", dir.File("model")]);
         Assert.True(run.ExitCode == 0, run.Error + run.Output);
         Assert.Contains($"frozen backbone {dir.File("resnet18.pth")} (only fc and the location encoder train)", run.Output);
@@ -100,11 +115,11 @@ public class PretrainCommandTests
         var checkpoint = TorchCheckpointReader.Read(dir.File("model/last.ckpt"));
         Assert.Equal("torchvision_resnet", checkpoint.GetString("vision_type"));
 
-        // 13 input channels (a Sentinel-2 MoCo ResNet) against the 5 of --data earth: exit 2, one line naming the parameter and file.
+        // 13 input channels (a Sentinel-2 MoCo ResNet) against the 17 of --data earth: exit 2, one line naming the parameter and file.
         TorchvisionStateDict.Write(dir.File("s2.pth"), TorchvisionStateDict.Create(inChannels: 13));
         var refused = CliRunner.Run(["pretrain", .. Tiny, "--epochs", "1", "--vision-backbone", dir.File("s2.pth"), "--output", dir.File("other")]);
         Assert.Equal(2, refused.ExitCode);
-        Assert.Contains("'conv1.weight' takes 13 input channels, the data 'earth' has 5", refused.Error);
+        Assert.Contains("'conv1.weight' takes 13 input channels, the data 'earth' has 17", refused.Error);
         Assert.Contains("s2.pth", refused.Error);
         Assert.Single(refused.Error.Trim().Split('\n'));
         Assert.False(Directory.Exists(dir.File("other")));

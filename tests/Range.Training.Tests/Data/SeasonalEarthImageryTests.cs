@@ -4,7 +4,7 @@ using RangeOrleans.Training.Data;
 namespace RangeOrleans.Training.Tests.Data;
 
 /// <summary>
-/// A year of imagery (<c>--data earth-seasons</c>): the 2004 Blue Marble Next Generation mosaics of January, March, May,
+/// A year of imagery (<c>--data earth</c>, the default; <c>earth-one-season</c> has one Blue Marble instead): the 2004 Blue Marble Next Generation mosaics of January, March, May,
 /// July and August as RGB channels, then night lights and relief. What the seasons add is checked on places whose colour
 /// the year changes (the taiga: snow in January, forest in July) and places it does not (the Congo, the Sahara).
 /// </summary>
@@ -22,13 +22,15 @@ public sealed class SeasonalEarthImageryTests
     [Fact]
     public void TheSeasonalDatasetHasRgbPerMonthThenNightLightsAndReliefAtTheSameLocationsAsEarth()
     {
-        var seasons = DataSource.Open("earth-seasons", entries: 64, seed: 3);
-        var earth = DataSource.Open("earth", entries: 64, seed: 3);
-        Assert.Equal("earth-seasons", seasons.Name);
+        var seasons = DataSource.Open("earth", entries: 64, seed: 3);
+        var earth = DataSource.Open("earth-one-season", entries: 64, seed: 3);
+        Assert.Equal("earth", seasons.Name);
+        Assert.Equal("earth-one-season", earth.Name);
         Assert.Equal(17, seasons.Channels);
-        Assert.Equal(17, DataSource.Channels("earth-seasons"));
-        Assert.Equal(17, DataSource.Channels("earth-seasons-land"));
-        Assert.Equal(5, DataSource.Channels("earth"));
+        Assert.Equal(17, DataSource.Channels("earth"));
+        Assert.Equal(17, DataSource.Channels("earth-land"));
+        Assert.Equal(5, DataSource.Channels("earth-one-season"));
+        Assert.Equal(5, DataSource.Channels("earth-one-season-land"));
         Assert.Equal(["red_01", "green_01", "blue_01"], EarthImagery.SeasonalChannelNames.Take(3));
         Assert.Equal(["night_lights", "relief"], EarthImagery.SeasonalChannelNames.TakeLast(2));
         for (int i = 0; i < 64; i++) Assert.Equal((earth.Lon(i), earth.Lat(i)), (seasons.Lon(i), seasons.Lat(i)));

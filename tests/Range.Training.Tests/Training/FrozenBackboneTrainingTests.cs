@@ -79,6 +79,35 @@ public sealed class FrozenBackboneTrainingTests
             Assert.Equal(source.StateDict[name].Data, frozen.StateDict[name].Data);
     }
 
+    [Fact]
+    public void TheRandomBackboneIsTheSeedsUntrainedSmallResNetFrozenWhileItsFcTrains()
+    {
+        // The default image tower (docs/evaluation.md): what --epochs 0 of the joint mode stores, fixed; only fc moves.
+        using var dir = new TempDir();
+        var data = EarthImageryDataset.Sample(64, seed: 3);
+        var small = Tiny with { VisionWidth = 8, VisionLayers = [1, 1], Seed = 5 };
+        SatClipTrainer.Train(data, small with { Epochs = 0 }, dir.File("untrained"));
+        var reports = SatClipTrainer.Train(data, small with { Epochs = 2, VisionBackbone = SatClipTrainingOptions.RandomVisionBackbone }, dir.File("random"));
+        Assert.Equal(2, reports.Count);
+
+        var untrained = TorchCheckpointReader.Read(dir.File("untrained/last.ckpt"));
+        var random = TorchCheckpointReader.Read(dir.File("random/last.ckpt"));
+        var visual = untrained.StateDict.Keys.Where(k => k.StartsWith("model.visual.", StringComparison.Ordinal)).ToList();
+        Assert.Contains("model.visual.layer2.0.downsample.0.weight", visual);
+        foreach (var name in visual.Where(k => !k.StartsWith("model.visual.fc.", StringComparison.Ordinal)))
+            Assert.Equal(untrained.StateDict[name].Data, random.StateDict[name].Data);
+        Assert.NotEqual(untrained.StateDict["model.visual.fc.weight"].ToDoubleArray(), random.StateDict["model.visual.fc.weight"].ToDoubleArray());
+        Assert.Equal(("torchvision_resnet", "random", 3), (random.GetString("vision_type"), random.GetString("vision_backbone"), random.GetInt("vision_stem_kernel")));
+
+        // Another seed is another tower; resuming a joint model as a random-tower one is refused, not mixed.
+        SatClipTrainer.Train(data, small with { Epochs = 1, Seed = 6, VisionBackbone = SatClipTrainingOptions.RandomVisionBackbone }, dir.File("seed6"));
+        Assert.NotEqual(random.StateDict["model.visual.conv1.weight"].Data, TorchCheckpointReader.Read(dir.File("seed6/last.ckpt")).StateDict["model.visual.conv1.weight"].Data);
+        var refusal = Assert.Throws<ArgumentException>(() => SatClipTrainer.Train(data, small with { Epochs = 1, VisionBackbone = SatClipTrainingOptions.RandomVisionBackbone }, dir.File("untrained")));
+        Assert.Contains("vision_type", refusal.Message);
+        using var tower = ImageEncoders.SatClip(dir.File("random/last.ckpt"));
+        Assert.Equal(5, tower.Channels);
+    }
+
     [Theory]
     [InlineData("shape")]
     [InlineData("name")]
