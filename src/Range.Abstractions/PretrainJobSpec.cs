@@ -28,7 +28,8 @@ public sealed record PretrainJobSpec
 
     /// <summary>
     /// A ResNet state dict in torchvision naming (absolute path, readable by every silo) to freeze as the image tower, training only
-    /// its fc with the location encoder (SatCLIP's MoCo mode); null trains the small ResNet jointly from scratch.
+    /// its fc with the location encoder (SatCLIP's MoCo mode); "random" freezes the small ResNet at the seed's initialisation (what
+    /// the CLI submits by default); null trains the small ResNet jointly from scratch.
     /// </summary>
     [Id(10)] public string? VisionBackbone { get; init; }
 }
