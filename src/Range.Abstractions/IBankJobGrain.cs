@@ -23,4 +23,12 @@ public interface IBankJobGrain : IRetirableJobGrain
 
     /// <summary>Continues an unfinished job (or a cancelled job's cleanup) after a restart. Harmless on a running or final job.</summary>
     Task<BankJobStatus> ResumeAsync();
+
+    /// <summary>
+    /// A shard of this job finished or failed, with its progress: recorded at once and its slot refilled within
+    /// milliseconds. A report may be lost; polling stays the source of truth.
+    /// </summary>
+    [OneWay]
+    [ClusterInternal] // only its shards report; a forged report would merge files that do not exist
+    Task ShardChangedAsync(string tileId, ShardProgress progress);
 }

@@ -199,7 +199,7 @@ public sealed class BankJobTests(BankEncoders encoders) : IClassFixture<BankEnco
         var job = client.GetGrain<IBankJobGrain>($"bank-{name}");
         await job.SubmitAsync(encoders.Spec(3000, 100, $"az://banks/{name}"));
         var running = await WaitAsync(job, s => s.DoneShards >= doneShards || s.IsFinal);
-        Assert.False(running.IsFinal, "the job ended before the test could step in: make it bigger");
+        Assert.False(running.IsFinal, $"the job ended ({running.State}: {running.Error}) before the test could step in: make it bigger if it completed");
         return (host, client, job, running);
     }
 

@@ -77,7 +77,7 @@ public sealed class ClusterBoundaryTests : IDisposable
         {
             ("IShardGrain.StartAsync", () => client.GetGrain<IShardGrain>("forged/t+000+00").StartAsync(assignment)),
             ("IShardGrain.CancelAsync", () => client.GetGrain<IShardGrain>("real/t+000+00").CancelAsync()),
-            ("IBankShardGrain.StartAsync", () => client.GetGrain<IBankShardGrain>("forged-bank/0").StartAsync(bank, 0, 0, 8)),
+            ("IBankShardGrain.StartAsync", () => client.GetGrain<IBankShardGrain>("forged-bank/0").StartAsync(bank, 0, 0, 8, 1)),
             ("IBankShardGrain.CancelAsync", () => client.GetGrain<IBankShardGrain>("forged-bank/0").CancelAsync()),
             ("IPretrainWorkerGrain.StartAsync", () => client.GetGrain<IPretrainWorkerGrain>("forged-pretrain/1").StartAsync(pretrain, 1)),
             ("IPretrainWorkerGrain.CancelAsync", () => client.GetGrain<IPretrainWorkerGrain>("forged-pretrain/1").CancelAsync()),

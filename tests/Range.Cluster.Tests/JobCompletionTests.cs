@@ -9,18 +9,18 @@ namespace RangeOrleans.Cluster.Tests;
 public sealed class JobCompletionTests
 {
     private static Task<CompletionStep> RunAsync(JobCompletion completion, List<CompletionStep>? steps = null) =>
-        Ticks.UntilAsync(completion.Advance, step => step is CompletionStep.Completed or CompletionStep.ManifestFailed, steps);
+        Ticks.UntilAsync(completion.Advance, step => step is CompletionStep.Completed or CompletionStep.FinishFailed, steps);
 
     [Fact]
     public async Task AManifestThatKeepsFailingFailsTheJobAfterTheRetryLimitAndRemovesNothing()
     {
         int removals = 0, writes = 0;
-        var completion = new JobCompletion(() => { writes++; throw new IOException("disk full"); }, () => { removals++; return Task.CompletedTask; }, TimeSpan.FromMilliseconds(100));
+        var completion = new JobCompletion("writing the manifest", () => { writes++; throw new IOException("disk full"); }, () => { removals++; return Task.CompletedTask; }, TimeSpan.FromMilliseconds(100));
         var steps = new List<CompletionStep>();
-        Assert.Equal(CompletionStep.ManifestFailed, await RunAsync(completion, steps));
+        Assert.Equal(CompletionStep.FinishFailed, await RunAsync(completion, steps));
         Assert.Equal("disk full", completion.Error!.Message);
         Assert.True(writes >= 2, $"{writes} manifest write(s): not retried");
-        Assert.Contains(CompletionStep.ManifestRetrying, steps);
+        Assert.Contains(CompletionStep.FinishRetrying, steps);
         Assert.Equal(0, removals);
     }
 
@@ -28,12 +28,12 @@ public sealed class JobCompletionTests
     public async Task AManifestWriteThatFailsTransientlyIsRetriedAndTheJobCompletes()
     {
         int writes = 0;
-        var completion = new JobCompletion(() => ++writes < 3 ? throw new TimeoutException("storage unreachable") : Task.CompletedTask,
+        var completion = new JobCompletion("writing the manifest", () => ++writes < 3 ? throw new TimeoutException("storage unreachable") : Task.CompletedTask,
             () => Task.CompletedTask, TimeSpan.FromMinutes(1));
         var steps = new List<CompletionStep>();
         Assert.Equal(CompletionStep.Completed, await RunAsync(completion, steps));
         Assert.Equal(3, writes);
-        Assert.Equal(2, steps.Count(s => s == CompletionStep.ManifestRetrying));
+        Assert.Equal(2, steps.Count(s => s == CompletionStep.FinishRetrying));
         Assert.Null(completion.Error);
     }
 
@@ -42,7 +42,7 @@ public sealed class JobCompletionTests
     {
         var order = new List<string>();
         var manifestMayFinish = new TaskCompletionSource();
-        var completion = new JobCompletion(
+        var completion = new JobCompletion("writing the manifest", 
             async () => { await manifestMayFinish.Task; order.Add("manifest"); },
             () => { lock (order) order.Add("removal"); return Task.CompletedTask; },
             TimeSpan.FromMinutes(1));
@@ -60,7 +60,7 @@ public sealed class JobCompletionTests
     public async Task ARemovalThatFailsIsRetriedAndLeavesNoErrorOnceItSucceeds()
     {
         int attempts = 0;
-        var completion = new JobCompletion(() => Task.CompletedTask,
+        var completion = new JobCompletion("writing the manifest", () => Task.CompletedTask,
             () => ++attempts < 3 ? throw new TimeoutException("storage unreachable") : Task.CompletedTask, TimeSpan.FromMinutes(1));
         var steps = new List<CompletionStep>();
         Assert.Equal(CompletionStep.Completed, await RunAsync(completion, steps));
@@ -73,12 +73,12 @@ public sealed class JobCompletionTests
     public async Task ARemovalThatKeepsFailingCompletesTheJobWithItsError()
     {
         int attempts = 0;
-        var completion = new JobCompletion(() => Task.CompletedTask,
+        var completion = new JobCompletion("writing the manifest", () => Task.CompletedTask,
             () => { attempts++; throw new TimeoutException("storage unreachable"); }, TimeSpan.FromMilliseconds(100));
         var steps = new List<CompletionStep>();
         Assert.Equal(CompletionStep.Completed, await RunAsync(completion, steps));
         Assert.Equal("storage unreachable", completion.Error!.Message);
         Assert.True(attempts >= 2, $"{attempts} removal attempt(s): not retried");
-        Assert.DoesNotContain(CompletionStep.ManifestFailed, steps);
+        Assert.DoesNotContain(CompletionStep.FinishFailed, steps);
     }
 }

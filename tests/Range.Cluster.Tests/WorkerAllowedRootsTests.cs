@@ -69,7 +69,7 @@ public sealed class WorkerAllowedRootsTests : IAsyncLifetime
     {
         var shard = Grains.GetGrain<IBankShardGrain>("bank/0");
         var spec = new BankJobSpec { Checkpoint = _checkpoint, Mae = _checkpoint, Data = "earth", Entries = 8, Destination = Path.Combine(_escape, "bank") };
-        await shard.StartAsync(spec, 0, 0, 8);
+        await shard.StartAsync(spec, 0, 0, 8, 1);
         var failed = await EndedAsync(shard.GetProgressAsync, p => p.State != ShardRunState.Running);
         Assert.True(failed is { State: ShardRunState.Failed, Permanent: true }, failed.ToString());
         Assert.Contains($"(resolves to '{_outside}/bank'): {Outside}", failed.Error);

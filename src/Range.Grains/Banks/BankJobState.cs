@@ -3,13 +3,19 @@ using RangeOrleans.Grains.Jobs;
 
 namespace RangeOrleans.Grains.Banks;
 
-/// <summary>A bank job's durable state. Stored as JSON that names this type: do not rename it.</summary>
+/// <summary>
+/// A bank job's durable state; its shard table lives beside it in <see cref="ShardPages"/> pages (<see cref="ShardTableStore"/>).
+/// Stored as JSON that names this type: do not rename it.
+/// </summary>
 [GenerateSerializer, Alias("range.BankJobState")]
-public sealed class BankJobState : IDurableJobState
+public sealed class BankJobState : IShardedJobState
 {
     [Id(0)] public BankJobSpec? Spec { get; set; }
     [Id(1)] public JobState State { get; set; }
+
+    /// <summary>The shard table as states written before bank jobs ran on the shard engine held it; empty since (read once, then moved into pages).</summary>
     [Id(2)] public List<BankShardRecord> Shards { get; set; } = [];
+
     [Id(3)] public int Retries { get; set; }
     [Id(4)] public long Entries { get; set; }
     [Id(5)] public string? BankSha256 { get; set; }
@@ -18,11 +24,10 @@ public sealed class BankJobState : IDurableJobState
     /// <summary>Cancelled, and its shards not all stopped yet or their unfinished uploads not discarded yet.</summary>
     [Id(7)] public bool CleanupPending { get; set; }
 
-    /// <summary>Shards found in DEST already built (recorded in shards.sha256 and matching) when the job was planned.</summary>
-    [Id(8)] public int ReusedShards { get; set; }
+    [Id(9)] public int ShardPages { get; set; }
 }
 
-/// <summary>One planned shard: entries [Start, Start + Count), and once done the SHA-256 of its blob.</summary>
+/// <summary>A shard as a bank job's state recorded it before the shard engine: read only to move it into the shard table.</summary>
 [GenerateSerializer, Alias("range.BankShardRecord")]
 public sealed class BankShardRecord
 {
@@ -32,7 +37,16 @@ public sealed class BankShardRecord
     [Id(3)] public bool Running { get; set; }
     [Id(4)] public string? Sha256 { get; set; }
     [Id(5)] public int Attempts { get; set; }
-
-    /// <summary>Silos it failed on for their own reason (<see cref="SiloDependentFailures"/>): its next run goes elsewhere.</summary>
     [Id(6)] public List<string> FailedOnSilos { get; set; } = [];
+
+    public ShardRecord ToShardRecord() => new()
+    {
+        TileId = Index.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ExpectedRows = Count,
+        Status = Sha256 is not null ? ShardStatus.Done : Running ? ShardStatus.Running : ShardStatus.Pending,
+        Attempts = Attempts,
+        Rows = Sha256 is not null ? Count : 0,
+        Sha256 = Sha256,
+        FailedOnSilos = FailedOnSilos,
+    };
 }

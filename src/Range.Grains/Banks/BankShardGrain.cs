@@ -12,7 +12,7 @@ namespace RangeOrleans.Grains.Banks;
 /// <summary>
 /// One shard of a bank job, placed at random so shards spread over the silos. Builds on the silo's <see cref="ComputeThreads"/> with
 /// the silo's <see cref="BankEncoderCache"/>; progress lives in memory only (a new activation after its silo
-/// died reports Idle and the coordinator starts it again; a committed shard blob is never partial). Cancel, or
+/// died reports Idle and the job starts it again; it reports to the job when it ends; a committed shard blob is never partial). Cancel, or
 /// deactivation, stops the build between batches (or its upload), so nothing is committed. Its spec's locations (and
 /// an s2: dataset's every tile) are checked against this silo's roots before any is opened.
 /// </summary>
@@ -21,52 +21,57 @@ public sealed class BankShardGrain(BankEncoderCache cache, IBlobStoreFactory sto
     ILogger<BankShardGrain> logger)
     : ShardRunGrain, IBankShardGrain
 {
-    private BankShardProgress _progress = new(ShardRunState.Idle);
+    private ShardProgress _progress = new() { State = ShardRunState.Idle };
 
-    public Task<BankShardProgress> StartAsync(BankJobSpec spec, int index, int start, int count)
+    public Task<ShardProgress> StartAsync(BankJobSpec spec, int index, int start, int count, int attempt)
     {
         lock (Gate)
         {
             if (_progress.State is ShardRunState.Running or ShardRunState.Done) return Task.FromResult(_progress);
-            _progress = new BankShardProgress(ShardRunState.Running);
-            StartRun(compute, token => RunAsync(spec, new BankShard(index, start, count), token));
+            _progress = new ShardProgress { State = ShardRunState.Running, Attempt = attempt, Silo = silo.SiloAddress.ToString() };
+            var job = GrainFactory.GetGrain<IBankJobGrain>(this.GetPrimaryKeyString().Split('/')[0]);
+            StartRun(compute, token => RunAsync(job, spec, new BankShard(index, start, count), attempt, token));
             return Task.FromResult(_progress);
         }
     }
 
-    public Task<BankShardProgress> GetProgressAsync()
+    public Task<ShardProgress> GetProgressAsync()
     {
         lock (Gate) return Task.FromResult(_progress);
     }
 
-    private async Task RunAsync(BankJobSpec spec, BankShard shard, CancellationToken cancellationToken)
+    private async Task RunAsync(IBankJobGrain job, BankJobSpec spec, BankShard shard, int attempt, CancellationToken cancellationToken)
     {
-        BankShardProgress result;
+        var result = new ShardProgress { State = ShardRunState.Failed, Attempt = attempt, Silo = silo.SiloAddress.ToString() };
         try
         {
             roots.Require(spec);
             roots.RequireDataFiles(spec.Data);
+            var blob = LocalBankJob.ShardBlob(shard.Index);
             var sha = await cache.Get(spec).UseAsync(entry =>
             {
                 var bank = BankBuilder.BuildShard(entry.Data, shard, entry.Keys, entry.Values, cancellationToken: cancellationToken);
-                return LocalBankJob.Write(stores.Open(spec.Destination), LocalBankJob.ShardBlob(shard.Index), bank, cancellationToken);
+                return LocalBankJob.Write(stores.Open(spec.Destination), blob, bank, cancellationToken);
             }, cancellationToken);
-            result = new BankShardProgress(ShardRunState.Done, sha);
+            result = result with { State = ShardRunState.Done, RowsDone = shard.Count, Result = new ShardResult { Blob = blob, Rows = shard.Count, Sha256 = sha } };
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             logger.LogInformation("Bank shard {Shard} cancelled", this.GetPrimaryKeyString());
-            result = new BankShardProgress(ShardRunState.Cancelled, Error: "cancelled");
+            result = result with { State = ShardRunState.Cancelled, Error = "cancelled" };
         }
         catch (Exception e)
         {
             // Classified as a map shard's failure is (ShardGrain): its silo's own first, then deterministic.
             bool siloDependent = SiloDependentFailures.DependsOnSilo(e);
-            bool permanent = !siloDependent && DeterministicFailures.IsDeterministic(e);
             logger.LogWarning(e, "Bank shard {Shard} failed on {Silo}", this.GetPrimaryKeyString(), silo.SiloAddress);
-            result = new BankShardProgress(ShardRunState.Failed, Error: $"{e.GetType().Name} on silo {silo.SiloAddress}: {e.Message}",
-                Permanent: permanent, SiloDependent: siloDependent, Silo: silo.SiloAddress.ToString());
+            result = result with
+            {
+                Error = $"{e.GetType().Name} on silo {silo.SiloAddress}: {e.Message}",
+                Permanent = !siloDependent && DeterministicFailures.IsDeterministic(e), SiloDependent = siloDependent,
+            };
         }
         lock (Gate) _progress = result;
+        job.ShardChangedAsync(shard.Index.ToString(System.Globalization.CultureInfo.InvariantCulture), result).Ignore();
     }
 }

@@ -38,6 +38,8 @@ public abstract class DurableJobGrain<TState>(
 
     protected CoordinatorOptions Options => options;
 
+    protected ILogger Logger => logger;
+
     protected IJobRegistryGrain Registry => GrainFactory.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.Key);
 
     /// <summary>How log lines name this kind of job ("Job", "Bank job", ...).</summary>

@@ -8,7 +8,7 @@ namespace RangeOrleans.Grains.Jobs;
 /// names this type: do not rename it.
 /// </summary>
 [GenerateSerializer, Alias("range.JobCoordinatorState")]
-public sealed class JobCoordinatorState : IDurableJobState
+public sealed class JobCoordinatorState : IShardedJobState
 {
     [Id(0)] public JobSpec? Spec { get; set; }
     [Id(1)] public JobState State { get; set; }

@@ -25,7 +25,7 @@ public static class ShardReceipts
     public static Task WriteAsync(IBlobStore destination, ShardAssignment assignment, ShardResult result, string? pointsSha256, CancellationToken cancellationToken)
     {
         var receipt = new ShardReceipt(assignment.TileId, result.Rows, result.Sha256,
-            OutputIdentity(assignment.Spec, assignment.ModelSha256, assignment.BankSha256), result.Dimension, result.ModelKind, pointsSha256);
+            OutputIdentity(assignment.Spec, assignment.ModelSha256, assignment.BankSha256), result.Dimension, result.ModelKind ?? throw new InvalidOperationException($"shard {assignment.TileId}: a map shard's result names its model"), pointsSha256);
         return destination.WriteAllBytesAsync(ShardReceipt.BlobName(assignment.TileId), receipt.ToJsonBytes(), cancellationToken);
     }
 
