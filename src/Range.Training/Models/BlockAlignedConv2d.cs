@@ -4,9 +4,9 @@ using static TorchSharp.torch;
 namespace RangeOrleans.Training.Models;
 
 /// <summary>
-/// <c>nn.Conv2d</c> computed on whole blocks of 16 channels (zero filters appended and their outputs dropped; when
-/// the input needs a gradient, zero input channels too), so that its input gradient takes oneDNN's right kernel
-/// (<see cref="ChannelBlocks"/>). Parameters are nn.Conv2d's, by name, shape and initialisation: checkpoints are unchanged.
+/// <c>nn.Conv2d</c> computed on whole blocks of 16 channels (zero input channels and zero filters appended, the extra
+/// outputs dropped), so that its output and its input gradient take oneDNN's right kernels (<see cref="ChannelBlocks"/>).
+/// Parameters are nn.Conv2d's, by name, shape and initialisation: checkpoints are unchanged.
 /// </summary>
 public sealed class BlockAlignedConv2d(long inChannels, long outChannels, long kernelSize, long stride = 1, long padding = 0, bool bias = true)
     : BlockAlignedConvolution(nameof(BlockAlignedConv2d), nn.Conv2d(inChannels, outChannels, kernelSize, stride: stride, padding: padding, bias: bias), stride, padding)
@@ -18,7 +18,7 @@ public sealed class BlockAlignedConv2d(long inChannels, long outChannels, long k
     {
         using var scope = NewDisposeScope();
         long extraOut = ChannelBlocks.Padding(OutChannels);
-        long extraIn = x.requires_grad ? ChannelBlocks.Padding(InChannels) : 0; // a stem's tiles need no gradient: no copy
+        long extraIn = ChannelBlocks.Padding(InChannels); // also when x needs no gradient: the forward kernel is wrong on a partial block too
         var y = nn.functional.conv2d(ChannelBlocks.PadWithZeros(x, 1, extraIn),
             ChannelBlocks.PadWithZeros(ChannelBlocks.PadWithZeros(Weight, 0, extraOut), 1, extraIn),
             Bias is null ? null : ChannelBlocks.PadWithZeros(Bias, 0, extraOut),

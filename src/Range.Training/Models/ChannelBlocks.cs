@@ -4,10 +4,13 @@ using static TorchSharp.torch;
 namespace RangeOrleans.Training.Models;
 
 /// <summary>
-/// oneDNN 3.7.1, inside libtorch 2.10, computes a wrong f32 convolution backward-data on AVX2/AVX-512 CPUs when the
-/// channels it sums over (a convolution's outputs, a transposed convolution's inputs) are not a multiple of 16:
-/// its kernel reads a tail of memory nobody wrote (docs/training.md, "The convolution gradient defect"). Padding
-/// those channels with zeros up to a whole block gives the same numbers through a kernel that is right.
+/// oneDNN 3.7.1, inside libtorch 2.10, computes wrong f32 convolutions on AVX2/AVX-512 CPUs when the channels a
+/// kernel sums over are not a whole number of its blocks: backward-data when a convolution's outputs (a transposed
+/// convolution's inputs) are not a multiple of 16, and the forward pass, with or without gradients, when a
+/// convolution's inputs are more than one block (8 on AVX2, 16 on AVX-512) and not a multiple of it (17 on
+/// AVX-512; 9 to 15 too on AVX2). Its kernels read a tail of memory nobody wrote (docs/training.md, "The
+/// convolution gradient defect"). Padding those channels with zeros up to a whole block of 16 gives the same
+/// numbers through kernels that are right.
 /// </summary>
 public static class ChannelBlocks
 {

@@ -36,6 +36,42 @@ public sealed class ConvolutionGradientTests
     }
 
     [Theory]
+    [InlineData(17, 32, 3, 1)] // the joint stem on the year-of-imagery data (17 bands): its tiles need no gradient
+    [InlineData(17, 64, 7, 2)] // the frozen backbone's torchvision stem on the same data
+    [InlineData(9, 32, 3, 1)] // more than one AVX2 block (8), fewer than one AVX-512 block
+    [InlineData(24, 32, 3, 1)]
+    [InlineData(33, 5, 3, 1)]
+    [InlineData(16, 32, 3, 1)]
+    [InlineData(5, 32, 3, 1)]
+    [InlineData(1, 32, 3, 1)]
+    public void AConvolutionsOutputAndWeightGradientMatchFloat64WhenItsInputNeedsNoGradient(int inChannels, int outChannels, int kernel, int stride)
+    {
+        using var junk = new CpuAllocatorJunkFill();
+        manual_seed(inChannels * 100 + outChannels);
+        using var layer = new BlockAlignedConv2d(inChannels, outChannels, kernel, stride: stride, padding: kernel / 2, bias: false);
+        AssertGradientsMatchFloat64(layer, layer32 => CloneAsFloat64(layer32, new BlockAlignedConv2d(inChannels, outChannels, kernel, stride: stride, padding: kernel / 2, bias: false)),
+            rand(16, inChannels, 16, 16), inputNeedsGradient: false);
+    }
+
+    [Theory]
+    [InlineData(17, 32, 3, 1)] // building a bank or evaluating: the stem runs without gradients, through the same kernel
+    [InlineData(17, 64, 7, 2)]
+    [InlineData(9, 32, 3, 1)]
+    public void AConvolutionsOutputWithoutGradientsMatchesFloat64(int inChannels, int outChannels, int kernel, int stride)
+    {
+        using var junk = new CpuAllocatorJunkFill();
+        manual_seed(inChannels * 100 + outChannels);
+        using var layer = new BlockAlignedConv2d(inChannels, outChannels, kernel, stride: stride, padding: kernel / 2, bias: false);
+        using var layer64 = CloneAsFloat64(layer, new BlockAlignedConv2d(inChannels, outChannels, kernel, stride: stride, padding: kernel / 2, bias: false));
+        using var x = rand(16, inChannels, 16, 16);
+        using var guard = no_grad();
+        using var y = layer.forward(x);
+        using var x64 = x.to(ScalarType.Float64);
+        using var y64 = layer64.forward(x64);
+        AssertClose(y, y64, "output");
+    }
+
+    [Theory]
     [InlineData(64, 5)]
     [InlineData(8, 8)]
     [InlineData(5, 17)]
