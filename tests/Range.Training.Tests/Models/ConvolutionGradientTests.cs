@@ -117,7 +117,39 @@ public sealed class ConvolutionGradientTests
         manual_seed(3);
         var config = new ResNetConfig(InChannels: 5, Width: width, Layers: Enumerable.Repeat(1, stages).ToArray(), EmbedDim: 16, TileSize: 16);
         using var encoder = new ResNetImageEncoder(config);
-        AssertGradientsMatchFloat64(encoder, e => CloneAsFloat64(e, new ResNetImageEncoder(config)), rand(32, 5, 16, 16), inputNeedsGradient: false);
+        using var input = InputAwayFromKinks(encoder, () => CloneAsFloat64(encoder, new ResNetImageEncoder(config)), seed => { manual_seed(seed); return rand(32, 5, 16, 16); });
+        AssertGradientsMatchFloat64(encoder, e => CloneAsFloat64(e, new ResNetImageEncoder(config)), input, inputNeedsGradient: false);
+    }
+
+    /// <summary>
+    /// The first of a few random inputs at which float64's own parameter gradients stay put when the input moves by 1e-6:
+    /// an input on a ReLU's kink lets float32 rounding land on its other side (width 32, 3 stages, seed 3 on an AVX-512 EPYC,
+    /// 2026-12-06: float64's layer3 gradient moved 10 % there), which says nothing about the kernels.
+    /// </summary>
+    private static Tensor InputAwayFromKinks(nn.Module<Tensor, Tensor> model, Func<nn.Module<Tensor, Tensor>> float64Copy, Func<int, Tensor> input)
+    {
+        for (int seed = 3; seed < 13; seed++)
+        {
+            using var x = input(seed);
+            if (Float64GradientsAreStableAt(float64Copy, x)) return x.detach().clone();
+        }
+        throw new InvalidOperationException($"no input of 10 sat away from {model.GetName()}'s ReLU kinks in float64");
+    }
+
+    private static bool Float64GradientsAreStableAt(Func<nn.Module<Tensor, Tensor>> float64Copy, Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        Dictionary<string, Tensor> Gradients(Tensor x)
+        {
+            using var model64 = float64Copy();
+            using var y = model64.forward(x.to(ScalarType.Float64));
+            manual_seed(4);
+            (y * randn_like(y)).sum().backward();
+            return model64.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.detach().clone());
+        }
+        var at = Gradients(input);
+        var moved = Gradients(input * (1 + 1e-6));
+        return at.All(g => (moved[g.Key] - g.Value).abs().max().item<double>() <= Tolerance / 10 * Math.Max(g.Value.abs().max().item<double>(), 1e-12));
     }
 
     [Fact]
