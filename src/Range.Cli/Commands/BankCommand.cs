@@ -121,7 +121,7 @@ public static class BankCommand
 internal static class BankBuild
 {
     /// <summary>
-    /// DEST/job.json of a bank (<see cref="OutputClaim.Bank"/>), before the value encoder trains: a DEST holding a bank of
+    /// DEST/job.json of a bank (<see cref="DestinationClaim.Bank"/>), before the value encoder trains: a DEST holding a bank of
     /// other settings is refused (ArgumentException) and left as it is unless <paramref name="overwrite"/>. The settings
     /// are the checkpoint's bytes, the entries sampled, the shard size and the value encoder (a given file's bytes, or
     /// the epochs of one trained here).
@@ -130,8 +130,8 @@ internal static class BankBuild
     {
         var settings = BankClaim.Settings(data, entries, seed, shardSize,
             maePath is null ? BankClaim.TrainedValueEncoder(maeEpochs) : BankClaim.GivenValueEncoder(ContentHash.OfFile(maePath)));
-        bool removed = OutputClaim.Bank.ClaimAsync(BlobStores.Open(dest), jobId, settings, new ArtifactIdentity(checkpoint, ContentHash.OfFile(checkpoint)), overwrite)
-            .GetAwaiter().GetResult();
+        var claim = DestinationClaim.Bank.Of(jobId, settings, new ArtifactIdentity(checkpoint, ContentHash.OfFile(checkpoint)));
+        bool removed = DestinationClaim.Bank.ClaimAsync(BlobStores.Open(dest), claim, overwrite).GetAwaiter().GetResult();
         // The local copy of an az:// DEST's value encoder went with the bank it made.
         if (removed && BlobStores.IsAzure(dest)) File.Delete(Path.Combine(TrainingOptions.WorkFolderFor(dest), MaeTrainer.CheckpointFile));
     }

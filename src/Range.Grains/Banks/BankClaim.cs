@@ -9,7 +9,7 @@ using RangeOrleans.Training.Training;
 namespace RangeOrleans.Grains.Banks;
 
 /// <summary>
-/// DEST/job.json of a bank (<see cref="OutputClaim.Bank"/>): the settings that decide its shards (data, entries, seed,
+/// DEST/job.json of a bank (<see cref="DestinationClaim.Bank"/>): the settings that decide its shards (data, entries, seed,
 /// shard size, value encoder) and the checkpoint's SHA-256. The client claims before it trains a value encoder (so a wrong
 /// DEST is refused before minutes of training); the bank job claims again at submit, so a job submitted any other way
 /// (the HTTP API) never reuses shards that another settings' job recorded in shards.sha256.
@@ -38,18 +38,18 @@ public static class BankClaim
         string checkpointSha = await ArtifactLocation.Sha256Async(spec.Checkpoint, stores, cancellationToken);
         string maeSha = await ArtifactLocation.Sha256Async(spec.Mae, stores, cancellationToken);
         string valueEncoder = await HeldTrainedValueEncoderAsync(destination, maeSha, cancellationToken) ?? GivenValueEncoder(maeSha);
-        await OutputClaim.Bank.ClaimAsync(destination, jobId, Settings(spec.Data, spec.Entries, spec.Seed, spec.ShardSize, valueEncoder),
-            new ArtifactIdentity(spec.Checkpoint, checkpointSha), spec.Overwrite, cancellationToken);
+        var claim = DestinationClaim.Bank.Of(jobId, Settings(spec.Data, spec.Entries, spec.Seed, spec.ShardSize, valueEncoder),
+            new ArtifactIdentity(spec.Checkpoint, checkpointSha));
+        await DestinationClaim.Bank.ClaimAsync(destination, claim, spec.Overwrite, cancellationToken);
     }
 
     /// <summary>The held claim's "trained here" value encoder when DEST/mae.ckpt is the one given, else null.</summary>
     private static async Task<string?> HeldTrainedValueEncoderAsync(IBlobStore destination, string maeSha, CancellationToken cancellationToken)
     {
-        if (!await destination.ExistsAsync(JobClaim.FileName, cancellationToken)) return null;
-        JobClaim held;
-        try { held = JobClaim.Parse(await destination.ReadAllBytesAsync(JobClaim.FileName, cancellationToken), $"{destination.Location}/{JobClaim.FileName}"); }
-        catch (RangeFormatException) { return null; } // the claim itself refuses it, naming the file
-        if (held.Kind != OutputClaim.Bank.Kind || !held.Spec.TryGetProperty("valueEncoder", out var value) || value.ValueKind != System.Text.Json.JsonValueKind.String
+        DestinationClaim.Held? held;
+        try { held = await DestinationClaim.Bank.ReadAsync(destination, cancellationToken); }
+        catch (Exception e) when (e is RangeFormatException or ArgumentException) { return null; } // the claim itself refuses it, naming why
+        if (held is not { } h || !h.Claim.Spec.TryGetProperty("valueEncoder", out var value) || value.ValueKind != System.Text.Json.JsonValueKind.String
             || value.GetString() is not { } encoder || !encoder.StartsWith(TrainedPrefix, StringComparison.Ordinal)) return null;
         if (!await destination.ExistsAsync(MaeTrainer.CheckpointFile, cancellationToken)) return null;
         return await destination.Sha256Async(MaeTrainer.CheckpointFile, cancellationToken) == maeSha ? encoder : null;

@@ -25,7 +25,9 @@ public static class JobPlanner
         string? bankSha = spec.Model.Bank is null ? null : await ArtifactLocation.Sha256Async(spec.Model.Bank, stores, cancellationToken);
         var tiling = JobPoints.Tiling(spec);
         var destination = stores.Open(spec.Destination);
-        try { await DestinationClaim.ClaimAsync(jobId, spec, modelSha, bankSha, destination, cancellationToken); }
+        var claim = DestinationClaim.Map.Of(jobId, spec, new ArtifactIdentity(spec.Model.Checkpoint, modelSha),
+            spec.Model.Bank is null ? null : new ArtifactIdentity(spec.Model.Bank, bankSha!));
+        try { await DestinationClaim.Map.ClaimAsync(destination, claim, spec.Overwrite, cancellationToken); }
         catch (ArgumentException e) { throw new DestinationTakenException(e.Message, e); }
 
         List<ShardRecord> shards;

@@ -53,7 +53,8 @@ public sealed class PretrainJobGrain(
         if (DataSource.S2Folder(spec.Data) is { } folder && !Directory.Exists(folder))
             throw new DirectoryNotFoundException($"S2 dataset folder '{folder}' does not exist (it must be readable by every silo)");
         // Before the job exists: a DEST holding another settings' model is refused and left as it is.
-        await CheckOnThisSiloAsync(() => OutputClaim.Pretrain.ClaimAsync(stores.Open(spec.Destination), JobId, PretrainJobs.ClaimSettings(spec), model: null, spec.Overwrite));
+        var claim = DestinationClaim.Pretrain.Of(JobId, PretrainJobs.ClaimSettings(spec), model: null);
+        await CheckOnThisSiloAsync(() => DestinationClaim.Pretrain.ClaimAsync(stores.Open(spec.Destination), claim, spec.Overwrite));
         await BeginAsync(spec.Destination, DateTimeOffset.UtcNow, JobState.Running, () => S.Spec = spec);
         logger.LogInformation("Pretrain job {Job}: {Epochs} epochs on {Data} -> {Destination}", JobId, spec.Epochs, spec.Data, spec.Destination);
         return Status();

@@ -36,7 +36,7 @@ public static class PretrainJobs
     };
 
     /// <summary>
-    /// What decides the model a pretrain job stores, recorded in DEST/job.json (<see cref="OutputClaim.Pretrain"/>): every
+    /// What decides the model a pretrain job stores, recorded in DEST/job.json (<see cref="DestinationClaim.Pretrain"/>): every
     /// setting but the epochs (a rerun with more resumes after the stored ones) and the destination. The joint mode's claim
     /// is what it was before the frozen mode existed, so its stored models still resume.
     /// </summary>

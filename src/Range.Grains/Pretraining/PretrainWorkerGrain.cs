@@ -3,6 +3,7 @@ using Orleans.Placement;
 using Orleans.Runtime;
 using RangeOrleans.Abstractions;
 using RangeOrleans.Grains.Jobs;
+using RangeOrleans.Grains.Shards;
 using RangeOrleans.Grains.Storage;
 using RangeOrleans.Training.Data;
 using RangeOrleans.Training.Training;
@@ -10,8 +11,9 @@ using RangeOrleans.Training.Training;
 namespace RangeOrleans.Grains.Pretraining;
 
 /// <summary>
-/// One attempt of a pretrain job, placed at random. Runs <see cref="StoredSatClipTraining.Train"/> on a thread of its own
-/// (not in a grain call: calls time out after 30 s, and an epoch takes minutes) in a fresh <see cref="PretrainWorkFolder"/>
+/// One attempt of a pretrain job, placed at random. Runs <see cref="StoredSatClipTraining.Train"/> as a
+/// <see cref="ShardRunGrain"/> run, on a thread of its own (not in a grain call: calls time out after 30 s; not on the
+/// silo's compute threads, which it would hold for minutes an epoch) in a fresh <see cref="PretrainWorkFolder"/>
 /// under the silo's temp folder, removed when the run ends; the job's destination gets last.ckpt after every epoch. Progress lives in
 /// memory only: a new activation (after its silo died) reports Idle and the job starts another attempt. Deactivation
 /// cancels the run between batches. Its DEST and an s2: dataset's every tile are checked against this silo's roots
@@ -19,57 +21,39 @@ namespace RangeOrleans.Grains.Pretraining;
 /// </summary>
 [RandomPlacement]
 public sealed class PretrainWorkerGrain(IBlobStoreFactory stores, AllowedRoots roots, ILocalSiloDetails silo, ILogger<PretrainWorkerGrain> logger)
-    : Grain, IPretrainWorkerGrain
+    : ShardRunGrain, IPretrainWorkerGrain
 {
-    private readonly Lock _gate = new();
     private PretrainWorkerProgress _progress = new() { State = ShardRunState.Idle, Silo = silo.SiloAddress.ToString(), ProcessId = Environment.ProcessId };
-    private CancellationTokenSource? _cancellation;
-    private Task? _run;
 
     public Task<PretrainWorkerProgress> StartAsync(PretrainJobSpec spec, int attempt)
     {
-        lock (_gate)
+        lock (Gate)
         {
-            if (_run is not null) return Task.FromResult(_progress);
-            _cancellation = new CancellationTokenSource();
-            var token = _cancellation.Token;
+            if (_progress.State != ShardRunState.Idle) return Task.FromResult(_progress); // this activation's one run
             _progress = _progress with { State = ShardRunState.Running };
-            // The default scheduler, not the grain's: the run must not hold this activation's turn.
             var worker = this.GetPrimaryKeyString();
-            _run = Task.Factory.StartNew(() => Run(worker, spec, attempt, token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            StartRun(OnThreadOfItsOwn, token =>
+            {
+                Run(worker, spec, attempt, token);
+                return Task.CompletedTask;
+            });
             return Task.FromResult(_progress);
         }
     }
 
     public Task<PretrainWorkerProgress> GetProgressAsync()
     {
-        lock (_gate) return Task.FromResult(_progress);
+        lock (Gate) return Task.FromResult(_progress);
     }
 
-    public Task CancelAsync()
-    {
-        lock (_gate) _cancellation?.Cancel();
-        return Task.CompletedTask;
-    }
-
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        Task? run;
-        lock (_gate)
-        {
-            _cancellation?.Cancel();
-            run = _run;
-        }
-        if (run is null) return;
-        try { await run.WaitAsync(cancellationToken); } // the run stops at its next batch and removes its work folder
-        catch (OperationCanceledException) { return; }
-        _cancellation?.Dispose();
-    }
+    /// <summary>A dedicated thread of the default scheduler: not the grain's, whose turn the run must not hold, nor the silo's compute threads.</summary>
+    private static Task OnThreadOfItsOwn(Func<Task> run) =>
+        Task.Factory.StartNew(run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
 
     private void Run(string worker, PretrainJobSpec spec, int attempt, CancellationToken cancellationToken)
     {
         PretrainWorkFolder? work = null;
-        Shards.ComputeThreads.LowerCurrentThreadPriority(); // as shard compute: the silo's own threads come first
+        ComputeThreads.LowerCurrentThreadPriority(); // as shard compute: the silo's own threads come first
         try
         {
             roots.Require(spec);
@@ -107,6 +91,6 @@ public sealed class PretrainWorkerGrain(IBlobStoreFactory stores, AllowedRoots r
 
     private void Update(Func<PretrainWorkerProgress, PretrainWorkerProgress> change)
     {
-        lock (_gate) _progress = change(_progress);
+        lock (Gate) _progress = change(_progress);
     }
 }

@@ -1,9 +1,9 @@
 namespace RangeOrleans.Grains.Shards;
 
 /// <summary>
-/// What map and bank shard grains share: one run at a time on the silo's <see cref="ComputeThreads"/>, with a
-/// cancellation token that <see cref="CancelAsync"/> and deactivation cancel (the run stops at its next batch, or its
-/// upload, and commits nothing).
+/// What map and bank shard grains and pretrain workers share: one run at a time, on the silo's <see cref="ComputeThreads"/>
+/// or a launcher of the grain's own, with a cancellation token that <see cref="CancelAsync"/> and deactivation cancel (the
+/// run stops at its next batch, or its upload, and commits nothing).
 /// </summary>
 public abstract class ShardRunGrain : Grain
 {
@@ -14,12 +14,18 @@ public abstract class ShardRunGrain : Grain
     protected Lock Gate { get; } = new();
 
     /// <summary>Starts <paramref name="run"/> on <paramref name="compute"/>; the previous run's token is cancelled. Call under <see cref="Gate"/>.</summary>
-    protected void StartRun(ComputeThreads compute, Func<CancellationToken, Task> run)
+    protected void StartRun(ComputeThreads compute, Func<CancellationToken, Task> run) => StartRun(compute.RunAsync, run);
+
+    /// <summary>
+    /// Starts <paramref name="run"/> with <paramref name="launch"/> (which runs it off the grain's scheduler and returns
+    /// its task); the previous run's token is cancelled. Call under <see cref="Gate"/>.
+    /// </summary>
+    protected void StartRun(Func<Func<Task>, Task> launch, Func<CancellationToken, Task> run)
     {
         _cancellation?.Cancel();
         _cancellation = new CancellationTokenSource();
         var token = _cancellation.Token;
-        _run = compute.RunAsync(() => run(token));
+        _run = launch(() => run(token));
     }
 
     public Task CancelAsync()
