@@ -29,7 +29,7 @@ public static class RangeHostingExtensions
         silo.Services.AddSingleton<ArtifactHashCache>(); // embed requests' checkpoint and bank identities
         silo.Services.AddSingleton<Grains.Banks.BankEncoderCache>();
         silo.Services.AddSingleton<Grains.Shards.ComputeThreads>();
-        silo.Services.AddSingleton<Grains.Shards.IShardRunner, Grains.Shards.ShardWork>();
+        silo.Services.AddSingleton<Grains.Maps.IShardRunner, Grains.Maps.ShardWork>();
         silo.Services.AddOptions<ModelReplicaOptions>().Configure(o => replicas?.Invoke(o));
         silo.Services.AddOptions<CoordinatorOptions>().Configure(o => coordinator?.Invoke(o));
         // Redis restarting (state writes, membership reads) is a failure jobs ride out, like a silo going away. The Redis

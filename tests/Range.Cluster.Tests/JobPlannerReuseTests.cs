@@ -3,6 +3,7 @@ using RangeOrleans.Core.Jobs;
 using RangeOrleans.Grains.Jobs;
 using RangeOrleans.Grains.Storage;
 using RangeOrleans.Storage;
+using RangeOrleans.Grains.Maps;
 
 namespace RangeOrleans.Cluster.Tests;
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using RangeOrleans.Abstractions;
 using RangeOrleans.Grains.Shards;
+using RangeOrleans.Grains.Maps;
 
 namespace RangeOrleans.Cluster.Tests;
 

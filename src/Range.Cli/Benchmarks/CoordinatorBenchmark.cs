@@ -11,6 +11,7 @@ using RangeOrleans.Grains.Jobs;
 using RangeOrleans.Grains.Shards;
 using RangeOrleans.Hosting;
 using StackExchange.Redis;
+using RangeOrleans.Grains.Maps;
 
 namespace RangeOrleans.Cli.Benchmarks;
 

@@ -1,5 +1,6 @@
 using RangeOrleans.Abstractions;
 using RangeOrleans.Grains.Shards;
+using RangeOrleans.Grains.Maps;
 
 namespace RangeOrleans.Cli.Benchmarks;
 

@@ -6,6 +6,7 @@ using RangeOrleans.Core.Jobs;
 using RangeOrleans.Storage;
 using RangeOrleans.Training.Banks;
 using RangeOrleans.Training.Training;
+using RangeOrleans.Grains.Maps;
 
 namespace RangeOrleans.Grains.Jobs;
 

@@ -7,7 +7,7 @@ using RangeOrleans.Grains.Jobs;
 using RangeOrleans.Grains.Models;
 using RangeOrleans.Grains.Storage;
 
-namespace RangeOrleans.Grains.Shards;
+namespace RangeOrleans.Grains.Maps;
 
 /// <summary>
 /// Computes one shard (runs on the thread pool): its points (regenerated, or read from the job's

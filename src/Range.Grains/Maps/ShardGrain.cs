@@ -4,8 +4,9 @@ using Orleans.Runtime;
 using RangeOrleans.Abstractions;
 using RangeOrleans.Grains.Jobs;
 using RangeOrleans.Grains.Models;
+using RangeOrleans.Grains.Shards;
 
-namespace RangeOrleans.Grains.Shards;
+namespace RangeOrleans.Grains.Maps;
 
 /// <summary>
 /// One tile of one job. Random placement spreads shards over the silos (a [StatelessWorker] would always

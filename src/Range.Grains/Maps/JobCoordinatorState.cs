@@ -1,6 +1,7 @@
 using RangeOrleans.Abstractions;
+using RangeOrleans.Grains.Jobs;
 
-namespace RangeOrleans.Grains.Jobs;
+namespace RangeOrleans.Grains.Maps;
 
 /// <summary>
 /// A coordinator's durable state: the job's summary. Its shard table lives beside it in <see cref="ShardPages"/> pages

@@ -1,4 +1,5 @@
-namespace RangeOrleans.Grains.Jobs;
+using RangeOrleans.Grains.Jobs;
+namespace RangeOrleans.Grains.Maps;
 
 /// <summary>Blob names inside a job's destination.</summary>
 public static class JobPaths

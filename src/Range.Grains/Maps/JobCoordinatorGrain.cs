@@ -5,8 +5,9 @@ using Orleans.Runtime;
 using RangeOrleans.Abstractions;
 using RangeOrleans.Grains.Storage;
 using RangeOrleans.Storage;
+using RangeOrleans.Grains.Jobs;
 
-namespace RangeOrleans.Grains.Jobs;
+namespace RangeOrleans.Grains.Maps;
 
 /// <summary>
 /// One map job on the <see cref="ShardedJobGrain{TState}"/> engine: its shards are the tiles <see cref="JobPlanner"/>

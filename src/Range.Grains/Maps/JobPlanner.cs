@@ -4,8 +4,9 @@ using RangeOrleans.Core.Jobs;
 using RangeOrleans.Core.Points;
 using RangeOrleans.Grains.Storage;
 using RangeOrleans.Storage;
+using RangeOrleans.Grains.Jobs;
 
-namespace RangeOrleans.Grains.Jobs;
+namespace RangeOrleans.Grains.Maps;
 
 /// <summary>
 /// Prepares a job (on the thread pool, off the grain scheduler): hashes the checkpoint and bank, lists

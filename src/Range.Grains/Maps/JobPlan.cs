@@ -1,4 +1,5 @@
-namespace RangeOrleans.Grains.Jobs;
+using RangeOrleans.Grains.Jobs;
+namespace RangeOrleans.Grains.Maps;
 
 /// <summary>
 /// What preparing a job produced: the identities of its model files, its shard table, and the dimension and model kind

@@ -4,8 +4,9 @@ using RangeOrleans.Abstractions;
 using RangeOrleans.Core.Formats;
 using RangeOrleans.Core.Jobs;
 using RangeOrleans.Storage;
+using RangeOrleans.Grains.Jobs;
 
-namespace RangeOrleans.Grains.Jobs;
+namespace RangeOrleans.Grains.Maps;
 
 /// <summary>
 /// The <see cref="ShardReceipt"/>s of a map DEST: written by the shard that committed the file (so they do not wait for

@@ -1,6 +1,8 @@
 using RangeOrleans.Abstractions;
+using RangeOrleans.Grains.Jobs;
+using RangeOrleans.Grains.Shards;
 
-namespace RangeOrleans.Grains.Shards;
+namespace RangeOrleans.Grains.Maps;
 
 /// <summary>
 /// What a <see cref="ShardGrain"/> runs for one attempt (on the silo's <see cref="ComputeThreads"/>). A silo runs

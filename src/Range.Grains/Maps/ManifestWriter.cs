@@ -3,8 +3,9 @@ using System.Text.Json.Serialization;
 using RangeOrleans.Abstractions;
 using RangeOrleans.Core.Jobs;
 using RangeOrleans.Storage;
+using RangeOrleans.Grains.Jobs;
 
-namespace RangeOrleans.Grains.Jobs;
+namespace RangeOrleans.Grains.Maps;
 
 /// <summary>Builds and stores DEST/manifest.json from a finished coordinator state and its shard table.</summary>
 public static class ManifestWriter
