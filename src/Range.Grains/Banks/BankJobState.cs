@@ -5,7 +5,7 @@ namespace RangeOrleans.Grains.Banks;
 
 /// <summary>
 /// A bank job's durable state; its shard table lives beside it in <see cref="ShardPages"/> pages (<see cref="ShardTableStore"/>).
-/// Stored as JSON that names this type: do not rename it.
+/// Stored as JSON that names this type with its namespace (`$type`): do not rename or move it.
 /// </summary>
 [GenerateSerializer, Alias("range.BankJobState")]
 public sealed class BankJobState : IShardedJobState

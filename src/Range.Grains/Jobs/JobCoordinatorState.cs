@@ -1,12 +1,11 @@
 using RangeOrleans.Abstractions;
-using RangeOrleans.Grains.Jobs;
 
-namespace RangeOrleans.Grains.Maps;
+namespace RangeOrleans.Grains.Jobs;
 
 /// <summary>
 /// A coordinator's durable state: the job's summary. Its shard table lives beside it in <see cref="ShardPages"/> pages
 /// (<see cref="ShardTableStore"/>), so a write here stays small however many shards the job has. Stored as JSON that
-/// names this type: do not rename it.
+/// names this type with its namespace (Redis: `"$type": "RangeOrleans.Grains.Jobs.JobCoordinatorState, Range.Grains"`): do not rename it or move it to another namespace (the map's other types live in Maps/).
 /// </summary>
 [GenerateSerializer, Alias("range.JobCoordinatorState")]
 public sealed class JobCoordinatorState : IShardedJobState
